@@ -1,0 +1,75 @@
+"""Building a lecture: load and validate everything first, then render each requested output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from slides.errors import BuildError, Problem
+from slides.load import load_lecture
+from slides.render import FORMATS, NEEDS, Build, Options, renderer
+
+ALL_FORMATS = tuple(FORMATS)
+
+
+def expand_formats(requested: list[str]) -> list[str]:
+    """The requested formats plus what they are made from, in build order."""
+    wanted = set(requested)
+    for fmt in requested:
+        wanted.update(NEEDS.get(fmt, ()))
+    return [fmt for fmt in FORMATS if fmt in wanted]
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:
+    """Load, validate, plan and prepare pictures; nothing is written to the outputs yet."""
+    from slides.assets import prepare
+    from slides.deck import plan
+    from slides.theme import load_theme
+
+    lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
+    theme = load_theme(lecture.theme)
+    deck = plan(lecture)
+    warnings += [_locate(w, lecture) for w in deck.warnings]
+    out_dir = out_root / lecture.name
+    assets = prepare(lecture, theme, out_dir / ".cache")
+    return Build(lecture, deck, theme, assets, out_dir, options), warnings
+
+
+def build_lecture(
+    folder: Path,
+    formats: list[str],
+    out_root: Path,
+    options: Options,
+    on_output: Callable[[str, Path], None] = lambda fmt, path: None,
+) -> list[Path]:
+    """Build the formats of one lecture; returns the files written."""
+    build, _ = prepare_build(folder, out_root, options)
+    written = []
+    for fmt in expand_formats(formats):
+        try:
+            render = renderer(fmt)
+        except ModuleNotFoundError as error:
+            if error.name and error.name.startswith("slides.render"):
+                raise BuildError(f"format '{fmt}' is not available yet") from None
+            raise
+        path = render(build)
+        written.append(path)
+        on_output(fmt, path)
+    return written
+
+
+def _locate(problem: Problem, lecture) -> Problem:
+    """Give a deck-plan warning (which knows only its key path) its file, line and column."""
+    if problem.file:
+        return problem
+    line, col = lecture.line_of(problem.path)
+    file = lecture._located.file if lecture._located else "lecture.yaml"
+    return Problem(file, line, col, problem.path, problem.message, problem.severity)

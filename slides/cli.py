@@ -1,0 +1,226 @@
+"""The command line: `python build.py` or `slides`. Only `main` turns errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from slides.errors import ContentError, SlidesError, UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+FORMAT_NAMES = ("pptx", "qmd", "html", "handout", "pdf")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 build failure, 2 bad content/usage)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SlidesError as error:
+        print(error.show(), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(
+            "interrupted; outputs already written are complete, none is half-written",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="slides",
+        description="Build lectures written in YAML into PPTX, a reveal.js deck and handouts.",
+    )
+    parser.set_defaults(
+        run=_build,
+        lectures=[],
+        formats=None,
+        out=Path("out"),
+        quiet=False,
+        verbose=False,
+        self_contained=False,
+        paper="a4",
+        handout_layout=1,
+        pptx_template=None,
+        strict=False,
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build lectures (default: all under content/)")
+    build.add_argument("lectures", nargs="*", type=Path, metavar="LECTURE_DIR")
+    build.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        help=f"formats: {','.join(FORMAT_NAMES)} (default: all)",
+    )
+    build.add_argument("--out", type=Path, default=Path("out"), help="output folder (out/)")
+    build.add_argument(
+        "--self-contained", action="store_true", help="embed everything into one HTML file"
+    )
+    build.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    build.add_argument(
+        "--handout-layout", type=int, choices=(1, 2, 3), default=1, help="slides per handout page"
+    )
+    build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _verbosity(build)
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="validate lectures; print warnings and errors")
+    check.add_argument("lectures", nargs="+", type=Path, metavar="LECTURE_DIR")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _verbosity(check)
+    check.set_defaults(run=_check)
+
+    new = commands.add_parser("new", help="scaffold a lecture that builds at once")
+    new.add_argument("folder", type=Path, metavar="LECTURE_DIR")
+    new.add_argument("--title", required=True)
+    new.set_defaults(run=_new)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the lecture format")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    group.add_argument("-v", "--verbose", action="store_true", help="print every step")
+
+
+def _formats(value: str) -> list[str]:
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMAT_NAMES]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(map(repr, unknown)) or '(none)'}; "
+            f"choose from {', '.join(FORMAT_NAMES)}"
+        )
+    return formats
+
+
+def _lecture_dirs(given: list[Path]) -> list[Path]:
+    if given:
+        for folder in given:
+            if not folder.is_dir():
+                raise UsageError(f"'{folder}' is not a lecture folder")
+        return given
+    found = sorted(p.parent for p in CONTENT.glob("*/lecture.yaml"))
+    if not found:
+        raise UsageError(f"no lectures found under {CONTENT}")
+    return found
+
+
+def _print_problems(problems, args) -> None:
+    for problem in problems:
+        if problem.severity == "error" or not args.quiet:
+            print(problem, file=sys.stderr)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from slides.build import display_path, prepare_build
+    from slides.render import Options
+
+    status = 0
+    for folder in _lecture_dirs(args.lectures):
+        try:
+            build, warnings = prepare_build(folder, args.out, Options(strict=args.strict))
+        except ContentError as error:
+            print(error.show(), file=sys.stderr)
+            status = 2
+            continue
+        _print_problems(warnings, args)
+        if args.strict and warnings:
+            print(f"{len(warnings)} warning(s) in --strict mode", file=sys.stderr)
+            status = 2
+        if not args.quiet:
+            for node in _pictures(build):
+                print(f"{display_path(folder)}: {node}")
+            print(f"{display_path(folder)}: ok, {len(build.deck.frames)} slides")
+    return status
+
+
+def _pictures(build) -> list[str]:
+    """What each diagram shows: the real pasted file when the lecture has it, else the drawing."""
+    from slides.assets import pictures_of
+
+    lines = []
+    for node in pictures_of(build.lecture):
+        if getattr(node, "kind", None) and getattr(node, "source", None):
+            used = "the file images/" if node.source_path else "the drawing (no file images/"
+            lines.append(
+                f"diagram '{node.source}' uses {used}{node.source}{'' if node.source_path else ')'}"
+            )
+    return lines
+
+
+def _build(args: argparse.Namespace) -> int:
+    from slides.build import ALL_FORMATS, build_lecture, display_path
+    from slides.render import Options
+
+    folders = _lecture_dirs(args.lectures)
+    options = Options(
+        self_contained=args.self_contained,
+        paper=args.paper,
+        handout_layout=args.handout_layout,
+        pptx_template=args.pptx_template,
+        strict=args.strict,
+    )
+    formats = args.formats or list(ALL_FORMATS)
+    status = 0
+    for folder in folders:
+
+        def report(fmt: str, path: Path) -> None:
+            if not args.quiet:
+                print(f"wrote {display_path(path)}")
+
+        try:
+            build_lecture(folder, formats, args.out, options, on_output=report)
+        except SlidesError as error:
+            print(error.show(), file=sys.stderr)
+            status = max(status, error.exit_code)
+    return status
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from slides.model import Lecture
+
+    print(json.dumps(Lecture.model_json_schema(), indent=2))
+    return 0
+
+
+NEW_LECTURE = """\
+# yaml-language-server: $schema=../../docs/lecture.schema.json
+title: {title}
+author: Your Name
+date: "{date}"
+topics:
+  - title: Introduction
+    slides:
+      - title: What this lecture covers
+        bullets:
+          - The first point
+          - text: A point with details
+            items: [One detail, Another detail]
+        notes: |
+          What you will say while this slide is shown.
+"""
+
+
+def _new(args: argparse.Namespace) -> int:
+    import datetime
+
+    folder: Path = args.folder
+    target = folder / "lecture.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose a new folder")
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    title = json.dumps(args.title)  # a JSON string is a valid YAML scalar, whatever the title
+    target.write_text(NEW_LECTURE.format(title=title, date=datetime.date.today()), "utf-8")
+    print(f"created {target}; build it with: python build.py build {folder}")
+    return 0

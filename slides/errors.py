@@ -1,0 +1,67 @@
+"""The errors a user sees. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a content file, pointing at the line, column and key path."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        label = "warning: " if self.severity == "warning" else ""
+        return (
+            f"{where}: {self.path}: {label}{self.message}"
+            if self.path
+            else (f"{where}: {label}{self.message}")
+        )
+
+
+class SlidesError(Exception):
+    """Root of every error meant for the user: a message and an exit code, never a traceback."""
+
+    exit_code = 1
+
+    def show(self) -> str:
+        return f"error: {self}"
+
+
+class BuildError(SlidesError):
+    """A build could not finish (a tool failed, a file could not be written)."""
+
+    exit_code = 1
+
+
+class UsageError(SlidesError):
+    """The command line was wrong."""
+
+    exit_code = 2
+
+    def show(self) -> str:
+        return f"error: {self}\nTry 'slides --help'."
+
+
+class ContentError(SlidesError):
+    """The lecture content is invalid: every problem found in the file, in one go."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+    def show(self) -> str:
+        errors = sum(p.severity == "error" for p in self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was built.")
+        return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""The one inline syntax of lecture text: **bold**, *italic*, `code` and [links](https://…).
+
+Every renderer maps the same spans to its own form, so no format's markup leaks into another.
+A backslash makes the next character literal. Links keep only http(s) and mailto targets:
+anything else (javascript:, file:) stays as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN = re.compile(
+    r"\\(?P<escaped>.)"
+    r"|`(?P<code>[^`]+)`"
+    r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
+    r"|(?P<strong>\*\*)"
+    r"|(?P<em>\*)",
+    re.DOTALL,
+)
+_SAFE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one set of properties."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> tuple[Span, ...]:
+    """Split text into spans. Unclosed markers show as the literal characters."""
+    spans: list[Span] = []
+    bold = italic = False
+    buffer: list[str] = []
+    # Markers only count when closed later in the text; precompute which ones are.
+    closes = _closed_markers(text)
+
+    def flush() -> None:
+        if buffer:
+            spans.append(Span("".join(buffer), bold, italic))
+            buffer.clear()
+
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        buffer.append(text[pos : match.start()])
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "escaped":
+            buffer.append(match["escaped"])
+        elif kind == "code":
+            flush()
+            spans.append(Span(match["code"], bold, italic, code=True))
+        elif kind == "href":
+            href = match["href"]
+            if _SAFE_HREF.match(href):
+                flush()
+                spans.append(Span(_unescape(match["label"]), bold, italic, href=href))
+            else:
+                buffer.append(match.group(0))
+        elif kind in ("strong", "em"):
+            if match.start() not in closes:
+                buffer.append(match.group(0))
+                continue
+            flush()
+            if kind == "strong":
+                bold = not bold
+            else:
+                italic = not italic
+    buffer.append(text[pos:])
+    flush()
+    return tuple(_merge(spans))
+
+
+def plain(text: str) -> str:
+    """The text as a reader sees it, without markers."""
+    return "".join(span.text for span in parse(text))
+
+
+def _closed_markers(text: str) -> set[int]:
+    """Positions of ** and * markers that have a matching marker after them."""
+    open_at: dict[str, int] = {}
+    closed: set[int] = set()
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind not in ("strong", "em"):
+            continue
+        if kind in open_at:
+            closed.update({open_at.pop(kind), match.start()})
+        else:
+            open_at[kind] = match.start()
+    return closed
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        last = merged[-1] if merged else None
+        same = last and (last.bold, last.italic, last.code, last.href) == (
+            span.bold,
+            span.italic,
+            span.code,
+            span.href,
+        )
+        if last and same and not span.code and span.href is None:
+            merged[-1] = Span(last.text + span.text, span.bold, span.italic)
+        else:
+            merged.append(span)
+    return merged

@@ -1,0 +1,380 @@
+"""YAML to the content model, with every problem located at its file, line, column and key.
+
+Loading is safe: YAML is composed to nodes (no object construction), duplicate keys are errors,
+alias expansion and nesting are bounded, and image paths must stay inside the lecture folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from slides import model
+from slides.errors import ContentError, Problem
+
+LECTURE_FILE = "lecture.yaml"
+MAX_NODES = 200_000  # a lecture has a few thousand; more means an alias bomb
+MAX_DEPTH = 40
+MAX_BYTES = 5_000_000
+
+Loc = tuple[str | int, ...]
+
+
+class _Mark:
+    """A 1-based line and column."""
+
+    __slots__ = ("col", "line")
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.line, self.col = mark.line + 1, mark.column + 1
+
+
+class Located:
+    """Plain data from YAML, with the position of every key and value."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values: dict[Loc, _Mark] = {}
+        self.keys: dict[Loc, _Mark] = {}
+        self.problems: list[Problem] = []
+        self._count = 0
+
+    def problem(self, loc: Loc, message: str, *, at_key: bool = False, severity: str = "error"):
+        mark = self.mark(loc, at_key=at_key)
+        self.problems.append(
+            Problem(self.file, mark.line, mark.col, format_path(loc), message, severity)  # type: ignore[arg-type]
+        )
+
+    def mark(self, loc: Loc, at_key: bool = False) -> _Mark:
+        """The mark of the deepest known node on the way to loc."""
+        for end in range(len(loc), -1, -1):
+            key = loc[:end]
+            if at_key and key in self.keys:
+                return self.keys[key]
+            if key in self.values:
+                return self.values[key]
+        return next(iter(self.values.values()))
+
+    def at(self, path: str) -> tuple[int, int]:
+        """Line and column of a key path such as 'topics[2].slides[0]'."""
+        for loc, mark in self.values.items():
+            if format_path(loc) == path:
+                return mark.line, mark.col
+        return 1, 1
+
+    def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
+        """Plain Python data from a node, recording positions; problems collected, not raised."""
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _TooBig(f"more than {MAX_NODES} values (an alias bomb?)", node)
+        if len(loc) > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels", node)
+        self.values[loc] = _Mark(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            data: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = _scalar(key_node)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    self.values[loc + ("?",)] = _Mark(key_node.start_mark)
+                    self.problem(loc + ("?",), "keys must be plain words")
+                    continue
+                key = str(key)
+                if key in data:
+                    self.keys[loc + (key,)] = _Mark(key_node.start_mark)
+                    first = self.values[loc + (key,)]
+                    self.problem(
+                        loc + (key,),
+                        f"duplicate key '{key}' (first given at line {first.line})",
+                        at_key=True,
+                    )
+                    continue
+                self.keys[loc + (key,)] = _Mark(key_node.start_mark)
+                data[key] = self.build(value_node, loc + (key,))
+            return data
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, node: yaml.Node) -> None:
+        super().__init__(message)
+        self.mark = _Mark(node.start_mark)
+
+
+_resolver = yaml.SafeLoader("")  # only its constructor's scalar methods are used
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar's value, as YAML 1.1 safe types; dates and times stay as written."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node  # a mapping or list used as a key: reported by the caller
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    if node.tag == "tag:yaml.org,2002:binary":
+        return node.value
+    return _resolver.construct_object(node, deep=False)
+
+
+def format_path(loc: Loc) -> str:
+    """('topics', 3, 'slides', 2, 'image') -> 'topics[3].slides[2].image'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lecture, list[Problem]]:
+    """Load and validate `folder/lecture.yaml`; returns the lecture and its warnings.
+
+    Raises ContentError with every error found (and the warnings) when the lecture is invalid.
+    """
+    path = folder / LECTURE_FILE
+    file = display or str(path)
+    located = Located(file)
+    data = _read_yaml(path, located)
+    lecture = _validate(data, located) if isinstance(data, dict) else None
+    if lecture is not None:
+        object.__setattr__(lecture, "_folder", folder.resolve())
+        object.__setattr__(lecture, "_located", located)
+        _check_files(lecture, located)
+        _warn(lecture, located)
+    errors = [p for p in located.problems if p.severity == "error"]
+    if errors or lecture is None:
+        raise ContentError(located.problems)
+    return lecture, located.problems
+
+
+def _read_yaml(path: Path, located: Located) -> Any:
+    def fail(message: str, line: int = 1, col: int = 1) -> None:
+        located.problems.append(Problem(located.file, line, col, "", message))
+
+    if not path.is_file():
+        fail(f"no {LECTURE_FILE} here (looked for {path})")
+        return None
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        fail(f"the file is {len(raw):,} bytes; a lecture file may have at most {MAX_BYTES:,}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark is accepted and dropped
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, col)
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = f"YAML syntax: {error.problem or error.context}"
+        lines = text.splitlines()
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            message += " (indent with spaces, not tabs)"
+        fail(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+        return None
+    except yaml.YAMLError as error:
+        fail(f"YAML: {error}")
+        return None
+    if node is None:
+        fail("the file is empty; a lecture needs at least a title and topics")
+        return None
+    try:
+        data = located.build(node)
+    except _TooBig as error:
+        fail(str(error), error.mark.line, error.mark.col)
+        return None
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        fail(f"YAML: {error.problem}", mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+        return None
+    if not isinstance(data, dict):
+        located.problem((), "a lecture file is a mapping of keys (title:, topics:, …)")
+    return data
+
+
+def _validate(data: Any, located: Located) -> model.Lecture | None:
+    try:
+        return model.Lecture.model_validate(data)
+    except ValidationError as error:
+        for loc, message, at_key in _friendly(error, data):
+            located.problem(loc, message, at_key=at_key)
+        return None
+
+
+def _friendly(error: ValidationError, data: Any) -> Iterator[tuple[Loc, str, bool]]:
+    """Pydantic's errors as (location, message, point-at-key), union branches pruned."""
+    found: list[tuple[Loc, str, bool]] = []
+    suggested: set[Loc] = set()  # 'unknown key titel (did you mean title?)' covers 'missing title'
+    for item in error.errors(include_url=False):
+        loc = _real_loc(tuple(item["loc"]), data)
+        if loc is None:
+            continue  # an error of a union branch that does not match the value's shape
+        message, at_key = _message(item, loc)
+        if "did you mean '" in message:
+            suggested.add(loc[:-1] + (message.split("did you mean '")[1].split("'")[0],))
+        found.append((loc[:-1] if item["type"] == "missing" else loc, message, at_key))
+        if item["type"] == "missing":
+            found[-1] = (loc[:-1], message, at_key) if loc[:-1] else (loc, message, at_key)
+    seen: set[tuple[Loc, str]] = set()
+    for loc, message, at_key in found:
+        missing_key = message.removeprefix("missing required key '").rstrip("'")
+        if message.startswith("missing") and loc + (missing_key,) in suggested:
+            continue
+        if (loc, message) not in seen:
+            seen.add((loc, message))
+            yield loc, message, at_key
+
+
+def _real_loc(loc: Loc, data: Any) -> Loc | None:
+    """Drop union tags from a pydantic location; None when the branch doesn't fit the data."""
+    real: list[str | int] = []
+    value = data
+    for part in loc:
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
+        if in_dict or in_list:
+            value = value[part]
+            real.append(part)
+        elif isinstance(part, str) and (part[:1].isupper() or "str" in part):
+            # A union branch: a model class (mapping) or a string type.
+            wants_mapping = part[:1].isupper()
+            if wants_mapping != isinstance(value, dict):
+                return None
+        elif isinstance(part, str) and part in model.DIAGRAM_KINDS:
+            continue
+        else:
+            real.append(part)  # a missing or unknown key: the last part
+            value = None
+    return tuple(real)
+
+
+def _vocabulary() -> set[str]:
+    words: set[str] = set()
+    for cls in vars(model).values():
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            words.update(cls.model_fields)
+    return words
+
+
+def _message(item: dict, loc: Loc) -> tuple[str, bool]:
+    kind, value = item["type"], item.get("input")
+    key = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing required key '{key}'", False
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), sorted(_vocabulary()), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{key}'{hint}", True
+    if kind == "union_tag_invalid":
+        ctx = item["ctx"]
+        return f"unknown kind {ctx['tag']!r}; expected one of {ctx['expected_tags']}", False
+    if kind == "union_tag_not_found":
+        return f"missing required key 'kind' (one of {', '.join(model.DIAGRAM_KINDS)})", False
+    expected = {
+        "string_type": "text",
+        "list_type": "a list (lines starting with '- ')",
+        "model_type": "a mapping (key: value lines)",
+        "model_attributes_type": "a mapping (key: value lines)",
+        "dict_type": "a mapping (key: value lines)",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+    }.get(kind)
+    if expected:
+        return f"expected {expected}, got {_describe(value)}", False
+    if kind == "string_too_short":
+        return "must not be empty", False
+    if kind == "too_short":
+        n = item["ctx"]["min_length"]
+        return f"needs at least {n} item{'s' if n != 1 else ''}, got {len(value)}", False
+    if kind == "too_long":
+        n = item["ctx"]["max_length"]
+        return f"takes at most {n} items, got {len(value)}", False
+    if kind == "string_too_long":
+        return f"is {len(value):,} characters; at most {item['ctx']['max_length']:,}", False
+    if kind == "string_pattern_mismatch":
+        return f"{_describe(value)} is not a valid {key}", False
+    if kind == "value_error":
+        return str(item["ctx"]["error"]), False
+    return item["msg"], False
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…'"
+
+
+def _walk_pictures(lecture: model.Lecture) -> Iterator[tuple[Loc, model.Image | Any]]:
+    """Every image and diagram in the lecture with its location."""
+    for t, topic in enumerate(lecture.topics):
+        for s, slide in enumerate(topic.slides):
+            base: Loc = ("topics", t, "slides", s)
+            for key in ("image", "diagram"):
+                if getattr(slide, key) is not None:
+                    yield base + (key,), getattr(slide, key)
+            for c, column in enumerate(slide.columns or []):
+                for key in ("image", "diagram"):
+                    if getattr(column, key) is not None:
+                        yield base + ("columns", c, key), getattr(column, key)
+
+
+def resolve_inside(folder: Path, relative: str) -> tuple[Path | None, str]:
+    """A path inside the lecture folder, or None and the reason it is refused."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or relative.startswith(("/", "\\")):
+        return None, f"'{relative}' is an absolute path; give a path inside the lecture folder"
+    if ".." in candidate.parts:
+        return None, f"'{relative}' leaves the lecture folder ('..' is not allowed)"
+    path = folder / candidate
+    real = path.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        return None, f"'{relative}' points outside the lecture folder (a symbolic link?)"
+    if not real.exists():
+        return None, f"image not found: {path}"
+    if not real.is_file():
+        return None, f"'{relative}' is not a file"
+    return real, ""
+
+
+def _check_files(lecture: model.Lecture, located: Located) -> None:
+    folder = lecture.folder
+    for loc, picture in _walk_pictures(lecture):
+        if isinstance(picture, model.Image):
+            path, reason = resolve_inside(folder, picture.src)
+            if path is None:
+                located.problem(loc + ("src",), reason)
+            else:
+                object.__setattr__(picture, "_path", path)
+        elif picture.source:
+            path, _ = resolve_inside(folder, f"images/{picture.source}")
+            if path is not None:
+                object.__setattr__(picture, "_source_path", path)
+
+
+def _warn(lecture: model.Lecture, located: Located) -> None:
+    for t, topic in enumerate(lecture.topics):
+        for s, slide in enumerate(topic.slides):
+            if not (slide.notes or "").strip():
+                located.problem(
+                    ("topics", t, "slides", s), "slide has no speaker notes", severity="warning"
+                )
+    for loc, picture in _walk_pictures(lecture):
+        if isinstance(picture, model.Image) and not picture.alt:
+            located.problem(
+                loc, "image has no alt text; screen readers will skip it", severity="warning"
+            )

@@ -1,0 +1,79 @@
+"""The renderers: one module per output, each with `render(build: Build) -> Path`.
+
+Output names are decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slides import model
+from slides.assets import Assets
+from slides.deck import Deck
+from slides.theme import Theme
+
+# Format name -> (renderer module, output file name pattern). Order is build order:
+# the HTML deck is made from the .qmd, the slides PDF from the HTML deck.
+FORMATS: dict[str, tuple[str, str]] = {
+    "pptx": ("slides.render.pptx", "{name}.pptx"),
+    "qmd": ("slides.render.qmd", "{name}.qmd"),
+    "html": ("slides.render.html", "{name}.html"),
+    "handout": ("slides.render.handout", "{name}-handout.pdf"),
+    "pdf": ("slides.render.slides_pdf", "{name}-slides.pdf"),
+}
+NEEDS = {"html": ("qmd",), "pdf": ("qmd", "html")}
+
+
+@dataclass
+class Options:
+    """Build options from the command line (and the lecture, where it may set them)."""
+
+    self_contained: bool = False
+    paper: str = "a4"
+    handout_layout: int = 1
+    pptx_template: Path | None = None
+    strict: bool = False
+
+
+@dataclass
+class Build:
+    """Everything a renderer needs: the lecture, its deck plan, theme, pictures, options."""
+
+    lecture: model.Lecture
+    deck: Deck
+    theme: Theme
+    assets: Assets
+    out_dir: Path
+    options: Options = field(default_factory=Options)
+
+    def output(self, fmt: str) -> Path:
+        """The path of one output file: out/<lecture>/<lecture>.<ext>."""
+        return self.out_dir / FORMATS[fmt][1].format(name=self.lecture.name)
+
+
+def renderer(fmt: str):
+    """The render function of a format (imported only when that format is built)."""
+    return importlib.import_module(FORMATS[fmt][0]).render
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside target, moved into place only if the block succeeds.
+
+    A failed or interrupted build so never leaves a half-written file or destroys the last one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)

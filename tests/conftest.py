@@ -1,0 +1,45 @@
+"""Shared test helpers: paths, the real command line, and programs that CI must have."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GENAI = ROOT / "content" / "genai-intro"
+SAMPLE = ROOT / "tests" / "fixtures" / "sample"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(program: str) -> str:
+    """The path of a program; skip the test without it, except in CI where it must be there."""
+    path = shutil.which(program)
+    if path is None:
+        message = f"{program} is not installed (make setup installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` as a user would; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def copy_lecture(source: Path, tmp_path: Path) -> Path:
+    """A private copy of a lecture folder that a test may change."""
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target
