@@ -71,9 +71,11 @@ class Located:
         """Plain Python data from a node, recording positions; problems collected, not raised."""
         self._count += 1
         if self._count > MAX_NODES:
-            raise _TooBig(f"more than {MAX_NODES} values (an alias bomb?)", node)
+            raise _Refused(f"more than {MAX_NODES} values (an alias bomb?)", node)
         if len(loc) > MAX_DEPTH:
-            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels", node)
+            raise _Refused(f"nested deeper than {MAX_DEPTH} levels", node)
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(f"the tag '{node.tag}' is not allowed; write plain values", node)
         self.values[loc] = _Mark(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             data: dict[str, Any] = {}
@@ -101,12 +103,18 @@ class Located:
         return _scalar(node)
 
 
-class _TooBig(Exception):
+class _Refused(Exception):
+    """The YAML cannot be turned into lecture data (too big, too deep, or a foreign tag)."""
+
     def __init__(self, message: str, node: yaml.Node) -> None:
         super().__init__(message)
         self.mark = _Mark(node.start_mark)
 
 
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
 _resolver = yaml.SafeLoader("")  # only its constructor's scalar methods are used
 
 
@@ -115,8 +123,6 @@ def _scalar(node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         return node  # a mapping or list used as a key: reported by the caller
     if node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value
-    if node.tag == "tag:yaml.org,2002:binary":
         return node.value
     return _resolver.construct_object(node, deep=False)
 
@@ -186,7 +192,7 @@ def _read_yaml(path: Path, located: Located) -> Any:
         return None
     try:
         data = located.build(node)
-    except _TooBig as error:
+    except _Refused as error:
         fail(str(error), error.mark.line, error.mark.col)
         return None
     except yaml.constructor.ConstructorError as error:
@@ -218,9 +224,11 @@ def _friendly(error: ValidationError, data: Any) -> Iterator[tuple[Loc, str, boo
         message, at_key = _message(item, loc)
         if "did you mean '" in message:
             suggested.add(loc[:-1] + (message.split("did you mean '")[1].split("'")[0],))
-        found.append((loc[:-1] if item["type"] == "missing" else loc, message, at_key))
         if item["type"] == "missing":
-            found[-1] = (loc[:-1], message, at_key) if loc[:-1] else (loc, message, at_key)
+            loc = loc[:-1]  # point at the mapping that lacks the key
+        elif item["type"] == "union_tag_invalid":
+            loc = loc + ("kind",)
+        found.append((loc, message, at_key))
     seen: set[tuple[Loc, str]] = set()
     for loc, message, at_key in found:
         missing_key = message.removeprefix("missing required key '").rstrip("'")

@@ -1,0 +1,112 @@
+"""The loader and validator against a corpus of broken lecture files.
+
+Each file under fixtures/broken/ starts with `# expect: LINE:COL: PATH: MESSAGE`, the line a user
+must see (a prefix of it); the test runs the real command line on it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, run_cli
+
+from slides.errors import ContentError
+from slides.load import load_lecture
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+CASES = sorted(BROKEN.glob("*.yaml"))
+
+
+def expected_line(case: Path) -> str:
+    first = case.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    return first.removeprefix("# expect: ")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_broken_file_is_reported_at_its_line(case: Path, tmp_path: Path) -> None:
+    folder = tmp_path / case.stem
+    folder.mkdir()
+    shutil.copy(case, folder / "lecture.yaml")
+    result = run_cli("check", folder)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    want = expected_line(case)
+    if want[0].isdigit():
+        want = f"{folder / 'lecture.yaml'}:{want}"
+    assert want in result.stderr, result.stderr
+
+
+def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(
+        "title: T\ntopics:\n  - title: A\n    slides:\n"
+        "      - titel: S\n        bullets: [x]\n"
+        "      - title: S2\n        bullets: 3\n"
+        "      - title: S3\n        quote: {text: q, by: me}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        load_lecture(folder)
+    lines = [str(p) for p in caught.value.problems]
+    assert any(":5:9: topics[0].slides[0].titel: unknown key 'titel'" in line for line in lines)
+    assert any(":8:18: topics[0].slides[1].bullets: expected a list" in line for line in lines)
+    assert any(":10:26: topics[0].slides[2].quote.by: unknown key 'by'" in line for line in lines)
+    assert len(lines) == 3
+
+
+def test_symlink_out_of_the_lecture_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "lecture"
+    (folder / "images").mkdir(parents=True)
+    outside = tmp_path / "secret.png"
+    shutil.copy(SAMPLE / "images" / "photo.png", outside)
+    (folder / "images" / "link.png").symlink_to(outside)
+    (folder / "lecture.yaml").write_text(
+        "title: T\ntopics:\n  - title: A\n    slides:\n"
+        "      - title: S\n        image: {src: images/link.png, alt: x}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", folder)
+    assert result.returncode == 2
+    assert "image.src: 'images/link.png' points outside the lecture folder" in result.stderr
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    text = "title: T\ntopics:\n  - title: A\n    slides:\n      - title: S\n        bullets: [x]\n"
+    (folder / "lecture.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    lecture, warnings = load_lecture(folder)
+    assert lecture.title == "T"
+    assert [w.message for w in warnings] == ["slide has no speaker notes"]
+
+
+def test_dates_and_numbers_stay_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "dates"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(
+        "title: 2025\ndate: 2025-03-07\ntopics:\n  - title: A\n    slides:\n"
+        "      - title: S\n        table: {header: [n], rows: [[1.5]]}\n        notes: n\n",
+        encoding="utf-8",
+    )
+    lecture, _ = load_lecture(folder)
+    assert (lecture.title, lecture.date) == ("2025", "2025-03-07")
+    assert lecture.topics[0].slides[0].table.rows == [["1.5"]]
+
+
+def test_warning_for_slide_without_notes_names_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "nonotes"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(
+        "title: T\ntopics:\n  - title: A\n    slides:\n      - title: S\n        bullets: [x]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", folder)
+    assert result.returncode == 0
+    assert "lecture.yaml:5:9: topics[0].slides[0]: warning: slide has no speaker notes" in (
+        result.stderr
+    )
+    strict = run_cli("check", "--strict", folder)
+    assert strict.returncode == 2
