@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ FORMAT_NAMES = ("pptx", "qmd", "html", "handout", "pdf")
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 build failure, 2 bad content/usage)."""
     args = _parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so temporary files are removed and no output is half-written.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.run(args)
     except SlidesError as error:
@@ -27,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
             "interrupted; outputs already written are complete, none is half-written",
             file=sys.stderr,
         )
-        return 130
+        return 128 + signal.SIGINT
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:
