@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from slides.errors import BuildError, Problem
-from slides.load import load_lecture
+from slides import cache
+from slides.errors import BuildError, ContentError, Problem
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
 
 ALL_FORMATS = tuple(FORMATS)
@@ -32,6 +33,7 @@ def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build
     """Load, validate, plan and prepare pictures; nothing is written to the outputs yet."""
     from slides.assets import prepare
     from slides.deck import plan
+    from slides.load import load_lecture
     from slides.theme import load_theme
 
     lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
@@ -49,21 +51,47 @@ def build_lecture(
     out_root: Path,
     options: Options,
     on_output: Callable[[str, Path], None] = lambda fmt, path: None,
+    on_problem: Callable[[Problem], None] = lambda problem: None,
+    force: bool = False,
 ) -> list[Path]:
-    """Build the formats of one lecture; returns the files written."""
-    build, _ = prepare_build(folder, out_root, options)
+    """Build the formats of one lecture that are out of date; returns the files written."""
+    out_dir = out_root / folder.resolve().name
+    manifest = cache.Manifest(out_dir)
+    theme = cache.theme_name(folder)
+    settings = {k: str(v) for k, v in vars(options).items()}
+    keys = {fmt: cache.output_key(folder, fmt, theme, settings) for fmt in expand_formats(formats)}
+    stale = [
+        fmt
+        for fmt, key in keys.items()
+        if force or not manifest.up_to_date(fmt, key, out_dir / output_name(folder, fmt))
+    ]
+    if not stale:
+        return []  # nothing changed: no need to even load the lecture
+    build, warnings = prepare_build(folder, out_root, options)
+    if options.strict and warnings:
+        raise ContentError([replace(w, severity="error") for w in warnings])
+    for problem in warnings:
+        on_problem(problem)
     written = []
-    for fmt in expand_formats(formats):
+    for fmt in stale:
         try:
             render = renderer(fmt)
         except ModuleNotFoundError as error:
             if error.name and error.name.startswith("slides.render"):
                 raise BuildError(f"format '{fmt}' is not available yet") from None
             raise
+        manifest.forget(fmt)
         path = render(build)
+        manifest.record(fmt, keys[fmt], path)
+        manifest.save()
         written.append(path)
         on_output(fmt, path)
     return written
+
+
+def output_name(folder: Path, fmt: str) -> str:
+    """The file name of a format's output for a lecture folder."""
+    return FORMATS[fmt][1].format(name=folder.resolve().name)
 
 
 def _locate(problem: Problem, lecture) -> Problem:

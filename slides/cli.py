@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         handout_layout=1,
         pptx_template=None,
         strict=False,
+        force=False,
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     _verbosity(build)
     build.set_defaults(run=_build)
 
@@ -180,18 +182,40 @@ def _build(args: argparse.Namespace) -> int:
     )
     formats = args.formats or list(ALL_FORMATS)
     status = 0
-    for folder in folders:
+    for folder in _progress(folders, args):
 
         def report(fmt: str, path: Path) -> None:
             if not args.quiet:
                 print(f"wrote {display_path(path)}")
 
+        def warn(problem) -> None:
+            if not args.quiet:
+                print(problem, file=sys.stderr)
+
         try:
-            build_lecture(folder, formats, args.out, options, on_output=report)
+            written = build_lecture(
+                folder, formats, args.out, options, report, on_problem=warn, force=args.force
+            )
+            if not written and not args.quiet:
+                print(f"{display_path(folder)}: up to date")
         except SlidesError as error:
             print(error.show(), file=sys.stderr)
             status = max(status, error.exit_code)
     return status
+
+
+def _progress(folders: list[Path], args: argparse.Namespace):
+    """Lectures one by one, with a progress bar on a terminal and plain lines elsewhere."""
+    if len(folders) < 2 or args.quiet:
+        yield from folders
+    elif sys.stdout.isatty():
+        from rich.progress import track
+
+        yield from track(folders, description="Building lectures")
+    else:
+        for i, folder in enumerate(folders, 1):
+            print(f"[{i}/{len(folders)}] {folder.name}")
+            yield folder
 
 
 def _schema(args: argparse.Namespace) -> int:

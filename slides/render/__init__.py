@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from slides import model
-from slides.assets import Assets
-from slides.deck import Deck
-from slides.theme import Theme
+if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for pydantic or Pillow
+    from slides import model
+    from slides.assets import Assets
+    from slides.deck import Deck
+    from slides.theme import Theme
 
 # Format name -> (renderer module, output file name pattern). Order is build order:
 # the HTML deck is made from the .qmd, the slides PDF from the HTML deck.

@@ -1,0 +1,115 @@
+"""Incremental builds: an output is rebuilt only when something it is made from changed.
+
+Each output's key hashes the lecture folder (YAML and images), the theme, the templates that
+format uses, the tool's own source (its version) and the options. Keys and the outputs' sizes
+are kept in `out/<lecture>/.cache/manifest.json`; an output that was deleted or edited by hand
+is rebuilt. This module imports nothing heavy, so a no-op build stays quick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE.parent / "templates"
+MANIFEST = ".cache/manifest.json"
+
+# Which templates each format is made from (globs under templates/; themes count for all).
+TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
+    "pptx": ("*.pptx",),
+    "qmd": ("qmd*", "*.qmd*"),
+    "html": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
+    "handout": ("handout*", "*.typ*"),
+    "pdf": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
+}
+
+
+def output_key(folder: Path, fmt: str, theme: str, options: dict) -> str:
+    """The key of one output: changes whenever anything it is made from changes."""
+    digest = hashlib.sha256()
+    for part in (
+        _tree_digest(folder.resolve()),
+        _tree_digest(TEMPLATES / "themes" / theme),
+        _templates_digest(fmt),
+        _tool_digest(),
+        json.dumps({"format": fmt, **options}, sort_keys=True, default=str),
+    ):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def theme_name(folder: Path) -> str:
+    """The lecture's theme without loading the lecture (a cheap scan for `theme:`)."""
+    try:
+        for line in (folder / "lecture.yaml").read_text("utf-8-sig").splitlines():
+            if line.startswith("theme:"):
+                return line.split(":", 1)[1].split("#")[0].strip().strip("'\"") or "default"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return "default"
+
+
+class Manifest:
+    """What was built last time: per format, the key and the output's size and mtime."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def up_to_date(self, fmt: str, key: str, output: Path) -> bool:
+        entry = self.entries.get(fmt)
+        if not entry or entry.get("key") != key:
+            return False
+        try:
+            stat = output.stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == entry.get("stat")
+
+    def record(self, fmt: str, key: str, output: Path) -> None:
+        stat = output.stat()
+        self.entries[fmt] = {"key": key, "stat": [stat.st_size, stat.st_mtime_ns]}
+
+    def forget(self, fmt: str) -> None:
+        self.entries.pop(fmt, None)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_suffix(".tmp")
+        temp.write_text(json.dumps(self.entries, indent=1, sort_keys=True), "utf-8")
+        os.replace(temp, self.path)
+
+
+def _tree_digest(folder: Path, pattern: str = "*") -> str:
+    """Hash of every file's relative path and bytes under folder (hidden files skipped)."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob(pattern)):
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                continue
+            digest.update(str(relative).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _templates_digest(fmt: str) -> str:
+    digest = hashlib.sha256()
+    found = {p for pattern in TEMPLATE_GLOBS.get(fmt, ()) for p in TEMPLATES.glob(pattern)}
+    for path in sorted(found):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def _tool_digest() -> str:
+    """The tool's version: its source code, so any change to a renderer rebuilds."""
+    return _tree_digest(PACKAGE, "*.py")
