@@ -32,12 +32,14 @@ def display_path(path: Path) -> str:
 def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:
     """Load, validate, plan and prepare pictures; nothing is written to the outputs yet."""
     from slides.assets import prepare
+    from slides.contrast import check_contrast
     from slides.deck import plan
     from slides.load import load_lecture
     from slides.theme import load_theme
 
     lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
     theme = load_theme(lecture.theme)
+    check_contrast(theme)
     deck = plan(lecture)
     warnings += [_locate(w, lecture) for w in deck.warnings]
     out_dir = out_root / lecture.name

@@ -1,0 +1,55 @@
+"""WCAG 2.1 contrast of the theme's colour pairs, checked before anything is built."""
+
+from __future__ import annotations
+
+from slides.errors import BuildError
+from slides.theme import Theme, hex_to_rgb
+
+BODY, LARGE = 4.5, 3.0  # AA minimums: body text, large text (≥ 18 pt, or 14 pt bold)
+
+# (foreground, background, minimum, where the pair is used)
+PAIRS = (
+    ("text", "background", BODY, "body text"),
+    ("heading", "background", LARGE, "slide titles"),
+    ("muted", "background", BODY, "captions, footers and slide numbers"),
+    ("accent", "background", BODY, "links"),
+    ("text", "surface", BODY, "table cells and code"),
+    ("accent_text", "accent", LARGE, "section slides and diagram centres"),
+)
+
+
+def luminance(color: str) -> float:
+    """Relative luminance of a #RRGGBB colour (WCAG 2.1)."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in hex_to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ratio(foreground: str, background: str) -> float:
+    """Contrast ratio between two colours, from 1 to 21."""
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def check_contrast(theme: Theme) -> None:
+    """Raise a BuildError naming every colour pair of the theme below WCAG 2.1 AA."""
+    failures = []
+    for fg, bg, minimum, use in PAIRS:
+        value = ratio(theme.color(fg), theme.color(bg))
+        if value < minimum:
+            failures.append(
+                f"theme '{theme.name}': {fg} {theme.color(fg)} on {bg} {theme.color(bg)} "
+                f"has contrast {value:.2f}:1; {use} need at least {minimum}:1 (WCAG 2.1 AA)"
+            )
+    if failures:
+        raise BuildError("\n".join(failures))
+
+
+def readable_on(fill: str, theme: Theme) -> str:
+    """The theme's text or accent_text colour, whichever reads better on a fill colour."""
+    candidates = (theme.color("text"), theme.color("accent_text"))
+    return max(candidates, key=lambda color: ratio(color, fill))

@@ -1,0 +1,34 @@
+"""Theme colours are checked against WCAG 2.1 AA before anything is built."""
+
+from dataclasses import replace
+
+import pytest
+
+from slides.contrast import check_contrast, ratio, readable_on
+from slides.errors import BuildError
+from slides.theme import load_theme
+
+
+def test_ratio_matches_wcag_reference_values() -> None:
+    assert ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+def test_default_theme_passes() -> None:
+    check_contrast(load_theme("default"))
+
+
+def test_low_contrast_theme_is_refused_naming_the_pair() -> None:
+    theme = load_theme("default")
+    pale = replace(theme, colors={**theme.colors, "text": "#BBBBBB"})
+    with pytest.raises(BuildError) as caught:
+        check_contrast(pale)
+    message = str(caught.value)
+    assert "text #BBBBBB on background #FFFFFF has contrast 1.92:1" in message
+    assert "body text need at least 4.5:1" in message
+
+
+def test_text_on_palette_fills_is_readable() -> None:
+    theme = load_theme("default")
+    for fill in theme.palette:
+        assert ratio(readable_on(fill, theme), fill) >= 3.0, fill
