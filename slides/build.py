@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slides import cache
 from slides.errors import BuildError, ContentError, Problem
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
+
+if TYPE_CHECKING:
+    from slides.deck import Deck
+    from slides.theme import Theme
 
 ALL_FORMATS = tuple(FORMATS)
 
@@ -29,9 +34,8 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:
-    """Load, validate, plan and prepare pictures; nothing is written to the outputs yet."""
-    from slides.assets import prepare
+def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
+    """Load and validate a lecture and lay out its deck; writes nothing."""
     from slides.contrast import check_contrast
     from slides.deck import plan
     from slides.load import load_lecture
@@ -42,6 +46,15 @@ def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build
     check_contrast(theme)
     deck = plan(lecture)
     warnings += [_locate(w, lecture) for w in deck.warnings]
+    return deck, theme, warnings
+
+
+def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:
+    """Plan the lecture and prepare its pictures; nothing is written to the outputs yet."""
+    from slides.assets import prepare
+
+    deck, theme, warnings = plan_lecture(folder)
+    lecture = deck.lecture
     out_dir = out_root / lecture.name
     assets = prepare(lecture, theme, out_dir / ".cache")
     return Build(lecture, deck, theme, assets, out_dir, options), warnings
@@ -88,7 +101,21 @@ def build_lecture(
         manifest.save()
         written.append(path)
         on_output(fmt, path)
+    _check_parity(build, list(keys), manifest)
     return written
+
+
+def _check_parity(build: Build, formats: list[str], manifest: cache.Manifest) -> None:
+    """Read the outputs back; on drift, fail and forget them so the next build redoes them."""
+    from slides.parity import check_outputs
+
+    outputs = {fmt: build.output(fmt) for fmt in formats if build.output(fmt).exists()}
+    problems = check_outputs(build.deck, outputs)
+    if problems:
+        for fmt in outputs:
+            manifest.forget(fmt)
+        manifest.save()
+        raise BuildError("outputs disagree with the lecture:\n  " + "\n  ".join(problems))
 
 
 def output_name(folder: Path, fmt: str) -> str:

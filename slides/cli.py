@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from slides.errors import ContentError, SlidesError, UsageError
+from slides.errors import SlidesError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -81,7 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate lectures; print warnings and errors")
-    check.add_argument("lectures", nargs="+", type=Path, metavar="LECTURE_DIR")
+    check.add_argument("lectures", nargs="*", type=Path, metavar="LECTURE_DIR")
+    check.add_argument(
+        "--outputs",
+        type=Path,
+        metavar="OUT_DIR",
+        help="also compare the outputs built into OUT_DIR with the lecture",
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _verbosity(check)
     check.set_defaults(run=_check)
@@ -113,7 +119,9 @@ def _formats(value: str) -> list[str]:
     return formats
 
 
-def _lecture_dirs(given: list[Path]) -> list[Path]:
+def _lecture_dirs(given: list[Path], outputs: Path | None = None) -> list[Path]:
+    if not given and outputs is not None:
+        given = [CONTENT / outputs.name]  # `check --outputs out/x` checks content/x
     if given:
         for folder in given:
             if not folder.is_dir():
@@ -132,34 +140,43 @@ def _print_problems(problems, args) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from slides.build import display_path, prepare_build
-    from slides.render import Options
+    from slides.build import display_path, output_name, plan_lecture
+    from slides.parity import check_outputs
 
     status = 0
-    for folder in _lecture_dirs(args.lectures):
+    for folder in _lecture_dirs(args.lectures, args.outputs):
         try:
-            build, warnings = prepare_build(folder, args.out, Options(strict=args.strict))
-        except ContentError as error:
+            deck, _, warnings = plan_lecture(folder)
+        except SlidesError as error:
             print(error.show(), file=sys.stderr)
-            status = 2
+            status = max(status, error.exit_code)
             continue
         _print_problems(warnings, args)
         if args.strict and warnings:
             print(f"{len(warnings)} warning(s) in --strict mode", file=sys.stderr)
             status = 2
+        if args.outputs:
+            outputs = {fmt: args.outputs / output_name(folder, fmt) for fmt in FORMAT_NAMES}
+            found = {fmt: path for fmt, path in outputs.items() if path.exists()}
+            drift = check_outputs(deck, found)
+            for line in drift:
+                print(f"{display_path(args.outputs)}: {line}", file=sys.stderr)
+            status = max(status, 1 if drift else 0)
+            if not args.quiet:
+                print(f"{display_path(args.outputs)}: {', '.join(found) or 'no outputs'} checked")
         if not args.quiet:
-            for node in _pictures(build):
-                print(f"{display_path(folder)}: {node}")
-            print(f"{display_path(folder)}: ok, {len(build.deck.frames)} slides")
+            for line in _pictures(deck.lecture):
+                print(f"{display_path(folder)}: {line}")
+            print(f"{display_path(folder)}: ok, {len(deck.frames)} slides")
     return status
 
 
-def _pictures(build) -> list[str]:
+def _pictures(lecture) -> list[str]:
     """What each diagram shows: the real pasted file when the lecture has it, else the drawing."""
     from slides.assets import pictures_of
 
     lines = []
-    for node in pictures_of(build.lecture):
+    for node in pictures_of(lecture):
         if getattr(node, "kind", None) and getattr(node, "source", None):
             used = "the file images/" if node.source_path else "the drawing (no file images/"
             lines.append(

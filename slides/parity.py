@@ -1,0 +1,202 @@
+"""Parity: read every output back and compare it with the deck plan.
+
+A slide lost, reordered or missing its notes or pictures in one output is a build failure that
+names the slide and the output. The readers are deliberately independent of the renderers: they
+parse the files (PPTX XML, the HTML deck, the PDFs' text) as any other program would.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree, html
+
+from slides import inline, model
+from slides.deck import Deck, Frame
+
+NS = {
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+@dataclass(frozen=True)
+class SlideFacts:
+    """What a reader can tell about one slide of an output."""
+
+    title: str
+    notes: str
+    pictures: int
+
+
+def expected(deck: Deck) -> list[SlideFacts]:
+    """The facts every slide-shaped output must show, from the deck plan."""
+    return [
+        SlideFacts(
+            squash(inline.plain(frame.display_title)),
+            squash(frame.notes),
+            _picture_count(frame.slide) if frame.slide else 0,
+        )
+        for frame in deck.frames
+    ]
+
+
+def _picture_count(slide: model.Slide) -> int:
+    nodes = [slide.image, slide.diagram]
+    for column in slide.columns or []:
+        nodes += [column.image, column.diagram]
+    return sum(node is not None for node in nodes)
+
+
+def squash(text: str) -> str:
+    """Text reduced to what survives every format: NFKC, no markup, whitespace removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text)
+
+
+def read_pptx(path: Path) -> list[SlideFacts]:
+    """Slides of a PPTX in presentation order: title placeholder text, notes, picture count."""
+    with zipfile.ZipFile(path) as package:
+
+        def xml(name: str) -> etree._Element:
+            return etree.fromstring(package.read(name))
+
+        def rels(part: str) -> dict[str, str]:
+            folder = PurePosixPath(part).parent
+            rel_name = f"{folder}/_rels/{PurePosixPath(part).name}.rels"
+            if rel_name not in package.namelist():
+                return {}
+            found = {}
+            for rel in xml(rel_name).iterfind("rel:Relationship", NS):
+                target = rel.get("Target")
+                found[rel.get("Type").rsplit("/", 1)[-1] + ":" + rel.get("Id")] = str(
+                    PurePosixPath(folder, target)
+                ).replace("ppt/slides/../", "ppt/")
+            return found
+
+        presentation = "ppt/presentation.xml"
+        by_id = {key.split(":", 1)[1]: target for key, target in rels(presentation).items()}
+        facts = []
+        for slide_id in xml(presentation).iterfind("p:sldIdLst/p:sldId", NS):
+            part = _normalise(by_id[slide_id.get(f"{{{NS['r']}}}id")])
+            slide = xml(part)
+            title = ""
+            for shape in slide.iter(f"{{{NS['p']}}}sp"):
+                ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NS)
+                if ph is not None and ph.get("type") in ("title", "ctrTitle"):
+                    title = "".join(shape.itertext())
+                    break
+            notes = ""
+            for key, target in rels(part).items():
+                if key.startswith("notesSlide:"):
+                    notes = _notes_text(xml(_normalise(target)))
+            pictures = len(slide.findall(".//p:pic", NS))
+            facts.append(SlideFacts(squash(title), squash(notes), pictures))
+        return facts
+
+
+def _normalise(part: str) -> str:
+    parts: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _notes_text(notes: etree._Element) -> str:
+    """The notes body placeholder's text (not the slide image or the slide number)."""
+    for shape in notes.iter(f"{{{NS['p']}}}sp"):
+        ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NS)
+        if ph is not None and ph.get("type") == "body":
+            return "\n".join("".join(p.itertext()) for p in shape.iterfind(".//a:p", NS))
+    return ""
+
+
+def read_html(path: Path) -> list[SlideFacts]:
+    """Slides of a reveal.js deck: leaf <section>s in document order."""
+    tree = html.parse(str(path))
+    facts = []
+    for section in tree.iterfind(".//div[@class='slides']//section"):
+        if section.find(".//section") is not None:
+            continue  # a vertical stack, not a slide
+        heading = next(iter(section.iter("h1", "h2", "h3")), None)
+        title = heading.text_content() if heading is not None else ""
+        notes = " ".join(a.text_content() for a in section.iterfind(".//aside"))
+        pictures = len(list(section.iter("img")))
+        facts.append(SlideFacts(squash(title), squash(notes), pictures))
+    return facts
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck) -> list[str]:
+    """Drift between the plan and one output, one message per difference."""
+    problems = []
+    if len(got) != len(want):
+        problems.append(f"{name}: {len(got)} slides, the lecture has {len(want)}")
+    for frame, w, g in zip(deck.frames, want, got, strict=False):
+        where = _where(frame)
+        if w.title and w.title not in g.title:
+            problems.append(f"{name}: slide {frame.number} ({where}): title is not '{frame.title}'")
+            break  # everything after a lost slide would be reported again
+        if w.notes and w.notes != g.notes:
+            problems.append(f"{name}: slide {frame.number} ({where}): speaker notes differ")
+        if w.pictures != g.pictures:
+            problems.append(
+                f"{name}: slide {frame.number} ({where}): "
+                f"{g.pictures} pictures, the lecture has {w.pictures}"
+            )
+    return problems
+
+
+def compare_handout(path: Path, deck: Deck) -> list[str]:
+    """Every slide title and its notes appear in the handout, in order."""
+    text = squash("".join(pdf_pages(path)))
+    problems, position = [], 0
+    for frame in deck.frames:
+        if frame.kind != "content":
+            continue
+        title = squash(inline.plain(frame.title))
+        found = text.find(title, position)
+        if found < 0:
+            problems.append(f"handout: slide {frame.number} ({_where(frame)}) is missing")
+            continue
+        position = found + len(title)
+        notes = squash(frame.notes)[:60]
+        if notes and notes not in text:
+            problems.append(f"handout: slide {frame.number} ({_where(frame)}): notes missing")
+    return problems
+
+
+def _where(frame: Frame) -> str:
+    return frame.where or frame.kind
+
+
+def check_outputs(deck: Deck, outputs: dict[str, Path]) -> list[str]:
+    """Compare the outputs that exist with the deck plan; returns the drift found."""
+    want = expected(deck)
+    problems = []
+    if "pptx" in outputs:
+        problems += compare("pptx", want, read_pptx(outputs["pptx"]), deck)
+    if "html" in outputs:
+        problems += compare("html", want, read_html(outputs["html"]), deck)
+    if "handout" in outputs:
+        problems += compare_handout(outputs["handout"], deck)
+    if "pdf" in outputs:
+        pages = len(pdf_pages(outputs["pdf"]))
+        if pages != len(deck.frames):
+            problems.append(f"slides pdf: {pages} pages, the lecture has {len(deck.frames)}")
+    return problems
