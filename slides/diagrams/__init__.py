@@ -1,0 +1,20 @@
+"""Diagrams drawn from data: `layout` computes geometry, `paint` draws it, `alt` describes it."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from slides import model
+from slides.diagrams.alt import describe
+from slides.diagrams.layout import HEIGHT, WIDTH, Layout, Style, layout
+from slides.diagrams.paint import paint
+
+# Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
+PAINTER_VERSION = "1"
+
+__all__ = ["HEIGHT", "PAINTER_VERSION", "WIDTH", "Layout", "Style", "describe", "draw", "layout"]
+
+
+def draw(node: model.DiagramBase, style: Style) -> Image.Image:
+    """The diagram as a WIDTH × HEIGHT RGB image."""
+    return paint(layout(node, style), style)
