@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import GENAI, ROOT, run_cli
@@ -252,8 +253,9 @@ def test_schema_comment_is_the_first_line() -> None:
     assert (GENAI / first.split("=", 1)[1]).resolve() == ROOT / "docs" / "lecture.schema.json"
 
 
-def test_check_passes_without_warnings() -> None:
-    result = run_cli("check", "--strict", GENAI)
+def test_check_passes_without_warnings(tmp_path: Path) -> None:
+    # Run from tmp_path: check prepares diagrams under ./out, which other tests may be using.
+    result = run_cli("check", "--strict", GENAI, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
     assert "ok, " in result.stdout
