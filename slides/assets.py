@@ -2,15 +2,39 @@
 
 Every renderer asks `assets.picture(node)` for an `Image` or diagram node of the content and gets
 the same PNG/JPEG file, its pixel size and its alt text.
+
+Files in the cache folder are named by content hashes: an image by the hash of its bytes, a
+diagram by the hash of its data, the theme, the painter version and the font files. Identical
+images are so stored once, and a diagram that has not changed is not drawn again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import io
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
+import PIL
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
 from slides import model
+from slides.errors import ContentError, Problem
 from slides.theme import Theme
+
+MAX_SIZE = (1920, 1080)  # slide resolution: larger pictures are downscaled to fit inside it
+MAX_BYTES = 50_000_000
+KEPT = {"PNG": ".png", "JPEG": ".jpg"}  # formats every output takes as they are
+CONVERTED = {"GIF", "WEBP", "BMP", "TIFF"}  # formats read, and converted to PNG
+IMAGE_VERSION = "1"  # bump when image processing changes, so cached files are redone
 
 
 @dataclass(frozen=True)
@@ -40,32 +64,229 @@ class Assets:
         return list(dict.fromkeys(self._pictures.values()))
 
 
+def located_pictures(
+    lecture: model.Lecture,
+) -> Iterator[tuple[str, model.Image | model.DiagramBase]]:
+    """Every image and diagram node of the lecture with its key path, in order."""
+    for t, topic in enumerate(lecture.topics):
+        for s, slide in enumerate(topic.slides):
+            base = f"topics[{t}].slides[{s}]"
+            for key in ("image", "diagram"):
+                if getattr(slide, key) is not None:
+                    yield f"{base}.{key}", getattr(slide, key)
+            for c, column in enumerate(slide.columns or []):
+                for key in ("image", "diagram"):
+                    if getattr(column, key) is not None:
+                        yield f"{base}.columns[{c}].{key}", getattr(column, key)
+
+
 def pictures_of(lecture: model.Lecture) -> list[model.Image | model.DiagramBase]:
     """Every image and diagram node of the lecture, in order."""
-    found: list = []
-    for topic in lecture.topics:
-        for slide in topic.slides:
-            found += [n for n in (slide.image, slide.diagram) if n is not None]
-            for column in slide.columns or []:
-                found += [n for n in (column.image, column.diagram) if n is not None]
-    return found
+    return [node for _, node in located_pictures(lecture)]
 
 
 def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
-    """Draw every diagram and prepare every image into cache_dir (placeholder implementation)."""
-    from PIL import Image, ImageDraw
+    """Draw every diagram and prepare every image into cache_dir.
+
+    Raises ContentError naming the file and the key path of every broken picture.
+    """
+    from slides.diagrams import HEIGHT, WIDTH, Style, describe
 
     cache_dir.mkdir(parents=True, exist_ok=True)
+    style = Style.of(theme)
     pictures: dict[int, Picture] = {}
-    for i, node in enumerate(pictures_of(lecture)):
+    problems: list[Problem] = []
+    to_draw: dict[Path, model.DiagramBase] = {}
+    for where, node in located_pictures(lecture):
         if isinstance(node, model.Image):
-            with Image.open(node.path) as img:
-                size = img.size
-            pictures[id(node)] = Picture(node.path, *size, node.alt or node.caption or "")
+            source, alt, key = node.path, node.alt or node.caption or "", f"{where}.src"
         else:
-            path = cache_dir / f"diagram-{i}.png"
-            img = Image.new("RGB", (1920, 1080), "white")
-            ImageDraw.Draw(img).text((40, 40), node.title or node.kind, fill="black")
-            img.save(path)
-            pictures[id(node)] = Picture(path, 1920, 1080, node.alt or node.kind)
+            source, alt, key = node.source_path, node.alt or describe(node), f"{where}.source"
+        if source is None:  # a diagram without its pasted file: drawn from the data
+            path = cache_dir / f"diagram-{_diagram_key(node, style)}.png"
+            if not path.is_file():
+                to_draw[path] = node
+            pictures[id(node)] = Picture(path, WIDTH, HEIGHT, alt)
+            continue
+        try:
+            path, width, height = _image(source, cache_dir)
+        except BadImage as error:
+            line, col = lecture.line_of(key)
+            shown = _shown(source, lecture)
+            problems.append(Problem(_file(lecture), line, col, key, f"{shown}: {error}"))
+            continue
+        pictures[id(node)] = Picture(path, width, height, alt)
+    if problems:
+        raise ContentError(problems)
+    _draw_all(to_draw, style)
+    _prune(cache_dir, {p.path for p in pictures.values()})
     return Assets(pictures)
+
+
+def _file(lecture: model.Lecture) -> str:
+    located = lecture._located
+    return getattr(located, "file", None) or str(lecture.folder / "lecture.yaml")
+
+
+def _shown(path: Path, lecture: model.Lecture) -> str:
+    """The file as the lecture names it (relative to its folder)."""
+    try:
+        return str(path.relative_to(lecture.folder))
+    except ValueError:
+        return str(path)
+
+
+# --- diagrams ------------------------------------------------------------------------------
+
+
+@cache
+def _file_hash(path: Path | None, size: int, mtime: int) -> str:
+    if path is None:
+        return "pillow-default"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _diagram_key(node: model.DiagramBase, style) -> str:
+    """A hash of everything the drawing depends on (not alt, caption or source)."""
+    from slides.diagrams import PAINTER_VERSION
+
+    fonts = []
+    for font in (style.regular, style.bold):
+        stat = font.stat() if font else None
+        fonts.append(_file_hash(font, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0))
+    data = {
+        "node": node.model_dump(mode="json", exclude={"alt", "caption", "source"}),
+        "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
+        "fonts": fonts,
+        "painter": PAINTER_VERSION,
+        "pillow": PIL.__version__,
+    }
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _draw_all(to_draw: dict[Path, model.DiagramBase], style) -> None:
+    """Draw the diagrams not in the cache; several at once on a machine with cores to spare."""
+    jobs = list(to_draw.items())
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < 3:  # starting processes costs more than drawing one or two
+        for path, node in jobs:
+            _draw_one(path, node, style)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_draw_one, *zip(*jobs, strict=True), [style] * len(jobs)))
+
+
+def _draw_one(path: Path, node: model.DiagramBase, style) -> None:
+    from slides.diagrams import draw_png
+
+    with _atomic(path) as temp:
+        draw_png(node, style, temp)
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+class BadImage(Exception):
+    """A picture file that cannot be used; the message says why."""
+
+
+def _image(source: Path, cache_dir: Path) -> tuple[Path, int, int]:
+    """The prepared copy of an image file (checked, converted, downscaled) and its size."""
+    size = source.stat().st_size
+    if size == 0:
+        raise BadImage("the file is empty (0 bytes); save the picture again")
+    if size > MAX_BYTES:
+        raise BadImage(f"the file is {size:,} bytes; a picture may have at most {MAX_BYTES:,}")
+    data = source.read_bytes()
+    digest = hashlib.sha256(data + IMAGE_VERSION.encode()).hexdigest()[:20]
+    for ext in (".png", ".jpg"):
+        done = cache_dir / f"image-{digest}{ext}"
+        if done.is_file():  # the same bytes were prepared before: they were valid then
+            with PILImage.open(done) as img:
+                return done, *img.size
+    image, fmt = _open(data)
+    with image:
+        return _store(image, fmt, data, cache_dir / f"image-{digest}")
+
+
+def _open(data: bytes) -> tuple[PILImage.Image, str]:
+    """Decode the whole picture, turning every way it can fail into a BadImage."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a warning is a refusal too.
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        try:
+            image = PILImage.open(io.BytesIO(data))
+            fmt = image.format or "?"
+            if fmt not in KEPT and fmt not in CONVERTED:
+                image.close()
+                raise BadImage(f"{fmt} pictures are not supported; use PNG, JPEG, GIF or WebP")
+            image.load()
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+            raise BadImage(
+                f"the picture is too large to open safely ({error}); "
+                f"at most {PILImage.MAX_IMAGE_PIXELS:,} pixels"
+            ) from None
+        except UnidentifiedImageError:
+            raise BadImage("not a picture Pillow can read (use PNG, JPEG, GIF or WebP)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise BadImage(f"the picture is damaged or cut short ({error})") from None
+    return image, fmt
+
+
+def _store(image: PILImage.Image, fmt: str, data: bytes, stem: Path) -> tuple[Path, int, int]:
+    """Keep PNG/JPEG as they are when they need no change; else convert and downscale."""
+    rotated = ImageOps.exif_transpose(image)  # a phone photo's orientation tag, applied
+    too_big = rotated.width > MAX_SIZE[0] or rotated.height > MAX_SIZE[1]
+    plain_jpeg = fmt != "JPEG" or image.mode in ("RGB", "L")
+    if fmt in KEPT and not too_big and rotated is image and plain_jpeg:
+        path = stem.with_suffix(KEPT[fmt])
+        with _atomic(path) as temp:
+            temp.write_bytes(data)
+        return path, image.width, image.height
+    out = rotated.copy()
+    if too_big:
+        out.thumbnail(MAX_SIZE, PILImage.Resampling.LANCZOS)
+    if fmt == "JPEG":
+        path = stem.with_suffix(".jpg")
+        out = out.convert("RGB") if out.mode not in ("RGB", "L") else out
+        with _atomic(path) as temp:
+            out.save(temp, "JPEG", quality=90)
+    else:
+        path = stem.with_suffix(".png")
+        transparent = out.mode in ("RGBA", "LA", "PA") or "transparency" in out.info
+        out = out.convert("RGBA" if transparent else "RGB") if out.mode not in ("RGB", "L") else out
+        with _atomic(path) as temp:
+            out.save(temp, "PNG")
+    return path, out.width, out.height
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+class _atomic:
+    """A temporary file beside `target`, moved into place when the block succeeds."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __enter__(self) -> Path:
+        fd, name = tempfile.mkstemp(
+            prefix=".tmp-", suffix=self.target.suffix, dir=self.target.parent
+        )
+        os.close(fd)
+        self.temp = Path(name)
+        return self.temp
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            os.replace(self.temp, self.target)
+        else:
+            self.temp.unlink(missing_ok=True)
+
+
+def _prune(cache_dir: Path, used: set[Path]) -> None:
+    """Remove prepared pictures this lecture no longer uses, so the cache does not grow."""
+    for path in cache_dir.glob("*"):
+        if path.name.startswith(("image-", "diagram-")) and path not in used:
+            path.unlink(missing_ok=True)
