@@ -111,9 +111,7 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
         try:
             path, width, height = _image(source, cache_dir)
         except BadImage as error:
-            line, col = lecture.line_of(key)
-            shown = _shown(source, lecture)
-            problems.append(Problem(_file(lecture), line, col, key, f"{shown}: {error}"))
+            problems.append(_problem(lecture, key, source, error))
             continue
         pictures[id(node)] = Picture(path, width, height, alt)
     if problems:
@@ -121,6 +119,30 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
     _draw_all(to_draw, style)
     _prune(cache_dir, {p.path for p in pictures.values()})
     return Assets(pictures)
+
+
+def check_pictures(lecture: model.Lecture) -> None:
+    """Decode every image file of the lecture without writing anything (for `check`).
+
+    Raises ContentError naming the file and the key path of every broken picture.
+    """
+    problems = []
+    for where, node in located_pictures(lecture):
+        source = node.path if isinstance(node, model.Image) else node.source_path
+        key = f"{where}.src" if isinstance(node, model.Image) else f"{where}.source"
+        if source is None:
+            continue
+        try:
+            _read(source)[1].close()
+        except BadImage as error:
+            problems.append(_problem(lecture, key, source, error))
+    if problems:
+        raise ContentError(problems)
+
+
+def _problem(lecture: model.Lecture, key: str, source: Path, error: BadImage) -> Problem:
+    line, col = lecture.line_of(key)
+    return Problem(_file(lecture), line, col, key, f"{_shown(source, lecture)}: {error}")
 
 
 def _file(lecture: model.Lecture) -> str:
@@ -193,12 +215,7 @@ class BadImage(Exception):
 
 def _image(source: Path, cache_dir: Path) -> tuple[Path, int, int]:
     """The prepared copy of an image file (checked, converted, downscaled) and its size."""
-    size = source.stat().st_size
-    if size == 0:
-        raise BadImage("the file is empty (0 bytes); save the picture again")
-    if size > MAX_BYTES:
-        raise BadImage(f"the file is {size:,} bytes; a picture may have at most {MAX_BYTES:,}")
-    data = source.read_bytes()
+    data = _bytes(source)
     digest = hashlib.sha256(data + IMAGE_VERSION.encode()).hexdigest()[:20]
     for ext in (".png", ".jpg"):
         done = cache_dir / f"image-{digest}{ext}"
@@ -208,6 +225,20 @@ def _image(source: Path, cache_dir: Path) -> tuple[Path, int, int]:
     image, fmt = _open(data)
     with image:
         return _store(image, fmt, data, cache_dir / f"image-{digest}")
+
+
+def _bytes(source: Path) -> bytes:
+    size = source.stat().st_size
+    if size == 0:
+        raise BadImage("the file is empty (0 bytes); save the picture again")
+    if size > MAX_BYTES:
+        raise BadImage(f"the file is {size:,} bytes; a picture may have at most {MAX_BYTES:,}")
+    return source.read_bytes()
+
+
+def _read(source: Path) -> tuple[bytes, PILImage.Image, str]:
+    data = _bytes(source)
+    return (data, *_open(data))
 
 
 def _open(data: bytes) -> tuple[PILImage.Image, str]:

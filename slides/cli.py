@@ -140,6 +140,7 @@ def _print_problems(problems, args) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from slides.assets import check_pictures
     from slides.build import display_path, output_name, plan_lecture
     from slides.parity import check_outputs
 
@@ -147,6 +148,7 @@ def _check(args: argparse.Namespace) -> int:
     for folder in _lecture_dirs(args.lectures, args.outputs):
         try:
             deck, _, warnings = plan_lecture(folder)
+            check_pictures(deck.lecture)  # broken image files fail `check`, not only `build`
         except SlidesError as error:
             print(error.show(), file=sys.stderr)
             status = max(status, error.exit_code)
