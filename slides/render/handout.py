@@ -1,0 +1,187 @@
+"""The printed handout: every slide as a framed panel with its speaker notes and lines for notes.
+
+The Jinja template `templates/handout.typ.j2` turns the deck plan into Typst source that calls
+the layout functions of `templates/handout.typ`; the `typst` package compiles it in-process. All
+lecture text enters the source as Typst string literals (see `typst_string`), so no content can
+become Typst markup, whatever characters it holds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from slides import fit, inline, model
+from slides.errors import BuildError
+from slides.render import Build, atomic_path
+from slides.theme import TEMPLATES
+
+TEMPLATE = "handout.typ.j2"
+LIBRARY = TEMPLATES / "handout.typ"
+PAPER = {"a4": "a4", "letter": "us-letter"}
+
+# The few words the handout adds itself, by language; Typst translates "Contents" on its own.
+LABELS = {
+    "en": {"notes": "Speaker notes", "own": "Your notes", "handout": "Handout"},
+    "de": {"notes": "Notizen des Vortragenden", "own": "Eigene Notizen", "handout": "Handout"},
+    "fr": {"notes": "Notes de l'orateur", "own": "Vos notes", "handout": "Support de cours"},
+    "es": {"notes": "Notas del orador", "own": "Sus notas", "handout": "Material de apoyo"},
+    "nl": {"notes": "Sprekersnotities", "own": "Eigen notities", "handout": "Hand-out"},
+    "it": {"notes": "Note del relatore", "own": "I tuoi appunti", "handout": "Dispensa"},
+}
+
+
+def render(build: Build) -> Path:
+    """Write <lecture>-handout.pdf; a Typst error becomes a BuildError, the old PDF stays."""
+    import typst  # imported here: only a handout build pays for loading the compiler
+
+    target = build.output("handout")
+    work = (build.out_dir / ".cache" / "handout").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(LIBRARY, work / LIBRARY.name)
+    pictures = [p.path.resolve() for p in build.assets.all()]
+    # Typst reads files only under its root: the common folder of the source and the pictures.
+    root = Path(os.path.commonpath([work, *pictures]))
+    main = work / "main.typ"
+    main.write_text(typst_source(build, root), encoding="utf-8")
+    with atomic_path(target) as temp:
+        try:
+            _, warnings = typst.compile_with_warnings(
+                str(main),
+                output=str(temp),
+                root=str(root),
+                font_paths=[str(d) for d in build.theme.font_dirs],
+                # Only the theme's fonts (and Typst's own): the same look on every machine, and no
+                # scan of every installed font on each build.
+                ignore_system_fonts=True,
+            )
+        except typst.TypstError as error:
+            raise BuildError(
+                f"the handout could not be compiled ({main}): {error.message}\n{error.diagnostic}"
+            ) from None
+    for warning in warnings:
+        print(f"warning: handout: {warning.message}", file=sys.stderr)
+    return target
+
+
+def typst_source(build: Build, root: Path) -> str:
+    """The handout's Typst source; picture paths are written relative to `root`."""
+    lang, region = typst_language(build.lecture.language)
+    theme = build.theme
+
+    def picture_of(node: model.Image | model.DiagramBase) -> dict[str, str]:
+        picture = build.assets.picture(node)
+        relative = picture.path.resolve().relative_to(root).as_posix()
+        return {"path": "/" + relative, "alt": picture.alt}
+
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(
+            lecture=build.lecture,
+            frames=build.deck.frames,
+            picture_of=picture_of,
+            lang=lang,
+            region=region,
+            paper=PAPER.get(build.options.paper, "a4"),
+            layout=build.options.handout_layout,
+            colors=theme.colors,
+            mono=theme.mono.family,
+            geometry={
+                "width": fit.SLIDE_W,
+                "height": fit.SLIDE_H,
+                "column_gap": fit.COLUMN_GAP,
+                "title": fit.TITLE_BOX,
+                "body": fit.BODY_BOX,
+            },
+            labels=LABELS.get(lang, LABELS["en"]),
+        )
+    )
+
+
+def environment() -> jinja2.Environment:
+    """The shared Typst environment (slides.jinja), stricter: only filtered values may print.
+
+    The handout writes lecture text as Typst string literals, not escaped markup, so it adds
+    its own filters and a `finalize` that refuses any value they did not make (`Markup`, or a
+    number): a template that prints raw lecture text fails loudly instead of guessing.
+    """
+    from slides.jinja import environment as shared
+
+    env = shared("typst").overlay(finalize=_only_typst)
+    env.filters = {
+        **env.filters,  # a copy: the shared environment's filters stay as they are
+        "str": lambda value: Markup(typst_string(str(value))),
+        "inline": lambda value: Markup(typst_inline(value)),
+        "inline_or_none": lambda value: Markup("none" if value is None else typst_inline(value)),
+        "plain": inline.plain,
+        "num": lambda value: Markup(f"{float(value):g}"),
+        "pt": lambda value: Markup(f"{float(value):g}pt"),
+        "paragraphs": paragraphs,
+        "as_bullets": lambda items: [model.as_bullet(item) for item in items or []],
+    }
+    return env
+
+
+def _only_typst(value: object) -> object:
+    if isinstance(value, Markup) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        return value
+    raise TypeError(f"handout template printed an unescaped value: {value!r}")
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal holding exactly `text`."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")  # a lone surrogate cannot be written as UTF-8
+        elif code < 0x20 or 0x7F <= code < 0xA0 or char in "\u2028\u2029":
+            out.append(f"\\u{{{code:x}}}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def typst_inline(text: str) -> str:
+    """Lecture text with its inline syntax as a Typst content block built from string literals."""
+    parts = []
+    for span in inline.parse(text):
+        value = typst_string(span.text)
+        if span.code:
+            value = f"raw({value})"
+        elif span.href:
+            value = f"link({typst_string(span.href)}, {value})"
+        if span.italic:
+            value = f"emph({value})"
+        if span.bold:
+            value = f"strong({value})"
+        parts.append("#" + value)
+    return "[" + "".join(parts) + "]"
+
+
+def paragraphs(notes: str) -> list[str]:
+    """Speaker notes as paragraphs: split at blank lines, lines within a paragraph joined."""
+    blocks = [" ".join(block.split()) for block in notes.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+def typst_language(tag: str) -> tuple[str, str | None]:
+    """Typst's language and region from a BCP 47 tag: 'en-GB' -> ('en', 'GB')."""
+    parts = tag.split("-")
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return parts[0].lower(), region
