@@ -254,10 +254,7 @@ def _open(data: bytes) -> tuple[PILImage.Image, str]:
                 raise BadImage(f"{fmt} pictures are not supported; use PNG, JPEG, GIF or WebP")
             image.load()
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
-            raise BadImage(
-                f"the picture is too large to open safely ({error}); "
-                f"at most {PILImage.MAX_IMAGE_PIXELS:,} pixels"
-            ) from None
+            raise BadImage(f"the picture is too large to open safely: {error}") from None
         except UnidentifiedImageError:
             raise BadImage("not a picture Pillow can read (use PNG, JPEG, GIF or WebP)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as error:
@@ -267,10 +264,11 @@ def _open(data: bytes) -> tuple[PILImage.Image, str]:
 
 def _store(image: PILImage.Image, fmt: str, data: bytes, stem: Path) -> tuple[Path, int, int]:
     """Keep PNG/JPEG as they are when they need no change; else convert and downscale."""
-    rotated = ImageOps.exif_transpose(image)  # a phone photo's orientation tag, applied
+    turned = image.getexif().get(0x0112, 1) != 1  # a phone photo's orientation tag
+    rotated = ImageOps.exif_transpose(image) if turned else image
     too_big = rotated.width > MAX_SIZE[0] or rotated.height > MAX_SIZE[1]
     plain_jpeg = fmt != "JPEG" or image.mode in ("RGB", "L")
-    if fmt in KEPT and not too_big and rotated is image and plain_jpeg:
+    if fmt in KEPT and not too_big and not turned and plain_jpeg:
         path = stem.with_suffix(KEPT[fmt])
         with _atomic(path) as temp:
             temp.write_bytes(data)
