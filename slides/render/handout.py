@@ -55,10 +55,9 @@ def render(build: Build) -> Path:
                 str(main),
                 output=str(temp),
                 root=str(root),
+                # The theme's fonts first; installed fonts stay as a fallback for scripts
+                # Lato lacks (CJK, Arabic, emoji …).
                 font_paths=[str(d) for d in build.theme.font_dirs],
-                # Only the theme's fonts (and Typst's own): the same look on every machine, and no
-                # scan of every installed font on each build.
-                ignore_system_fonts=True,
             )
         except typst.TypstError as error:
             raise BuildError(

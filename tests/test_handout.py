@@ -1,0 +1,324 @@
+"""The Typst handout: built through the command line, read back with poppler."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import typst
+from conftest import GENAI, SAMPLE, require, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from slides import inline
+from slides.deck import Frame, plan
+from slides.errors import BuildError
+from slides.load import load_lecture
+from slides.render import handout
+
+# --- reading PDFs back ---------------------------------------------------------------------
+
+
+def pdf_text(pdf: Path, *flags: str) -> str:
+    """The PDF's text with whitespace runs made one space (line breaks are layout, not text)."""
+    out = subprocess.run(
+        [require("pdftotext"), *flags, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return squash(out)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_info(pdf: Path, *flags: str) -> str:
+    return subprocess.run(
+        [require("pdfinfo"), *flags, str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def page_count(pdf: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", pdf_info(pdf), re.M)[1])
+
+
+def page_size(pdf: Path) -> str:
+    return re.search(r"^Page size:\s+(.*)$", pdf_info(pdf), re.M)[1]
+
+
+def image_pages(pdf: Path) -> list[int]:
+    """Page numbers of the pictures in the PDF (one entry per picture drawn), from pdfimages."""
+    out = subprocess.run(
+        [require("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    return [int(row[0]) for row in rows if row[2] == "image"]
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def build_handout(lecture: Path, out: Path, *options: str) -> Path:
+    result = run_cli("build", lecture, "--format", "handout", "--out", out, *options)
+    assert result.returncode == 0, result.stderr
+    pdf = out / lecture.name / f"{lecture.name}-handout.pdf"
+    assert pdf.is_file()
+    return pdf
+
+
+def deck_of(folder: Path) -> list[Frame]:
+    lecture, _ = load_lecture(folder)
+    return plan(lecture).frames
+
+
+def content_frames(folder: Path) -> list[Frame]:
+    return [f for f in deck_of(folder) if f.kind == "content"]
+
+
+def expected_pages(folder: Path, per_page: int) -> int:
+    """Cover and contents, then per topic its slides, per_page to a page (topics start a page)."""
+    frames = content_frames(folder)
+    topics = {f.topic for f in frames}
+    rows = sum(math.ceil(sum(f.topic == t for f in frames) / per_page) for t in topics)
+    return 2 + rows
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_handout(SAMPLE, tmp_path_factory.mktemp("layout1"))
+
+
+@pytest.fixture(scope="module")
+def sample_letter_2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("layout2")
+    return build_handout(SAMPLE, out, "--handout-layout", "2", "--paper", "letter")
+
+
+@pytest.fixture(scope="module")
+def sample_3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_handout(SAMPLE, tmp_path_factory.mktemp("layout3"), "--handout-layout", "3")
+
+
+LECTURES = [SAMPLE, *([GENAI] if (GENAI / "lecture.yaml").is_file() else [])]
+
+
+@pytest.fixture(scope="module", params=LECTURES, ids=lambda p: p.name)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder: Path = request.param
+    pdf = build_handout(folder, tmp_path_factory.mktemp(folder.name))
+    return folder, pdf
+
+
+# --- what the handout contains ---------------------------------------------------------------
+
+
+def test_every_topic_slide_title_and_note_is_in_the_text(built) -> None:
+    folder, pdf = built
+    text = pdf_text(pdf)
+    lecture, _ = load_lecture(folder)
+    for topic in lecture.topics:
+        assert squash(inline.plain(topic.title)) in text
+    frames = content_frames(folder)
+    assert frames
+    for frame in frames:
+        assert squash(inline.plain(frame.display_title)) in text, frame.display_title
+        for paragraph in handout.paragraphs(frame.notes):
+            assert squash(paragraph) in text, f"notes of slide {frame.number}"
+
+
+def test_one_page_per_slide_after_cover_and_contents(built) -> None:
+    folder, pdf = built
+    expected = expected_pages(folder, 1)
+    # Long speaker notes may run onto a further page, never more than one per slide.
+    assert expected <= page_count(pdf) <= expected + len(content_frames(folder))
+
+
+def test_cover_contents_and_running_header(sample_pdf: Path) -> None:
+    cover = pdf_text(sample_pdf, "-f", "1", "-l", "1")
+    for line in ("Every Slide Kind", "A test lecture", "Test Author", "Test University"):
+        assert line in cover
+    contents = pdf_text(sample_pdf, "-f", "2", "-l", "2")
+    # Typst's outline: each topic and the page it starts on: 3, then 3 + its four slides.
+    entries = re.sub(r"[.\s\u2060]", "", contents)  # no dot leaders, spaces, word joiners
+    assert "ContentsTextslides3Picturesanddata7" in entries
+    page = pdf_text(sample_pdf, "-f", "4", "-l", "4")
+    assert page.startswith("Every Slide Kind Text slides"), page[:60]  # title, current topic
+    assert page.endswith(f"4 / {page_count(sample_pdf)}")
+
+
+def test_pictures_are_drawn_on_their_slides_pages(sample_pdf: Path) -> None:
+    frames = content_frames(SAMPLE)
+    with_pictures = {
+        3 + i
+        for i, f in enumerate(frames)
+        if f.slide.kind in ("image", "diagram")
+        or any(c.image or c.diagram for c in f.slide.columns or [])
+    }
+    assert len(with_pictures) == 3
+    assert set(image_pages(sample_pdf)) == with_pictures
+
+
+def test_speaker_notes_then_ruled_lines_below_each_slide(sample_pdf: Path, tmp_path: Path) -> None:
+    page = pdf_text(sample_pdf, "-f", "4", "-l", "4")
+    assert "SPEAKER NOTES Notes for the quote. YOUR NOTES" in page
+    # The lines themselves are drawn, not text: count them in a picture of the page.
+    subprocess.run(
+        [
+            require("pdftoppm"),
+            "-r",
+            "40",
+            "-f",
+            "4",
+            "-l",
+            "4",
+            "-gray",
+            "-png",
+            sample_pdf,
+            tmp_path / "page",
+        ],
+        check=True,
+    )
+    with Image.open(next(tmp_path.glob("page*.png"))) as picture:
+        gray = picture.convert("L")
+        width, height = gray.size
+        pixels = gray.load()
+        ruled = [
+            y
+            for y in range(height // 2, height - height // 10)
+            if sum(pixels[x, y] < 250 for x in range(width // 10, width - width // 10))
+            > 0.7 * (width - width // 5)
+        ]
+    lines = [y for y in ruled if y - 1 not in ruled]  # count a thick line once
+    assert len(lines) >= 10
+
+
+def test_metadata_title_author_language(sample_pdf: Path) -> None:
+    info = pdf_info(sample_pdf)
+    assert re.search(r"^Title:\s+Every Slide Kind$", info, re.M)
+    assert re.search(r"^Author:\s+Test Author$", info, re.M)
+    meta = pdf_info(sample_pdf, "-meta")
+    assert re.search(r"<dc:language>\s*<rdf:Bag>\s*<rdf:li>en</rdf:li>", meta)
+
+
+def test_a4_by_default_letter_on_request(sample_pdf: Path, sample_letter_2: Path) -> None:
+    assert page_size(sample_pdf) == "595.276 x 841.89 pts (A4)"
+    assert page_size(sample_letter_2) == "612 x 792 pts (letter)"
+
+
+@pytest.mark.parametrize("layout", [2, 3])
+def test_two_and_three_slides_per_page(layout: int, sample_letter_2: Path, sample_3: Path) -> None:
+    pdf = sample_letter_2 if layout == 2 else sample_3
+    assert page_count(pdf) == expected_pages(SAMPLE, layout)
+    text = pdf_text(pdf, "-raw")
+    for frame in content_frames(SAMPLE):
+        assert squash(inline.plain(frame.display_title)) in text
+        assert squash(frame.notes) in text
+    # The pictures are still there, several slides to a page.
+    assert len(set(image_pages(pdf))) < 3
+
+
+# --- hostile content: every Typst metacharacter shows literally ------------------------------
+
+HOSTILE = [
+    "Hash # dollar $x$ at @ref <label> star * under _x_ tick ` slashes // and ] [ brackets",
+    '#import "x": * and #set page(width: 1cm) #let y = 1',
+    '= not a heading - dash + plus / term: desc ~ tilde "quotes" }{ )( \\\\ backslash',
+]
+HOSTILE_NOTES = '#strong[typst] $ math $ // not a comment <tag> @cite ` ] [ \\u{41} "\\" */ /*'
+
+
+def hostile_lecture(folder: Path) -> Path:
+    """A lecture whose every text field holds Typst syntax."""
+    folder.mkdir()
+    slides = [
+        {"title": HOSTILE[0], "bullets": HOSTILE, "notes": HOSTILE_NOTES},
+        {
+            "title": HOSTILE[1],
+            "table": {"header": ["#x", "$y$"], "rows": [["@z", "<w>"], ["]", "["]]},
+            "notes": HOSTILE_NOTES,
+        },
+        {
+            "title": HOSTILE[2],
+            "code": {"language": "typst", "source": '"]; #panic("x") // ]\n'},
+            "notes": HOSTILE_NOTES,
+        },
+        {"title": "Quote", "quote": {"text": HOSTILE[1], "attribution": HOSTILE[2]}},
+    ]
+    data = {
+        "title": HOSTILE[1],
+        "subtitle": HOSTILE[0],
+        "author": "#panic() @me",
+        "footer": "// footer $",
+        "topics": [{"title": HOSTILE[2], "slides": slides}],
+    }
+    (folder / "lecture.yaml").write_text(json.dumps(data), "utf-8")  # JSON is YAML
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    return build_handout(hostile_lecture(root / "hostile"), root / "out")
+
+
+def test_hostile_text_compiles_and_shows_literally(hostile_pdf: Path) -> None:
+    text = pdf_text(hostile_pdf)
+    for line in HOSTILE:
+        assert text.count(squash(inline.plain(line))) >= 2, line  # titles and bullets
+    assert text.count(squash(HOSTILE_NOTES)) == 3
+    assert '"]; #panic("x") // ]' in text
+    assert "#panic() @me" in text and "// footer $" in text
+    for cell in ("#x", "$y$", "@z", "<w>"):
+        assert cell in text
+    assert pdf_info(hostile_pdf).count(inline.plain(HOSTILE[1])) == 1  # the document title
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40))
+def test_typst_string_round_trips_any_text(text: str) -> None:
+    source = f"#metadata({handout.typst_string(text)}) <value>".encode()
+    assert json.loads(typst.query(source, "<value>", field="value", one=True)) == text
+
+
+def test_inline_syntax_becomes_typst_functions_of_strings() -> None:
+    assert handout.typst_inline("a **b** *c* `d` [e](https://x.org/#f) \\*g") == (
+        '[#"a "#strong("b")#" "#emph("c")#" "#raw("d")#" "#link("https://x.org/#f", "e")#" *g"]'
+    )
+
+
+def test_the_template_refuses_unfiltered_values() -> None:
+    env = handout.environment()
+    with pytest.raises(TypeError, match="unescaped"):
+        env.from_string("{{ text }}").render(text="#panic()")
+    assert env.from_string("{{ text | str }}").render(text="#x") == '"#x"'
+
+
+def test_language_tag_to_typst() -> None:
+    assert handout.typst_language("en") == ("en", None)
+    assert handout.typst_language("en-GB") == ("en", "GB")
+    assert handout.typst_language("zh-Hans-CN") == ("zh", "CN")
+
+
+# --- failures keep the last good handout --------------------------------------------------
+
+
+def test_a_typst_error_is_a_build_error_and_keeps_the_old_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slides.build import prepare_build
+    from slides.render import Options
+
+    build, _ = prepare_build(SAMPLE, tmp_path, Options())
+    good = handout.render(build)
+    before = good.read_bytes()
+    broken = tmp_path / "handout.typ"
+    broken.write_text("#let frame(c, f) = {\n", "utf-8")
+    monkeypatch.setattr(handout, "LIBRARY", broken)
+    with pytest.raises(BuildError, match="the handout could not be compiled"):
+        handout.render(build)
+    assert good.read_bytes() == before
+    assert [p.name for p in good.parent.iterdir() if p.suffix == ".pdf"] == [good.name]
