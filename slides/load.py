@@ -175,7 +175,7 @@ def _read_yaml(path: Path, located: Located) -> Any:
         fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, col)
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context}"
@@ -202,6 +202,18 @@ def _read_yaml(path: Path, located: Located) -> Any:
     if not isinstance(data, dict):
         located.problem((), "a lecture file is a mapping of keys (title:, topics:, …)")
     return data
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """YAML nodes via libyaml (10× faster, same nodes and marks); errors from the Python parser.
+
+    The pure-Python parser runs again only on a broken file, so messages read the same whether
+    or not PyYAML was built with libyaml.
+    """
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _validate(data: Any, located: Located) -> model.Lecture | None:
