@@ -99,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the lecture format")
     schema.set_defaults(run=_schema)
+
+    note = commands.add_parser("import", help="turn an Obsidian or markdown note into a lecture")
+    note.add_argument("note", type=Path, metavar="NOTE.md")
+    note.add_argument("--out", type=Path, required=True, help="the new lecture folder")
+    note.add_argument(
+        "--vault",
+        type=Path,
+        help="where the note's pictures are (default: the folder holding .obsidian above the "
+        "note, else the note's folder)",
+    )
+    note.add_argument("--force", action="store_true", help="replace an existing lecture.yaml")
+    note.set_defaults(run=_import)
     return parser
 
 
@@ -235,6 +247,19 @@ def _progress(folders: list[Path], args: argparse.Namespace):
         for i, folder in enumerate(folders, 1):
             print(f"[{i}/{len(folders)}] {folder.name}")
             yield folder
+
+
+def _import(args: argparse.Namespace) -> int:
+    from slides.importer import import_note
+
+    result = import_note(args.note, args.out, args.vault, force=args.force)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(
+        f"created {result.lecture_file}: {result.topics} topics, {result.slides} slides, "
+        f"{result.images} pictures copied; check it with: python build.py check {args.out}"
+    )
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
