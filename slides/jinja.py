@@ -1,0 +1,250 @@
+"""One Jinja environment per output format: content is data, escaped for the target format.
+
+Every `{{ value }}` goes through the target's escaper unless a filter already made it safe
+(a `Markup` value). So a template that forgets a filter shows markup characters literally
+instead of letting content change the document's structure. Templates come only from the
+`templates/` folder; content is never used as template source.
+
+Targets: "html" (HTML escaping), "qmd" (Pandoc/Quarto markdown), "typst" (Typst markup),
+"css" (theme values only; anything that could break out of a declaration is refused).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from itertools import groupby
+from operator import attrgetter
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from slides import inline
+from slides.theme import TEMPLATES
+
+TARGETS = ("html", "qmd", "typst", "css")
+
+# Whitespace that ends a line or a block in markdown/Typst; collapsed to one space in text
+# (a non-breaking space stays: it is content, not structure).
+_BREAKING_SPACE = re.compile(r"[\t\n\v\f\r \x1c-\x1f\x85\u2028\u2029]+")
+# Every ASCII punctuation character: Pandoc markdown (and so Quarto) and Typst both take a
+# backslash before any of them as "this character, literally". Markdown escapes only those that
+# can start or end syntax (lists, headings, divs, emphasis, math, smart quotes, raw HTML,
+# entities, citations, …); the harmless , ; ? / % stay readable.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_MD_SYNTAX = re.compile(r"([\\`*_{}\[\]<>#+\-.!|:$~^@&()\"'=])")
+
+
+def one_line(text: str) -> str:
+    """Text with every run of line breaks, tabs and spaces made one space."""
+    return _BREAKING_SPACE.sub(" ", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a plain text: blocks separated by blank lines."""
+    return [p for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
+
+
+# --- markdown (Pandoc / Quarto) --------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Plain text as markdown that shows exactly this text, on one line."""
+    return _MD_SYNTAX.sub(r"\\\1", one_line(text))
+
+
+def md_inline(text: str) -> Markup:
+    """Lecture text with its inline syntax (slides.inline) as escaped Pandoc markdown."""
+    spans = inline.parse(text)
+    out: list[str] = []
+    # Bold runs enclose italic runs, so the delimiters always nest properly.
+    for bold, run in groupby(spans, key=attrgetter("bold")):
+        inner = []
+        for italic, part in groupby(run, key=attrgetter("italic")):
+            body = "".join(_md_span(span) for span in part)
+            inner.append(_delimit(body, "*") if italic else body)
+        body = "".join(inner)
+        out.append(_delimit(body, "**") if bold else body)
+    return Markup("".join(out).strip())
+
+
+def md_code_span(code: str) -> str:
+    """Inline code with a backtick fence longer than any backtick run inside it."""
+    code = one_line(code)
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if code.startswith(("`", " ")) or code.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
+
+
+def md_code_block(source: str, language: str = "") -> Markup:
+    """A fenced code block whose fence is longer than any backtick run in the code."""
+    longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    # The model restricts language to [A-Za-z0-9_+#.-]; a bare name is never a Quarto cell.
+    body = source.rstrip("\n")
+    return Markup(f"{fence}{language}\n{body}\n{fence}")
+
+
+def md_attr(text: str) -> Markup:
+    """A double-quoted attribute value ({alt="…"}): Pandoc decodes \\\\, \\" and entities."""
+    value = one_line(text).strip().replace("\\", "\\\\").replace('"', '\\"')
+    return Markup('"' + value.replace("&", "&amp;") + '"')
+
+
+def md_url(href: str) -> str:
+    """A link target with every character that markdown could read as syntax percent-encoded."""
+    return quote(href, safe="/:?#[]@!$&*+,;=%-._~")
+
+
+def _md_span(span: inline.Span) -> str:
+    if span.code:
+        return md_code_span(span.text)
+    if span.href is not None:
+        return f"[{md_escape(span.text)}]({md_url(span.href)})"
+    return md_escape(span.text)
+
+
+def _delimit(body: str, marker: str) -> str:
+    """body between emphasis markers, with its outer spaces outside (or it is not emphasis)."""
+    core = body.strip(" ")
+    if not core:
+        return body
+    lead = body[: len(body) - len(body.lstrip(" "))]
+    trail = body[len(body.rstrip(" ")) :]
+    return f"{lead}{marker}{core}{marker}{trail}"
+
+
+# --- Typst ------------------------------------------------------------------------------------
+
+
+def typst_escape(text: str) -> str:
+    """Plain text as Typst markup that shows exactly this text."""
+    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def typst_inline(text: str) -> Markup:
+    """Lecture text with its inline syntax as Typst markup (functions, never bare * or _)."""
+    out = []
+    for span in inline.parse(text):
+        if span.code:
+            piece = f"#raw({typst_string(span.text)})"
+        elif span.href is not None:
+            piece = f"#link({typst_string(span.href)})[{typst_escape(span.text)}]"
+        else:
+            piece = typst_escape(span.text)
+        if span.italic:
+            piece = f"#emph[{piece}]"
+        if span.bold:
+            piece = f"#strong[{piece}]"
+        out.append(piece)
+    return Markup("".join(out).strip())
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def html_inline(text: str) -> Markup:
+    """Lecture text with its inline syntax as escaped HTML."""
+    out = []
+    for span in inline.parse(text):
+        piece = escape(span.text)
+        if span.code:
+            piece = Markup("<code>%s</code>") % piece
+        if span.href is not None:
+            piece = Markup('<a href="%s">%s</a>') % (span.href, piece)
+        if span.italic:
+            piece = Markup("<em>%s</em>") % piece
+        if span.bold:
+            piece = Markup("<strong>%s</strong>") % piece
+        out.append(piece)
+    return Markup("").join(out)
+
+
+# --- CSS --------------------------------------------------------------------------------------
+
+_CSS_VALUE = re.compile(r"^[#%\w .,()'\"/+-]*$")
+
+
+def css_value(value: object) -> str:
+    """A theme value for a CSS declaration; refuses anything that could end the declaration."""
+    text = str(value)
+    if not _CSS_VALUE.match(text) or "/*" in text:
+        raise ValueError(f"unsafe value for CSS: {text!r}")
+    return text
+
+
+def css_string(value: object) -> Markup:
+    """A quoted CSS string with every character but letters and digits as a CSS escape."""
+    body = "".join(ch if ch.isascii() and ch.isalnum() else f"\\{ord(ch):x} " for ch in str(value))
+    return Markup(f'"{body}"')
+
+
+# --- the environments -------------------------------------------------------------------------
+
+_ESCAPERS: dict[str, Callable[[str], str]] = {
+    "qmd": md_escape,
+    "typst": typst_escape,
+    "css": css_value,
+}
+_INLINE: dict[str, Callable[[str], Markup]] = {
+    "html": html_inline,
+    "qmd": md_inline,
+    "typst": typst_inline,
+}
+
+
+def _finalizer(target: str) -> Callable[[object], object]:
+    escaper = _ESCAPERS[target]
+
+    def finalize(value: object) -> object:
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, bool) or value is None:
+            # A None or bool in the output is a template bug, not content.
+            raise TypeError(f"{target} template printed {value!r}")
+        if isinstance(value, int | float):
+            return Markup(format(value, "g") if isinstance(value, float) else value)
+        return Markup(escaper(str(value)))
+
+    return finalize
+
+
+@cache
+def environment(target: str) -> jinja2.Environment:
+    """The Jinja environment for one output format, loading templates from templates/."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown template target {target!r}; targets: {', '.join(TARGETS)}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        # Autoescape is on for every target; non-HTML targets escape in `finalize` instead of
+        # HTML-escaping, and macros and filters hand back Markup (already escaped).
+        autoescape=True,
+        finalize=None if target == "html" else _finalizer(target),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["json"] = lambda value: Markup(json.dumps(value, ensure_ascii=False))
+    env.filters["plain"] = inline.plain
+    env.filters["paragraphs"] = paragraphs
+    if target in _INLINE:
+        env.filters["inline"] = _INLINE[target]
+    if target == "qmd":
+        env.filters["attr"] = md_attr
+        env.filters["code_block"] = md_code_block
+        env.filters["url"] = lambda value: Markup(md_url(str(value)))
+    if target == "css":
+        env.filters["css_string"] = css_string
+    if target == "typst":
+        env.filters["string"] = lambda value: Markup(typst_string(str(value)))
+    return env

@@ -1,0 +1,210 @@
+"""The reveal.js deck: out/<lecture>/<lecture>.html, rendered from the .qmd.
+
+With a `quarto` executable on PATH, `quarto render` makes it; otherwise pandoc (from the
+pypandoc-binary wheel) with its reveal.js writer. reveal.js comes from the repository's pinned
+npm install and is copied beside the deck, with the theme CSS and its fonts, so the deck works
+offline from out/ and requests nothing from any other host. `--self-contained` embeds it all
+into the one HTML file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from slides import fit
+from slides.errors import BuildError
+from slides.jinja import environment
+from slides.render import Build, atomic_path
+from slides.render.qmd import CSS_NAME, PX, copy_if_changed, px, write_text
+from slides.theme import TEMPLATES
+
+REVEAL_PACKAGE = TEMPLATES.parent / "node_modules" / "reveal.js"
+REVEAL_DIR = "reveal.js"  # beside the deck
+TIMEOUT = 300  # seconds for one pandoc or quarto run
+
+# reveal.js settings, given to pandoc as variables (the .qmd front matter says the same to Quarto).
+REVEAL_OPTIONS = {
+    "width": "1280",
+    "height": "720",
+    "margin": "0",
+    "center": "false",
+    "hash": "true",
+    "slideNumber": "'c'",
+    "controlsTutorial": "false",
+    "transition": "none",
+    "backgroundTransition": "none",
+    "controlsLayout": "edges",
+    "theme": "white",
+}
+
+
+def render(build: Build) -> Path:
+    """Write build.output("html") (and its theme, fonts and reveal.js); returns its path."""
+    source = build.output("qmd")
+    if not source.is_file():
+        raise BuildError(f"{source} is missing: build the qmd format first")
+    target = build.output("html")
+    write_theme_css(build)
+    quarto = shutil.which("quarto")
+    with atomic_path(target) as temp:
+        if quarto:
+            _quarto(quarto, source, temp, build.options.self_contained)
+        else:
+            install_reveal(build.out_dir)
+            _pandoc(source, temp, build.options.self_contained)
+        temp.chmod(0o644)  # served by web servers: not owner-only as mkstemp made it
+    return target
+
+
+def pandoc_path() -> str:
+    """The pandoc binary inside the pypandoc-binary wheel."""
+    import pypandoc
+
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError as error:
+        raise BuildError(f"pandoc not found ({error}); run `make setup`") from None
+
+
+def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
+    """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides."""
+    command = [
+        pandoc_path(),
+        source.name,
+        "--from=markdown",
+        "--to=revealjs",
+        "--slide-level=2",
+        "--standalone",
+        f"--output={target}",
+        "--variable",
+        f"revealjs-url={REVEAL_DIR}",
+    ]
+    for name, value in REVEAL_OPTIONS.items():
+        command += ["--variable", f"{name}={value}"]
+    if self_contained:
+        command.append("--embed-resources")
+    _run(command, source.parent, "pandoc")
+
+
+def _quarto(quarto: str, source: Path, target: Path, self_contained: bool) -> None:
+    """`quarto render` into a temporary name beside the .qmd (Quarto writes next to its input)."""
+    # Quarto can't be installed on our machines; this path follows its documented CLI.
+    command = [quarto, "render", source.name, "--to", "revealjs", "--output", target.name]
+    if self_contained:
+        command += ["--metadata", "embed-resources:true"]
+    _run(command, source.parent, "quarto")
+
+
+def _run(command: list[str], cwd: Path, name: str) -> None:
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"{name} took longer than {TIMEOUT} s; stopped") from None
+    except OSError as error:
+        raise BuildError(f"could not run {name}: {error}") from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip()
+        raise BuildError(f"{name} failed (exit {done.returncode}):\n{detail}")
+
+
+def install_reveal(out_dir: Path) -> Path:
+    """Copy reveal.js (dist/ and plugin/ only) beside the deck, once per reveal.js version."""
+    manifest = REVEAL_PACKAGE / "package.json"
+    if not manifest.is_file():
+        raise BuildError(
+            f"reveal.js is not installed ({REVEAL_PACKAGE} is missing); run `make setup` "
+            "(npm ci installs the version pinned in package-lock.json)"
+        )
+    version = json.loads(manifest.read_text("utf-8"))["version"]
+    target = out_dir / REVEAL_DIR
+    stamp = target / ".version"
+    if stamp.is_file() and stamp.read_text("utf-8") == version:
+        return target
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=".reveal.", dir=out_dir))
+    temp.chmod(0o755)
+    try:
+        ignore = shutil.ignore_patterns("*.map", "*.esm.js")
+        for part in ("dist", "plugin"):
+            shutil.copytree(REVEAL_PACKAGE / part, temp / part, ignore=ignore)
+        (temp / ".version").write_text(version, "utf-8")
+        old = out_dir / f".reveal.old.{os.getpid()}"
+        if target.exists():
+            target.rename(old)
+        temp.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return target
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One @font-face rule: a font file copied beside the deck."""
+
+    family: str
+    src: str  # relative to the deck
+    weight: int
+    style: str
+
+
+def publish_fonts(build: Build) -> list[FontFace]:
+    """Copy the theme's font files into fonts/ and describe them as @font-face rules."""
+    faces = []
+    for font in (build.theme.sans, build.theme.mono):
+        for bold in (False, True):
+            for italic in (False, True):
+                path = font.file(bold=bold, italic=italic)
+                if path is None:
+                    continue
+                copy_if_changed(path, build.out_dir / "fonts" / path.name)
+                faces.append(
+                    FontFace(
+                        font.family,
+                        f"fonts/{path.name}",
+                        700 if bold else 400,
+                        "italic" if italic else "normal",
+                    )
+                )
+    return faces
+
+
+def write_theme_css(build: Build) -> Path:
+    """The reveal.js theme CSS, from the shared theme and the PPTX renderer's geometry."""
+    from slides.render import pptx
+
+    logo = None
+    if build.theme.logo is not None and build.theme.logo.is_file():
+        logo = f"logo{build.theme.logo.suffix.lower()}"
+        copy_if_changed(build.theme.logo, build.out_dir / logo)
+    text = (
+        environment("css")
+        .get_template("reveal-theme.css.j2")
+        .render(
+            colors=build.theme.colors,
+            fonts=publish_fonts(build),
+            sans=build.theme.sans.family,
+            mono=build.theme.mono.family,
+            logo=logo,
+            px=px,
+            PX=PX,
+            fit=fit,
+            title_box=fit.title_box(),
+            body=fit.body_box(),
+            title_slide=pptx.TITLE_SLIDE_BOX,
+            subtitle=pptx.SUBTITLE_BOX,
+            section_label=pptx.SECTION_LABEL_BOX,
+            section_title=pptx.SECTION_TITLE_BOX,
+            logo_box=pptx.LOGO_BOX,
+            quote_bar=pptx.QUOTE_BAR_W,
+        )
+    )
+    target = build.out_dir / CSS_NAME
+    write_text(target, text)
+    return target

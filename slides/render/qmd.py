@@ -1,0 +1,220 @@
+"""The Quarto reveal.js source: out/<lecture>/<lecture>.qmd and the pictures it shows.
+
+The .qmd renders the shared deck plan frame by frame (templates/qmd.j2), so the HTML deck shows
+the same slides in the same order as the PPTX. Sizes come from the same fitter and boxes as the
+PPTX (slides.fit; 1 pt = 4/3 px on the 1280 × 720 px reveal.js slide), so text fits in the browser
+exactly where it was measured. Pictures are copied beside the .qmd (images/), so the output
+folder is self-contained; the theme CSS and fonts are written by the HTML step (render/html.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from slides import fit, inline, model
+from slides.deck import Frame
+from slides.jinja import environment, md_attr
+from slides.render import Build, atomic_path
+
+PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
+CSS_NAME = "theme.css"
+# The title, section and closing slides use the PPTX renderer's boxes (in points).
+TITLE_SIZES = (44.0, 28.0)  # largest and smallest title size on title/section/closing slides
+AGENDA_SIZES = (*fit.SIZES, 16.0, 14.0, 12.0)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture as the deck shows it: its file beside the .qmd and its size on the slide."""
+
+    src: str  # relative to the .qmd
+    alt: str
+    caption: str | None
+    width: int  # CSS pixels on the 1280 × 720 slide
+    height: int
+
+
+def px(points: float) -> float:
+    """Points on the PPTX slide as CSS pixels on the reveal.js slide."""
+    return round(points * PX, 2)
+
+
+def render(build: Build) -> Path:
+    """Write the .qmd and the pictures it shows; returns the .qmd's path."""
+    target = build.output("qmd")
+    build.out_dir.mkdir(parents=True, exist_ok=True)
+    layout = Layout(build, publish_pictures(build))
+    text = (
+        environment("qmd")
+        .get_template("qmd.j2")
+        .render(
+            lecture=build.lecture,
+            deck=build.deck,
+            theme=build.theme,
+            css=CSS_NAME,
+            self_contained=build.options.self_contained,
+            ids=frame_ids(build),
+            layout=layout,
+            attrs=attrs,
+            as_bullet=model.as_bullet,
+            px=px,
+        )
+    )
+    write_text(target, text)
+    return target
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write a text file atomically, readable by a web server (mkstemp makes it owner-only)."""
+    with atomic_path(target) as temp:
+        temp.write_text(text, encoding="utf-8")
+        temp.chmod(0o644)
+
+
+class Layout:
+    """Sizes of one deck's titles, bodies and pictures, from the PPTX renderer's fitter."""
+
+    def __init__(self, build: Build, published: dict[Path, str]) -> None:
+        self.build = build
+        self.published = published
+        self.fitter = fit.Fitter.for_theme(build.lecture.theme)
+
+    def title_px(self, frame: Frame) -> float:
+        """The title's size: measured as the PPTX renderer measures it for this kind of slide."""
+        from slides.render.pptx import SECTION_TITLE_BOX, TITLE_SLIDE_BOX
+
+        if frame.kind in ("title", "closing"):
+            size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, TITLE_SIZES, 3)
+        elif frame.kind == "section":
+            size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, TITLE_SIZES, 3)
+        else:
+            size, _ = self.fitter.title_pt(frame.display_title)
+        return px(size)
+
+    def body_px(self, frame: Frame) -> float:
+        """The body text size: the fitter's choice (the agenda is sized as the PPTX does)."""
+        if frame.kind != "agenda":
+            return px(frame.body_pt)
+        titles = [topic.title for topic in self.build.lecture.topics]
+        box = fit.body_box()
+        size = AGENDA_SIZES[-1]
+        for size in AGENDA_SIZES:
+            if self.fitter.height(fit.agenda_paras(titles, size), box.w) <= box.h:
+                break
+        return px(size)
+
+    def picture(
+        self,
+        frame: Frame,
+        node: model.Image | model.DiagramBase,
+        column: int | None = None,
+        heading: str | None = None,
+    ) -> Figure:
+        """A picture sized as the PPTX places it: in the body (centred) or in a column."""
+        box = fit.body_box() if column is None else fit.column_boxes()[column]
+        picture = self.build.assets.picture(node)
+        aspect = picture.width / picture.height
+        centre = column is None  # beside a bullets column, a picture lines up with the text top
+        size = frame.body_pt
+        found = self.fitter.picture_layout(
+            box, aspect, node, heading, size, centre=centre
+        ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
+        place = found.picture if found else fit.place_picture(box, aspect)
+        return Figure(
+            src=self.published[picture.path],
+            alt=alt_text(picture.alt, node, frame),
+            caption=node.caption if found is not None and found.caption is not None else None,
+            width=max(1, int(place.w * PX)),
+            height=max(1, int(place.h * PX)),
+        )
+
+
+def alt_text(alt: str, node: model.Image | model.DiagramBase, frame: Frame) -> str:
+    """Alt text from the content (alt, caption or slide title), never a file name."""
+    for candidate in (alt, node.alt, node.caption):
+        if candidate and candidate.strip() and not _PATHLIKE.fullmatch(candidate.strip()):
+            return inline.plain(" ".join(candidate.split()))
+    kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
+    return f"{kind}: {inline.plain(frame.title)}"
+
+
+def frame_ids(build: Build) -> dict[int, str]:
+    """A stable id per frame number (the reveal.js hash), from positions rather than titles.
+
+    Ids from positions keep the browser on the same slide when a title is edited during
+    `serve`, and never collide with the text of a title.
+    """
+    ids: dict[int, str] = {}
+    for frame in build.deck.frames:
+        if frame.kind == "section":
+            ids[frame.number] = f"topic-{frame.topic + 1}"
+        elif frame.kind == "content":
+            found = re.search(r"\.slides\[(\d+)\]$", frame.where)
+            name = (
+                f"topic-{frame.topic + 1}-slide-{int(found.group(1)) + 1}"
+                if found
+                else f"slide-{frame.number}"
+            )
+            if frame.part and frame.part[0] > 1:
+                name += f"-part-{frame.part[0]}"
+            ids[frame.number] = name
+        else:
+            ids[frame.number] = frame.kind
+    return ids
+
+
+def attrs(id: str | None = None, classes: tuple[str, ...] | list[str] = (), **values) -> Markup:
+    """A Pandoc attribute block {#id .class key="value"}; ids and classes come from code only."""
+    for name in ([id] if id else []) + list(classes):
+        if not _NAME.match(name):
+            raise ValueError(f"not an id or class name: {name!r}")
+    parts = [f"#{id}"] if id else []
+    parts += [f".{c}" for c in classes]
+    parts += [f"{key.replace('_', '-')}={md_attr(str(value))}" for key, value in values.items()]
+    return Markup("{" + " ".join(parts) + "}")
+
+
+def publish_pictures(build: Build) -> dict[Path, str]:
+    """Copy each prepared picture once into images/, named by its content hash.
+
+    The output folder so holds everything the deck shows, and a picture that did not change
+    keeps its name (and the browser's cached copy).
+    """
+    folder = build.out_dir / "images"
+    published: dict[Path, str] = {}
+    for picture in build.assets.all():
+        if picture.path in published:
+            continue
+        digest = hashlib.sha256(picture.path.read_bytes()).hexdigest()[:20]
+        name = f"{digest}{picture.path.suffix.lower()}"
+        copy_if_changed(picture.path, folder / name)
+        published[picture.path] = f"images/{name}"
+    return published
+
+
+def copy_if_changed(source: Path, target: Path) -> None:
+    """Copy a file unless the target already has the same size and is not older."""
+    try:
+        have, want = target.stat(), source.stat()
+        if have.st_size == want.st_size and have.st_mtime >= want.st_mtime:
+            return
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(source, name)
+        os.replace(name, target)
+    finally:
+        Path(name).unlink(missing_ok=True)
