@@ -39,6 +39,7 @@ TITLE_MAX_PT, TITLE_MIN_PT = 36.0, 24.0
 TITLE_FLOOR_PT = 18.0  # a title that cannot fit two lines at 24 pt shrinks to here, with a warning
 TITLE_LINE_SPACING = 1.1
 TITLE_MAX_LINES = 2
+TITLE_CLEARANCE = 8.0  # points kept free under the title text
 
 CAPTION_PT = 18.0  # captions under pictures: one size everywhere
 CAPTION_GAP = 8.0  # between a picture and its caption
@@ -75,8 +76,12 @@ def body_box() -> Box:
 
 
 def title_box() -> Box:
-    """The box that holds a content slide's title."""
-    return Box(*TITLE_BOX)
+    """The box that holds a content slide's title text.
+
+    TITLE_BOX less a strip at its bottom, so descenders clear the accent rule drawn below.
+    """
+    x, y, w, h = TITLE_BOX
+    return Box(x, y, w, h - TITLE_CLEARANCE)
 
 
 def column_boxes() -> tuple[Box, Box]:
@@ -318,20 +323,21 @@ class Fitter:
     def _wrap(self, para: Para, width: float) -> list[tuple[str, float]]:
         avail = max(1.0, width - para.left) * SAFETY
         size = para.size
-        words = _words(para)
+        space = self.width(" ", size, para.bold, para.italic, para.mono)
         lines: list[tuple[str, float]] = []
-        text, used = "", 0.0
-        for word, pieces in words:
+        text, used, started = "", 0.0, False
+        for word, pieces in _words(para):
             w = sum(self.width(t, size, b, i, m) for t, b, i, m in pieces)
-            space = self.width(" ", size, para.bold, para.italic, para.mono)
-            if text or used:
+            if started:
                 if used + space + w <= avail:
                     text, used = f"{text} {word}", used + space + w
                     continue
                 lines.append((text, used))
-                text, used = "", 0.0
+                text, used, started = "", 0.0, False
+                if not word:
+                    continue  # spaces at a wrap hang at the end of the line, as in PowerPoint
             if w <= avail:
-                text, used = word, w
+                text, used, started = word, w, True
                 continue
             # An unbreakable word wider than the line: break it between characters.
             for t, b, i, m in pieces:
@@ -340,7 +346,7 @@ class Fitter:
                     if used + cw > avail and text:
                         lines.append((text, used))
                         text, used = "", 0.0
-                    text, used = text + ch, used + cw
+                    text, used, started = text + ch, used + cw, True
         lines.append((text, used))
         return lines
 

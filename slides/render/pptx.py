@@ -260,7 +260,7 @@ class _DeckWriter:
         self._title(slide, [fit.Fitter.title_para(title, size)], fit.title_box(), MSO_ANCHOR.BOTTOM)
         if self.styled:
             self._rect(
-                slide, Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 4, 72, 3), "accent"
+                slide, Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3), "accent"
             )
 
     def _column(self, slide, frame: Frame, column: model.Column, box: Box, size: float) -> None:
@@ -565,10 +565,9 @@ class _DeckWriter:
         from slides.load import resolve_inside
 
         folder = self.lecture.folder
-        if (folder / relative).is_file() or Path(relative).is_absolute():
-            path, reason = resolve_inside(folder, relative)
-        else:
-            path, reason = None, f"template not found: {folder / relative}"
+        path, reason = resolve_inside(folder, relative)
+        if path is None and reason.startswith("image not found"):
+            reason = f"template not found: {folder / relative}"  # the loader speaks of images
         if path is None:
             line, col = self.lecture.line_of("pptx_template")
             located = self.lecture._located

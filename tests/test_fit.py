@@ -1,0 +1,174 @@
+"""The fitter: body sizes 28 → 18 pt from measured text, and splitting what cannot fit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import GENAI, SAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from slides import fit, model
+from slides.deck import plan
+from slides.fit import Fitter, Para
+from slides.inline import Span
+from slides.load import load_lecture
+
+
+@pytest.fixture(scope="module")
+def fitter() -> Fitter:
+    return Fitter.for_theme("default")
+
+
+def slide(**body) -> model.Slide:
+    return model.Slide(title="A slide", notes="Notes.", **body)
+
+
+LONG = "a bullet long enough to wrap onto a second line when the body text is large"
+
+
+def test_a_normal_slide_stays_one_frame_at_the_largest_size(fitter: Fitter) -> None:
+    s = slide(bullets=["One", "Two", {"text": "Three", "items": ["Three a"]}])
+    parts, warnings = fitter.fit(s, "topics[0].slides[0]")
+    assert parts == [(s, 28.0)]
+    assert warnings == []
+
+
+def test_a_fuller_slide_gets_the_largest_size_that_fits(fitter: Fitter) -> None:
+    s = slide(bullets=[f"{LONG} ({i})" for i in range(6)])
+    [(part, size)], warnings = fitter.fit(s, "x")
+    assert part is s and warnings == []
+    assert fit.MIN_BODY_PT <= size < fit.MAX_BODY_PT
+    assert fitter.fits(s, size)
+    assert not fitter.fits(s, size + 2)  # the largest size: one step up overflows
+
+
+def test_far_too_many_bullets_split_into_parts_that_fit(fitter: Fitter) -> None:
+    items = [f"{LONG} ({i})" for i in range(40)]
+    s = slide(bullets=items)
+    parts, warnings = fitter.fit(s, "topics[1].slides[2]")
+    assert len(parts) > 1
+    for part, size in parts:
+        assert size >= fit.MIN_BODY_PT
+        assert fitter.fits(part, size)
+        assert part.title == s.title and part.notes == s.notes
+    # Every bullet once, in order; the parts come out even (no part of a single straggler).
+    assert [b for part, _ in parts for b in part.bullets] == items
+    counts = [len(part.bullets) for part, _ in parts]
+    assert max(counts) - min(counts) <= 1
+    [message] = [w for w in warnings if "split" in w.message]
+    assert message.path == "topics[1].slides[2]" and message.severity == "warning"
+    assert "'A slide'" in message.message and f"{len(parts)} continued slides" in message.message
+
+
+def test_split_modules_keep_their_numbers(fitter: Fitter) -> None:
+    modules = [
+        {"title": f"Module {i}", "items": [f"Step {j}: {LONG}" for j in range(3)]} for i in range(8)
+    ]
+    s = slide(modules=modules, start=3)
+    parts, _ = fitter.fit(s, "x")
+    assert len(parts) > 1
+    starts = [part.start for part, _ in parts]
+    sizes = [len(part.modules) for part, _ in parts]
+    assert starts[0] == 3
+    assert starts == [3 + sum(sizes[:i]) for i in range(len(parts))]
+    first = fit.module_paras(parts[1][0].modules, parts[1][0].start, 20.0)[0]
+    assert first.spans[0].text == f"{starts[1]}. "
+
+
+def test_split_tables_repeat_the_header_and_code_splits_by_lines(fitter: Fitter) -> None:
+    table = slide(
+        table={"header": ["Tool", "Output"], "rows": [[f"t{i}", LONG] for i in range(30)]}
+    )
+    parts, _ = fitter.fit(table, "x")
+    assert len(parts) > 1
+    assert all(p.table.header == ["Tool", "Output"] for p, _ in parts)
+    assert [r for p, _ in parts for r in p.table.rows] == table.table.rows
+    source = "\n".join(f"    line_{i} = compute({i})  # keep    spacing" for i in range(60))
+    code = slide(code={"language": "python", "source": source})
+    parts, _ = fitter.fit(code, "x")
+    assert len(parts) > 1 and all(size >= fit.MIN_BODY_PT for _, size in parts)
+    assert "\n".join(p.code.source for p, _ in parts) == source
+
+
+def test_one_item_too_big_to_split_shrinks_below_the_minimum_with_a_warning(
+    fitter: Fitter,
+) -> None:
+    s = slide(quote={"text": " ".join([LONG] * 30), "attribution": "Someone"})
+    [(part, size)], warnings = fitter.fit(s, "x")
+    assert size < fit.MIN_BODY_PT and fitter.fits(part, size)
+    assert any("cannot be split" in w.message for w in warnings)
+
+
+def test_long_titles_shrink_and_wrap_to_two_lines(fitter: Fitter) -> None:
+    assert fitter.title_pt("Short") == (fit.TITLE_MAX_PT, True)
+    long = "A title that goes on and on about many things, far longer than one line of a slide"
+    size, fits = fitter.title_pt(long)
+    assert fits and fit.TITLE_MIN_PT <= size < fit.TITLE_MAX_PT
+    box = fit.title_box()
+    lines = fitter.wrap(Fitter.title_para(long, size), box.w)
+    assert len(lines) <= fit.TITLE_MAX_LINES
+    assert len(lines) * size * fit.TITLE_LINE_SPACING <= box.h
+    _, warnings = fitter.fit(model.Slide(title=long * 3, notes="n", bullets=["x"]), "x")
+    assert any("title" in w.message for w in warnings)
+
+
+words = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMWQ0123456789.,;:()-'"),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(words, min_size=1, max_size=40),
+    st.sampled_from(fit.SIZES),
+    st.floats(min_value=120.0, max_value=864.0),
+    st.sampled_from([(False, False), (True, False), (False, True)]),
+    st.integers(min_value=0, max_value=2),
+)
+def test_measured_wrapping_never_exceeds_the_box_width(
+    fitter: Fitter, text: list[str], size: float, width: float, style, level: int
+) -> None:
+    bold, italic = style
+    para = Para(
+        (Span(" ".join(text)),), size, left=fit.INDENT * size * level, bold=bold, italic=italic
+    )
+    lines = fitter.wrap(para, width)
+    for line, _ in lines:
+        # Re-measured as a whole line (not word by word) with the real font.
+        assert fitter.measure(line, size, bold, False, italic=italic) <= width - para.left + 0.01
+    # Wrapping loses and invents nothing: the words come back in order.
+    assert "".join(line for line, _ in lines).replace(" ", "") == "".join(text)
+
+
+def test_code_wrapping_keeps_whitespace_and_fits(fitter: Fitter) -> None:
+    line = "    x = call(a,    b)  " + "# a comment " * 12
+    para = fit.code_paras(model.Code(source=line), 18.0)[0]
+    lines = fitter.wrap(para, 400.0)
+    assert len(lines) > 1
+    assert lines[0][0].startswith("    x = call(a,    b)")
+    for text, _ in lines:
+        assert fitter.measure(text, 18.0, False, True) <= 400.0
+
+
+def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:
+    plain_para = Para((Span("measure these words"),), 24.0)
+    bold_para = Para((Span("measure these words", bold=True),), 24.0)
+    code_para = Para((Span("measure these words", code=True),), 24.0)
+    widths = [fitter.wrap(p, 1e6)[0][1] for p in (plain_para, bold_para, code_para)]
+    assert widths[0] < widths[1] < widths[2]
+
+
+def test_planning_a_whole_lecture_is_fast() -> None:
+    folder = GENAI if (GENAI / "lecture.yaml").is_file() else SAMPLE
+    lecture, _ = load_lecture(folder)
+    Fitter.for_theme(lecture.theme).width("warm up the fonts", 10.0)
+    fresh = Fitter(fit._measurer(lecture.theme))  # an empty word cache, as on a first build
+    start = time.perf_counter()
+    deck = plan(lecture, fresh)
+    elapsed = time.perf_counter() - start
+    assert len(deck.frames) > 10
+    assert elapsed < 0.1, f"planning took {elapsed * 1000:.0f} ms"
