@@ -391,14 +391,14 @@ class _Converter:
                 slide.body = {"bullets": []}
             slide.body["bullets"].extend(bullets)
         slide.notes.extend(notes)
-        if bullets or not pictures:
+        if not notes and (bullets or not pictures):
             slide.notes.append(block.source)
         self._add_pictures(topic, slide, pictures, pending, block.line)
 
     def _add_pictures(self, topic, slide: _Slide, pictures, pending, line: int) -> None:
         for picture in pictures:
             self._end_slide(topic, slide, pending)
-            slide.body = self._picture(picture, line)
+            slide.body = self._picture(picture, picture.get("line", line))
             slide.notes.append(picture["source"])
 
     def _flow_items(self, block: _Block) -> tuple[list, list[dict], list[str]]:
@@ -578,7 +578,7 @@ class _Converter:
             return _placeholder(name, f"Missing image: {name}", alt)
         problem = _picture_problem(found)
         if problem:
-            self.warn(line, f"'{found}' {problem}; a placeholder stands in for it")
+            self.warn(line, f"'{found}' cannot be used: {problem}; a placeholder stands in for it")
             return _placeholder(name, f"Unreadable image: {name}", alt)
         stored = self._store(name, found)
         image: dict[str, Any] = {"src": f"images/{stored}"}
@@ -603,10 +603,12 @@ class _Converter:
         lines: list[str] = [""]
         pictures: list[dict] = []
         link: list[str | None] = []
+        first = (inline.map[0] + 1) if inline.map else 1
         for child in inline.children or []:
             kind = child.type
+            line = first + len(lines) - 1  # the note's line this child is on
             if kind == "text":
-                lines[-1] += self._text(child.content, pictures, inline)
+                lines[-1] += self._text(child.content, pictures, line)
             elif kind in ("softbreak", "hardbreak"):
                 lines.append("")
             elif kind == "strong_open" or kind == "strong_close":
@@ -631,7 +633,13 @@ class _Converter:
                 src, alt = str(child.attrGet("src") or ""), _plain_children(child) or None
                 name = Path(unquote(src)).name
                 pictures.append(
-                    {"target": src, "alt": alt, "name": name, "source": f"![{alt or ''}]({src})"}
+                    {
+                        "target": src,
+                        "alt": alt,
+                        "name": name,
+                        "line": line,
+                        "source": f"![{alt or ''}]({src})",
+                    }
                 )
             elif kind == "html_inline" and re.match(r"^<br\s*/?>$", child.content, re.I):
                 lines.append("")
@@ -647,9 +655,8 @@ class _Converter:
             self.warn(line, "a picture in a heading is kept as its file name")
         return " ".join(line for line in [*lines, *names] if line)
 
-    def _text(self, text: str, pictures: list[dict], inline: Token) -> str:
+    def _text(self, text: str, pictures: list[dict], line: int) -> str:
         """Plain text of the note: Obsidian's embeds, links, comments and highlights handled."""
-        line = (inline.map[0] + 1) if inline.map else 1
         out = []
         pos = 0
         for match in _EMBED.finditer(text):
@@ -668,6 +675,7 @@ class _Converter:
                         "alt": alt,
                         "name": Path(target).name,
                         "source": match.group(0),
+                        "line": line,
                     }
                 )
             else:
