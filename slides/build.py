@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slides import cache
-from slides.errors import BuildError, ContentError, Problem
+from slides.errors import BuildError, ContentError, Problem, SlidesError
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
 
 if TYPE_CHECKING:
@@ -88,34 +92,122 @@ def build_lecture(
     for problem in warnings:
         on_problem(problem)
     written = []
-    for fmt in stale:
+    drift: list[str] = []
+    for fmt, path, problems in _render(build, stale):
+        manifest.record(fmt, keys[fmt], path)
+        manifest.save()
+        written.append(path)
+        on_output(fmt, path)
+        drift += problems
+    if drift:  # forget the drifting outputs so the next build redoes them
+        for fmt in stale:
+            manifest.forget(fmt)
+        manifest.save()
+        raise BuildError("outputs disagree with the lecture:\n  " + "\n  ".join(drift))
+    return written
+
+
+# Rough cost of each format, to start the longest group of outputs first.
+_COST = {"pdf": 5, "pptx": 3, "handout": 2, "html": 1, "qmd": 1}
+_BUILD: Build | None = None  # the build a forked worker renders (inherited, never pickled)
+
+
+def _render(build: Build, stale: list[str]) -> Iterator[tuple[str, Path, list[str]]]:
+    """Render the stale formats, each read back at once; independent groups on separate cores.
+
+    Formats made from one another (qmd -> html -> pdf) stay in one group, in order. Workers are
+    forked, so they start with the lecture, deck plan and pictures already in memory. Outputs
+    finished before an error are still handed back (and recorded) before the error is raised.
+    """
+    global _BUILD
+    groups = _groups(stale)
+    workers = min(len(groups), os.cpu_count() or 1)
+    if workers < 2 or not _can_fork():
+        for group in groups:
+            done: list[tuple[str, Path, list[str]]] = []
+            try:
+                _render_group(group, build, done)
+            except BaseException:
+                yield from done
+                raise
+            yield from done
+        return
+    _BUILD = build
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        costliest = sorted(groups, key=lambda g: -sum(_COST.get(f, 1) for f in g))
+        futures = [pool.submit(_worker, group) for group in costliest]
+        failure: SlidesError | None = None
+        for future in as_completed(futures):
+            try:
+                done = future.result()
+            except _Failed as error:  # the other groups still finish and are recorded
+                done, failure = error.done, failure or error.unwrap()
+            yield from done
+        if failure:
+            raise failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _BUILD = None
+
+
+def _groups(stale: list[str]) -> list[list[str]]:
+    """Stale formats grouped by what they are made from, in build order."""
+    groups: list[list[str]] = []
+    for fmt in stale:  # FORMATS order: a format's needs come before it
+        home = next((g for g in groups if set(NEEDS.get(fmt, ())) & set(g)), None)
+        if home is None:
+            groups.append([fmt])
+        else:
+            home.append(fmt)
+    return groups
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads (a server, a watcher) can deadlock the child.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _render_group(group: list[str], build: Build, done: list) -> None:
+    """Render a group of formats in order, reading each back against the deck plan."""
+    from slides.parity import check_outputs
+
+    for fmt in group:
         try:
             render = renderer(fmt)
         except ModuleNotFoundError as error:
             if error.name and error.name.startswith("slides.render"):
                 raise BuildError(f"format '{fmt}' is not available yet") from None
             raise
-        manifest.forget(fmt)
         path = render(build)
-        manifest.record(fmt, keys[fmt], path)
-        manifest.save()
-        written.append(path)
-        on_output(fmt, path)
-    _check_parity(build, list(keys), manifest)
-    return written
+        done.append((fmt, path, check_outputs(build.deck, {fmt: path})))
 
 
-def _check_parity(build: Build, formats: list[str], manifest: cache.Manifest) -> None:
-    """Read the outputs back; on drift, fail and forget them so the next build redoes them."""
-    from slides.parity import check_outputs
+def _worker(group: list[str]) -> list[tuple[str, Path, list[str]]]:
+    """A forked worker's job: one group of formats of the inherited build."""
+    assert _BUILD is not None
+    done: list[tuple[str, Path, list[str]]] = []
+    try:
+        _render_group(group, _BUILD, done)
+    except SlidesError as error:
+        raise _Failed.of(done, error) from None
+    return done
 
-    outputs = {fmt: build.output(fmt) for fmt in formats if build.output(fmt).exists()}
-    problems = check_outputs(build.deck, outputs)
-    if problems:
-        for fmt in outputs:
-            manifest.forget(fmt)
-        manifest.save()
-        raise BuildError("outputs disagree with the lecture:\n  " + "\n  ".join(problems))
+
+class _Failed(Exception):
+    """A worker's error with the outputs it finished first (a ContentError does not pickle)."""
+
+    def __init__(self, done: list, kind: type, problems: list | None, message: str) -> None:
+        super().__init__(done, kind, problems, message)
+        self.done = done
+
+    @classmethod
+    def of(cls, done: list, error: SlidesError) -> _Failed:
+        return cls(done, type(error), getattr(error, "problems", None), str(error))
+
+    def unwrap(self) -> SlidesError:
+        _, kind, problems, message = self.args
+        return ContentError(problems) if issubclass(kind, ContentError) else kind(message)
 
 
 def output_name(folder: Path, fmt: str) -> str:
