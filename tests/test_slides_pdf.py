@@ -1,0 +1,171 @@
+"""The slides PDF: reveal.js decks printed by the system's Chromium, one page per slide."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import GENAI, ROOT, SAMPLE, require, run_cli
+
+from slides import chromium, cli, inline
+from slides.deck import plan
+from slides.errors import BuildError
+from slides.load import load_lecture
+from slides.render.slides_pdf import Printed, check_pages, count_pages, print_deck
+
+REVEAL = ROOT / "node_modules" / "reveal.js" / "dist"
+HAVE_HTML = importlib.util.find_spec("slides.render.html") is not None
+
+
+def tiny_deck(folder: Path, extra: str = "") -> Path:
+    """A reveal.js deck of four slides (one vertical stack, fragments), plus `extra` sections."""
+    html = folder / "deck.html"
+    html.write_text(
+        f"""<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{REVEAL.as_uri()}/reveal.css">
+<link rel="stylesheet" href="{REVEAL.as_uri()}/theme/white.css">
+</head><body><div class="reveal"><div class="slides">
+<section><h1>Title slide</h1></section>
+<section>
+  <section><h2>Alpha</h2><ul><li class="fragment">first step</li>
+    <li class="fragment">second step</li></ul></section>
+  <section><h2>Beta</h2><p>stacked below</p></section>
+</section>
+{extra}
+<section><h2>Gamma</h2></section>
+</div></div>
+<script src="{REVEAL.as_uri()}/reveal.js"></script>
+<script>Reveal.initialize({{width: 1280, height: 720, margin: 0, hash: true}});</script>
+</body></html>""",
+        "utf-8",
+    )
+    return html
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    out = subprocess.run(
+        [require("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in out.split("\f")[:-1]]
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(
+        [require("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    return float(found[1]), float(found[2])
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Printed]]:
+    require("chromium")
+    folder = tmp_path_factory.mktemp("deck")
+    pdf = folder / "deck.pdf"
+    return pdf, print_deck(tiny_deck(folder), pdf)
+
+
+def test_one_page_per_slide_with_every_fragment_shown(printed) -> None:
+    pdf, slides = printed
+    assert [s.title for s in slides] == ["Title slide", "Alpha", "Beta", "Gamma"]
+    assert all(s.pages == 1 for s in slides)
+    assert count_pages(pdf) == 4
+    pages = pdf_pages_text(pdf)
+    assert len(pages) == 4
+    # reveal.js would print a page per fragment step; here one page shows them all.
+    assert "first step" in pages[1] and "second step" in pages[1]
+    assert [p.split()[0].casefold() for p in pages] == ["title", "alpha", "beta", "gamma"]
+
+
+def test_pages_are_the_deck_size(printed) -> None:
+    width, height = page_size(printed[0])
+    assert (width, height) == (960, 540)  # 1280 × 720 px at 96 dpi
+
+
+def test_a_slide_taller_than_its_frame_is_named(tmp_path: Path) -> None:
+    require("chromium")
+    paragraphs = "".join(f"<p>line {i}</p>" for i in range(30))
+    html = tiny_deck(tmp_path, f"<section><h2>Too tall</h2>{paragraphs}</section>")
+    pdf = tmp_path / "deck.pdf"
+    slides = print_deck(html, pdf)
+    assert [s.pages > 1 for s in slides] == [False, False, False, True, False]
+    titles = ["Title slide", "Alpha", "Beta", "Too tall", "Gamma"]
+    with pytest.raises(BuildError) as raised:
+        check_pages(pdf, slides, titles)
+    message = str(raised.value)
+    assert message.startswith(f"the slides PDF has {count_pages(pdf)} pages for 5 slides: ")
+    assert f"slide 4 'Too tall' is taller than the slide frame and prints on {slides[3].pages}" in (
+        message
+    )
+
+
+def test_a_deck_with_other_slides_than_the_plan_is_refused(printed) -> None:
+    pdf, slides = printed
+    with pytest.raises(BuildError, match="the HTML deck has 4 slides, the deck plan 5"):
+        check_pages(pdf, slides, ["a", "b", "c", "d", "e"])
+
+
+# --- without a browser ------------------------------------------------------------------------
+
+
+def test_no_browser_skips_with_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chromium, "find", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(chromium.ChromiumMissing) as raised:
+        chromium.executable("the slides PDF")
+    assert raised.value.exit_code == 0
+    assert raised.value.show() == (
+        "warning: the slides PDF skipped: no Chromium or Chrome found; "
+        "install it with `sudo apt-get install chromium` (or `make setup`)"
+    )
+
+
+def test_no_browser_in_ci_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chromium, "find", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(BuildError) as raised:
+        chromium.executable("the slides PDF")
+    assert not isinstance(raised.value, chromium.ChromiumMissing)
+    assert raised.value.exit_code == 1
+    assert "not made" in str(raised.value) and "required in CI" in str(raised.value)
+
+
+# --- the real deck, through the command line --------------------------------------------------
+
+needs_html = pytest.mark.skipif(not HAVE_HTML, reason="the HTML deck renderer is not there yet")
+LECTURES = [SAMPLE, *([GENAI] if (GENAI / "lecture.yaml").is_file() else [])]
+
+
+@needs_html
+@pytest.mark.parametrize("folder", LECTURES, ids=lambda p: p.name)
+def test_the_lecture_prints_one_page_per_frame(folder: Path, tmp_path: Path) -> None:
+    require("chromium")
+    result = run_cli("build", folder, "--format", "html,pdf", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / folder.name / f"{folder.name}-slides.pdf"
+    lecture, _ = load_lecture(folder)
+    frames = plan(lecture).frames
+    pages = pdf_pages_text(pdf)
+    assert len(pages) == len(frames)
+    width, height = page_size(pdf)
+    assert abs(width / height - 16 / 9) < 0.02
+    for frame, page in zip(frames, pages, strict=True):
+        title = " ".join(inline.plain(frame.display_title).split())
+        assert title.casefold() in page.casefold(), (frame.number, title, page[:80])
+
+
+@needs_html
+def test_build_without_browser_writes_the_rest_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(chromium, "find", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    status = cli.main(["build", str(SAMPLE), "--format", "html,pdf", "--out", str(tmp_path)])
+    assert status == 0
+    err = capsys.readouterr().err
+    assert "warning: the slides PDF skipped: no Chromium or Chrome found; install it" in err
+    assert (tmp_path / "sample" / "sample.html").is_file()
+    assert not (tmp_path / "sample" / "sample-slides.pdf").exists()
