@@ -64,6 +64,10 @@ def renderer(fmt: str):
     return importlib.import_module(FORMATS[fmt][0]).render
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside target, moved into place only if the block succeeds.
@@ -76,6 +80,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
