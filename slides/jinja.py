@@ -58,7 +58,8 @@ def md_escape(text: str) -> str:
 
 def md_inline(text: str) -> Markup:
     """Lecture text with its inline syntax (slides.inline) as escaped Pandoc markdown."""
-    spans = inline.parse(text)
+    # Whitespace collapses before parsing, as slides.fit measures it (markdown would anyway).
+    spans = inline.parse(" ".join(text.split()))
     out: list[str] = []
     # Bold runs enclose italic runs, so the delimiters always nest properly.
     for bold, run in groupby(spans, key=attrgetter("bold")):
@@ -102,7 +103,13 @@ def md_url(href: str) -> str:
 
 def _md_span(span: inline.Span) -> str:
     if span.code:
-        return md_code_span(span.text)
+        # Markdown trims spaces at the ends of a code span; keep them outside it.
+        core = span.text.strip(" ")
+        if not core:
+            return span.text
+        lead = " " if span.text.startswith(" ") else ""
+        trail = " " if span.text.endswith(" ") else ""
+        return f"{lead}{md_code_span(core)}{trail}"
     if span.href is not None:
         return f"[{md_escape(span.text)}]({md_url(span.href)})"
     return md_escape(span.text)
@@ -127,14 +134,18 @@ def typst_escape(text: str) -> str:
 
 
 def typst_string(text: str) -> str:
-    """A Typst string literal."""
-    return json.dumps(text, ensure_ascii=False)
+    """A Typst string literal (Typst writes escapes as \\u{hex}, not JSON's \\uXXXX)."""
+    body = "".join(
+        "\\" + ch if ch in '\\"' else f"\\u{{{ord(ch):x}}}" if ord(ch) < 32 or ch == "\x7f" else ch
+        for ch in text
+    )
+    return f'"{body}"'
 
 
 def typst_inline(text: str) -> Markup:
     """Lecture text with its inline syntax as Typst markup (functions, never bare * or _)."""
     out = []
-    for span in inline.parse(text):
+    for span in inline.parse(" ".join(text.split())):
         if span.code:
             piece = f"#raw({typst_string(span.text)})"
         elif span.href is not None:
@@ -155,7 +166,7 @@ def typst_inline(text: str) -> Markup:
 def html_inline(text: str) -> Markup:
     """Lecture text with its inline syntax as escaped HTML."""
     out = []
-    for span in inline.parse(text):
+    for span in inline.parse(" ".join(text.split())):
         piece = escape(span.text)
         if span.code:
             piece = Markup("<code>%s</code>") % piece

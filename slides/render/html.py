@@ -81,6 +81,7 @@ def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
         "--to=revealjs",
         "--slide-level=2",
         "--standalone",
+        "--wrap=none",
         f"--output={target}",
         "--variable",
         f"revealjs-url={REVEAL_DIR}",
