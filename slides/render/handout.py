@@ -60,9 +60,9 @@ def render(build: Build) -> Path:
                 font_paths=[str(d) for d in build.theme.font_dirs],
             )
         except typst.TypstError as error:
-            raise BuildError(
-                f"the handout could not be compiled ({main}): {error.message}\n{error.diagnostic}"
-            ) from None
+            # The diagnostic names the file, line and source line (of main.typ or handout.typ).
+            detail = (error.diagnostic or error.message).strip()
+            raise BuildError(f"the handout could not be compiled:\n{detail}") from None
     for warning in warnings:
         print(f"warning: handout: {warning.message}", file=sys.stderr)
     return target
