@@ -315,10 +315,13 @@ def test_a_typst_error_is_a_build_error_and_keeps_the_old_pdf(
     build, _ = prepare_build(SAMPLE, tmp_path, Options())
     good = handout.render(build)
     before = good.read_bytes()
-    broken = tmp_path / "handout.typ"
+    broken = tmp_path / "broken.typ"
     broken.write_text("#let frame(c, f) = {\n", "utf-8")
     monkeypatch.setattr(handout, "LIBRARY", broken)
-    with pytest.raises(BuildError, match="the handout could not be compiled"):
+    with pytest.raises(BuildError) as raised:
         handout.render(build)
+    message = str(raised.value)
+    assert message.startswith("the handout could not be compiled:\nerror: unclosed delimiter")
+    assert "handout.typ:1:" in message  # where: the file and line of the mistake
     assert good.read_bytes() == before
     assert [p.name for p in good.parent.iterdir() if p.suffix == ".pdf"] == [good.name]

@@ -43,7 +43,7 @@ def render(build: Build) -> Path:
     target = build.output("handout")
     work = (build.out_dir / ".cache" / "handout").resolve()
     work.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(LIBRARY, work / LIBRARY.name)
+    shutil.copyfile(LIBRARY, work / "handout.typ")  # the name main.typ imports
     pictures = [p.path.resolve() for p in build.assets.all()]
     # Typst reads files only under its root: the common folder of the source and the pictures.
     root = Path(os.path.commonpath([work, *pictures]))
