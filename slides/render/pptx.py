@@ -23,10 +23,11 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.exc import PackageNotFoundError
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from slides import fit, inline, model
 from slides.deck import Frame
@@ -111,6 +112,7 @@ class _DeckWriter:
         self.layouts = self._layouts_by_name()
         self._warned_layouts: set[str] = set()
         self._free: list = []  # body placeholders of the slide being built, not yet used
+        self._part = None
 
     # -- the whole deck ---------------------------------------------------------------------
 
@@ -142,6 +144,7 @@ class _DeckWriter:
             else:
                 kind = "plain"
         slide = self.prs.slides.add_slide(self._layout(kind))
+        self._part = slide.part  # hyperlinks are relationships of the slide's part
         self._free = [
             ph
             for ph in slide.placeholders
@@ -349,6 +352,8 @@ class _DeckWriter:
                 cell.margin_left = cell.margin_right = emu(fit.CELL_PAD_X)
                 cell.margin_top = cell.margin_bottom = emu(fit.CELL_PAD_Y)
                 cell.vertical_anchor = MSO_ANCHOR.TOP
+                cell.text_frame.word_wrap = True
+                cell.text_frame.auto_size = MSO_AUTO_SIZE.NONE
                 self._paragraphs(cell.text_frame, [para])
 
     def _footer(self, slide, frame: Frame) -> None:
@@ -441,22 +446,34 @@ class _DeckWriter:
         self._paragraphs(frame, paras)
 
     def _paragraphs(self, frame, paras: Sequence[Para]) -> None:
-        frame.clear()  # leaves one empty paragraph
-        for i, para in enumerate(paras):
-            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            self._paragraph(p, para, first=i == 0)
+        """Replace a text frame's paragraphs with `paras`, written as DrawingML directly.
 
-    def _paragraph(self, p, para: Para, first: bool) -> None:
-        p.level = min(para.level, 8)
-        p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[
-            para.align
-        ]
-        p.line_spacing = Pt(para.line)
-        p.space_before = Pt(0 if first else para.gap)
-        p.space_after = Pt(0)
-        ppr = p._p.get_or_add_pPr()
-        ppr.set("marL", str(emu(para.left)))
-        ppr.set("indent", str(-emu(para.hang)))
+        Building the XML with lxml is several times quicker than python-pptx's proxies, and
+        every property is set explicitly so nothing is inherited from a layout's text styles.
+        """
+        body = frame._txBody
+        for old in body.findall(qn("a:p")):
+            body.remove(old)
+        for i, para in enumerate(paras):
+            body.append(self._paragraph(para, first=i == 0))
+        if not paras:
+            body.append(self._paragraph(Para((), 12.0), first=True))
+
+    def _paragraph(self, para: Para, first: bool):
+        p = etree.Element(qn("a:p"))
+        attrs = {
+            "marL": str(emu(para.left)),
+            "indent": str(-emu(para.hang)),
+            "algn": {"left": "l", "center": "ctr", "right": "r"}[para.align],
+        }
+        if para.level:
+            attrs["lvl"] = str(min(para.level, 8))
+        ppr = etree.SubElement(p, qn("a:pPr"), attrs)
+        for tag, points in (("a:lnSpc", para.line), ("a:spcBef", 0 if first else para.gap)):
+            spacing = etree.SubElement(ppr, qn(tag))
+            etree.SubElement(spacing, qn("a:spcPts"), val=str(round(points * 100)))
+        spacing = etree.SubElement(ppr, qn("a:spcAft"))
+        etree.SubElement(spacing, qn("a:spcPts"), val="0")
         if para.bullet:
             if self.styled:
                 clr = etree.SubElement(ppr, qn("a:buClr"))
@@ -465,52 +482,41 @@ class _DeckWriter:
             etree.SubElement(ppr, qn("a:buChar"), char=para.bullet)
         else:
             etree.SubElement(ppr, qn("a:buNone"))
+        size = str(round(para.size * 100))
         for span in para.spans:
-            run = p.add_run()
-            run.text = span.text
-            font = run.font
-            font.size = Pt(para.size)
-            font.bold = para.bold or span.bold
-            font.italic = para.italic or span.italic
-            run._r.get_or_add_rPr().set("cap", "none")  # some layouts set titles in capitals
-            mono = para.mono or span.code
-            self._typeface(run._r.get_or_add_rPr(), mono)
+            run = etree.SubElement(p, qn("a:r"))
+            rpr = etree.SubElement(
+                run,
+                qn("a:rPr"),
+                lang=self.lecture.language,
+                sz=size,
+                b="1" if para.bold or span.bold else "0",
+                i="1" if para.italic or span.italic else "0",
+                cap="none",  # some layouts set titles in capitals
+                dirty="0",
+            )
             if self.styled:
-                font.color.rgb = self._rgb("accent" if span.href else para.role)
+                fill = etree.SubElement(rpr, qn("a:solidFill"))
+                colour = self.theme.color("accent" if span.href else para.role)
+                etree.SubElement(fill, qn("a:srgbClr"), val=colour[1:])
+            self._typeface(rpr, para.mono or span.code)
             if span.href:
-                run.hyperlink.address = span.href
-            run._r.get_or_add_rPr().set("lang", self.lecture.language)
+                rel = self._part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+                etree.SubElement(rpr, qn("a:hlinkClick"), {qn("r:id"): rel})
+            etree.SubElement(run, qn("a:t")).text = _xml_safe(span.text)
         # The end-of-paragraph mark sets an empty paragraph's height (blank code lines).
-        end = p._p.get_or_add_endParaRPr()
-        end.set("lang", self.lecture.language)
-        end.set("sz", str(round(para.size * 100)))
+        end = etree.SubElement(p, qn("a:endParaRPr"), lang=self.lecture.language, sz=size)
         self._typeface(end, para.mono)
+        return p
 
     def _typeface(self, rpr, mono: bool) -> None:
+        """Name the font (with substitution hints) in a run's properties, after any fill."""
         family = self.theme.mono.family if mono else self.theme.sans.family
+        panose, pitch = FONT_HINTS.get(family, (None, "49" if mono else "34"))
         latin = rpr.find(qn("a:latin"))
         if latin is None:
-            latin = etree.Element(qn("a:latin"))
-            # a:latin comes after fills/effects and before a:ea, a:cs, a:sym, a:hlinkClick.
-            after = [
-                rpr.find(qn(t))
-                for t in (
-                    "a:ea",
-                    "a:cs",
-                    "a:sym",
-                    "a:hlinkClick",
-                    "a:hlinkMouseOver",
-                    "a:rtl",
-                    "a:extLst",
-                )
-            ]
-            following = next((e for e in after if e is not None), None)
-            if following is not None:
-                following.addprevious(latin)
-            else:
-                rpr.append(latin)
+            latin = etree.SubElement(rpr, qn("a:latin"))
         latin.set("typeface", family)
-        panose, pitch = FONT_HINTS.get(family, (None, "34" if not mono else "49"))
         if panose:
             latin.set("panose", panose)
         latin.set("pitchFamily", pitch)
@@ -626,8 +632,6 @@ class _DeckWriter:
 
     def _theme_fonts_and_colours(self, prs) -> None:
         """Name Lato (with substitution hints) and our colours in the master's theme."""
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
         part = prs.slide_master.part.part_related_by(RT.THEME)
         root = etree.fromstring(part.blob)
         a = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -775,6 +779,14 @@ def _alt_text(alt: str, node, frame: Frame) -> str:
             return inline.plain(" ".join(candidate.split()))
     title = inline.plain(frame.title)
     return f"{'Diagram' if isinstance(node, model.DiagramBase) else 'Picture'}: {title}"
+
+
+def _xml_safe(text: str) -> str:
+    """Text without the control characters XML cannot hold."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _looks_like_path(text: str) -> bool:
