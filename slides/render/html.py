@@ -58,7 +58,6 @@ def render(build: Build) -> Path:
         else:
             install_reveal(build.out_dir)
             _pandoc(source, temp, build.options.self_contained)
-        temp.chmod(0o644)  # served by web servers: not owner-only as mkstemp made it
     return target
 
 
@@ -129,7 +128,7 @@ def install_reveal(out_dir: Path) -> Path:
         return target
     out_dir.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=".reveal.", dir=out_dir))
-    temp.chmod(0o755)
+    temp.chmod(0o755)  # mkdtemp makes it owner-only; a web server must read it
     try:
         ignore = shutil.ignore_patterns("*.map", "*.esm.js")
         for part in ("dist", "plugin"):

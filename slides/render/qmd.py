@@ -75,10 +75,9 @@ def render(build: Build) -> Path:
 
 
 def write_text(target: Path, text: str) -> None:
-    """Write a text file atomically, readable by a web server (mkstemp makes it owner-only)."""
+    """Write a UTF-8 text file atomically."""
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
-        temp.chmod(0o644)
 
 
 class Layout:
