@@ -523,15 +523,8 @@ class Fitter:
         # Widths a cell needs so that wrap() (which keeps a SAFETY share) puts it on one line.
         pad = 2 * CELL_PAD_X
         natural = [w / SAFETY + pad + 1 for w in natural]
-        longest = [min(w / SAFETY + pad + 1, width / n) for w in longest]
-        if sum(natural) <= width:
-            widths = [w + (width - sum(natural)) * w / sum(natural) for w in natural]
-        else:
-            # Share the width by natural widths, but never below a column's longest word.
-            widths = [
-                max(m, width * w / sum(natural)) for w, m in zip(natural, longest, strict=True)
-            ]
-            widths = [w * width / sum(widths) for w in widths]
+        minimum = [w / SAFETY + pad + 1 for w in longest]
+        widths = _share(width, natural, minimum)
         heights = []
         for r, row in enumerate(rows):
             lines = max(
@@ -559,15 +552,18 @@ class Fitter:
         def ok(chunk: Sequence) -> bool:
             return self.fits(make(chunk, offset=0), MIN_BODY_PT)
 
-        # The fewest parts first (greedy), then the smallest "budget" of units per part
-        # that still needs no more parts, so the parts come out even.
+        # The fewest parts first (greedy), then as even as they can be: equal counts if
+        # those fit, else the smallest count per part that needs no more parts.
         groups = _greedy(items, ok)
-        best = groups
-        for limit in range(-(-len(items) // len(groups)), len(items)):
-            tried = _greedy(items, lambda chunk, limit=limit: len(chunk) <= limit and ok(chunk))
-            if len(tried) <= len(groups):
-                best = tried
-                break
+        k, n = len(groups), len(items)
+        even = [list(items[i * n // k : (i + 1) * n // k]) for i in range(k)]
+        best = even if all(ok(chunk) for chunk in even) else groups
+        if best is groups:
+            for limit in range(-(-n // k), n):
+                tried = _greedy(items, lambda chunk, limit=limit: len(chunk) <= limit and ok(chunk))
+                if len(tried) <= k:
+                    best = tried
+                    break
         parts, offset = [], 0
         for chunk in best:
             parts.append(make(chunk, offset=offset))
@@ -590,6 +586,26 @@ def cell_para(cell: str, size: float, header: bool = False) -> Para:
 def warning(where: str, message: str) -> Problem:
     """A deck-plan warning about the slide at key path `where`."""
     return Problem("", 0, 0, where, message, "warning")
+
+
+def _share(width: float, natural: list[float], minimum: list[float]) -> list[float]:
+    """Column widths summing to width: shares of natural width, none below its minimum.
+
+    Columns that would get less than their longest word are fixed at that width and the rest
+    is shared again among the others (as browsers lay out automatic tables).
+    """
+    if sum(minimum) >= width:  # even the longest words do not fit: shrink them alike
+        return [width * m / sum(minimum) for m in minimum]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(natural)) if i not in fixed]
+        room = width - sum(fixed.values())
+        total = sum(natural[i] for i in free)
+        shares = {i: room * natural[i] / total for i in free}
+        short = {i: minimum[i] for i, w in shares.items() if w < minimum[i]}
+        if not short:
+            return [fixed.get(i, shares.get(i, 0.0)) for i in range(len(natural))]
+        fixed.update(short)
 
 
 def _range(hi: float, lo: float) -> list[float]:

@@ -172,3 +172,22 @@ def test_planning_a_whole_lecture_is_fast() -> None:
     elapsed = time.perf_counter() - start
     assert len(deck.frames) > 10
     assert elapsed < 0.1, f"planning took {elapsed * 1000:.0f} ms"
+
+
+def test_table_columns_fill_the_width_and_hold_their_longest_word(fitter: Fitter) -> None:
+    table = model.Table(
+        header=["Tool", "What it makes", "Notes"],
+        rows=[["tool-1", LONG, "short"], ["pandoc", LONG + " " + LONG, "x"]],
+    )
+    for size in (24.0, 18.0):
+        widths, heights = fitter.table_layout(table, size, 864.0)
+        assert sum(widths) == pytest.approx(864.0)
+        for c, w in enumerate(widths):
+            for r, row in enumerate([table.header, *table.rows]):
+                para = fit.cell_para(row[c], size, header=r == 0)
+                for _, pieces in fit._words(para):
+                    word = sum(fitter.width(t, size, b, i, m) for t, b, i, m in pieces)
+                    assert word <= (w - 2 * fit.CELL_PAD_X) * fit.SAFETY
+        # The short columns stay on one line; the long one wraps.
+        assert heights[0] == pytest.approx(size * fit.LINE_SPACING + 2 * fit.CELL_PAD_Y)
+        assert heights[2] > heights[1] >= heights[0]
