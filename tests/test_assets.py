@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, copy_lecture, run_cli
+from conftest import ROOT, SAMPLE, copy_lecture, run_cli
 from PIL import Image
 
 from slides import assets
@@ -274,3 +276,24 @@ def test_prepare_reports_the_line_of_the_broken_image(broken_dir, tmp_path):
     problem = caught.value.problems[0]
     text = (broken_dir / "lecture.yaml").read_text(encoding="utf-8").splitlines()
     assert "images/garbage.png" in text[problem.line - 1]
+
+
+def test_diagram_files_are_the_same_bytes_in_every_process(lecture_dir, tmp_path):
+    """Set order changes between processes (hash seeds); the PNGs must not."""
+    script = (
+        "import sys; from pathlib import Path; from slides.build import plan_lecture; "
+        "from slides.assets import prepare; d, t, _ = plan_lecture(Path(sys.argv[1])); "
+        "prepare(d.lecture, t, Path(sys.argv[2]))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-c", script, lecture_dir, tmp_path / seed],
+            check=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+    first = {p.name: p.read_bytes() for p in (tmp_path / "1").glob("diagram-*.png")}
+    second = {p.name: p.read_bytes() for p in (tmp_path / "2").glob("diagram-*.png")}
+    assert len(first) == 3 and first == second

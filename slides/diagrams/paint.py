@@ -78,13 +78,16 @@ def to_palette(image: Image.Image, layout: Layout) -> Image.Image:
     exact = {layout.background}
     exact |= {c for s in layout.shapes for c in (s.fill, s.outline) if c}
     exact |= {a.color for a in layout.arrows} | {ln.color for t in layout.texts for ln in t.lines}
-    wanted = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in exact]
+    # Sorted, and the nearest colour wins: the same PNG bytes in every process.
+    wanted = sorted(tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in exact)
     palette = quantized.getpalette() or []
     for n in range(len(palette) // 3):
         entry = palette[3 * n : 3 * n + 3]
-        for colour in wanted:
-            if max(abs(a - b) for a, b in zip(entry, colour, strict=True)) <= 6:
-                palette[3 * n : 3 * n + 3] = colour
-                break
+        distance, nearest = min(
+            (max(abs(a - b) for a, b in zip(entry, colour, strict=True)), colour)
+            for colour in wanted
+        )
+        if distance <= 6:
+            palette[3 * n : 3 * n + 3] = nearest
     quantized.putpalette(palette)
     return quantized
