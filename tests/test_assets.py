@@ -278,14 +278,27 @@ def test_prepare_reports_the_line_of_the_broken_image(broken_dir, tmp_path):
     assert "images/garbage.png" in text[problem.line - 1]
 
 
-def test_diagram_files_are_the_same_bytes_in_every_process(lecture_dir, tmp_path):
+def test_diagram_files_are_the_same_bytes_in_every_process(tmp_path):
     """Set order changes between processes (hash seeds); the PNGs must not."""
+    lecture_dir = copy_lecture(SAMPLE, tmp_path)
+    spokes = ["Customer support", "Content creation", "Education", "Software", "Health", "Ads"]
+    columns = [{"label": f"Side {i}", "items": ["One point", "Another"]} for i in range(3)]
+    _add_slides(
+        lecture_dir,
+        [
+            {
+                "title": "Hub",
+                "diagram": {"kind": "hub", "centre": "Generative AI", "spokes": spokes},
+            },
+            {"title": "Compare", "diagram": {"kind": "compare", "columns": columns}},
+        ],
+    )
     script = (
         "import sys; from pathlib import Path; from slides.build import plan_lecture; "
         "from slides.assets import prepare; d, t, _ = plan_lecture(Path(sys.argv[1])); "
         "prepare(d.lecture, t, Path(sys.argv[2]))"
     )
-    for seed in ("1", "2"):
+    for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
             [sys.executable, "-c", script, lecture_dir, tmp_path / seed],
@@ -296,4 +309,5 @@ def test_diagram_files_are_the_same_bytes_in_every_process(lecture_dir, tmp_path
         )
     first = {p.name: p.read_bytes() for p in (tmp_path / "1").glob("diagram-*.png")}
     second = {p.name: p.read_bytes() for p in (tmp_path / "2").glob("diagram-*.png")}
-    assert len(first) == 3 and first == second
+    third = {p.name: p.read_bytes() for p in (tmp_path / "3").glob("diagram-*.png")}
+    assert len(first) == 3 and first == second == third
