@@ -322,7 +322,8 @@ class _DeckWriter:
         shape.name = f"Code {shape.shape_id}"
         shape.fill.solid()
         shape.fill.fore_color.rgb = self._rgb("surface")
-        self._fill(shape.text_frame, paras, inset=pad)
+        # Always our colours here: the box has our light fill, whatever the template's text.
+        self._fill(shape.text_frame, paras, inset=pad, colour=True)
 
     def _table(self, slide, table: model.Table, box: Box, size: float) -> None:
         widths, heights = self.fitter.table_layout(table, size, box.w)
@@ -435,7 +436,12 @@ class _DeckWriter:
         )
 
     def _fill(
-        self, frame, paras: Sequence[Para], anchor=MSO_ANCHOR.TOP, inset: float = 0.0
+        self,
+        frame,
+        paras: Sequence[Para],
+        anchor=MSO_ANCHOR.TOP,
+        inset: float = 0.0,
+        colour: bool | None = None,
     ) -> None:
         """Write paragraphs into a text frame exactly as the fitter measured them."""
         frame.word_wrap = True
@@ -443,23 +449,25 @@ class _DeckWriter:
         frame.vertical_anchor = anchor
         frame.margin_left = frame.margin_right = emu(inset)
         frame.margin_top = frame.margin_bottom = emu(inset)
-        self._paragraphs(frame, paras)
+        self._paragraphs(frame, paras, colour)
 
-    def _paragraphs(self, frame, paras: Sequence[Para]) -> None:
+    def _paragraphs(self, frame, paras: Sequence[Para], colour: bool | None = None) -> None:
         """Replace a text frame's paragraphs with `paras`, written as DrawingML directly.
 
         Building the XML with lxml is several times quicker than python-pptx's proxies, and
         every property is set explicitly so nothing is inherited from a layout's text styles.
+        Colours are ours without a user template (colour=None), the template's with one.
         """
+        colour = self.styled if colour is None else colour
         body = frame._txBody
         for old in body.findall(qn("a:p")):
             body.remove(old)
         for i, para in enumerate(paras):
-            body.append(self._paragraph(para, first=i == 0))
+            body.append(self._paragraph(para, i == 0, colour))
         if not paras:
-            body.append(self._paragraph(Para((), 12.0), first=True))
+            body.append(self._paragraph(Para((), 12.0), True, colour))
 
-    def _paragraph(self, para: Para, first: bool):
+    def _paragraph(self, para: Para, first: bool, colour: bool):
         p = etree.Element(qn("a:p"))
         attrs = {
             "marL": str(emu(para.left)),
@@ -475,7 +483,7 @@ class _DeckWriter:
         spacing = etree.SubElement(ppr, qn("a:spcAft"))
         etree.SubElement(spacing, qn("a:spcPts"), val="0")
         if para.bullet:
-            if self.styled:
+            if colour:
                 clr = etree.SubElement(ppr, qn("a:buClr"))
                 etree.SubElement(clr, qn("a:srgbClr"), val=self.theme.color("accent")[1:])
             etree.SubElement(ppr, qn("a:buFont"), typeface="Arial", pitchFamily="34", charset="0")
@@ -495,10 +503,10 @@ class _DeckWriter:
                 cap="none",  # some layouts set titles in capitals
                 dirty="0",
             )
-            if self.styled:
+            if colour:
                 fill = etree.SubElement(rpr, qn("a:solidFill"))
-                colour = self.theme.color("accent" if span.href else para.role)
-                etree.SubElement(fill, qn("a:srgbClr"), val=colour[1:])
+                value = self.theme.color("accent" if span.href else para.role)
+                etree.SubElement(fill, qn("a:srgbClr"), val=value[1:])
             self._typeface(rpr, para.mono or span.code)
             if span.href:
                 rel = self._part.relate_to(span.href, RT.HYPERLINK, is_external=True)
