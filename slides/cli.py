@@ -100,6 +100,15 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the lecture format")
     schema.set_defaults(run=_schema)
 
+    serve = commands.add_parser(
+        "serve", help="build the slides, serve them on localhost, rebuild and reload on save"
+    )
+    serve.add_argument("lecture", nargs="?", type=Path, metavar="LECTURE_DIR")
+    serve.add_argument("--port", type=int, default=8000, help="port (8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--out", type=Path, default=Path("out"), help="output folder (out/)")
+    serve.set_defaults(run=_serve)
+
     note = commands.add_parser("import", help="turn an Obsidian or markdown note into a lecture")
     note.add_argument("note", type=Path, metavar="NOTE.md")
     note.add_argument("--out", type=Path, required=True, help="the new lecture folder")
@@ -260,6 +269,16 @@ def _import(args: argparse.Namespace) -> int:
         f"{result.images} pictures copied; check it with: python build.py check {args.out}"
     )
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from slides.serve import serve
+
+    folders = _lecture_dirs([args.lecture] if args.lecture else [])
+    if len(folders) > 1:
+        names = ", ".join(str(f) for f in folders)
+        raise UsageError(f"serve takes one lecture; name one of: {names}")
+    return serve(folders[0], args.out, host=args.host, port=args.port)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -1,0 +1,227 @@
+"""`serve`: build a lecture's browser deck, serve its output folder, rebuild and reload on save.
+
+livereload (tornado) watches the lecture folder and templates/, calls `Rebuild` when a file
+changes and tells the browser to reload; reveal.js keeps the slide in the URL hash, so the
+browser comes back on the same slide. Only the output folder is served: tornado refuses paths
+that leave it (`..`, encoded or not, and symlinks pointing out), and dotfiles are refused too.
+A save that breaks the lecture keeps the last good deck; the error is printed in the terminal
+and shown on every page until the next good save.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado import web
+
+from slides.errors import SlidesError
+from slides.jinja import environment
+from slides.theme import TEMPLATES
+
+FORMATS = ["html"]  # the browser needs the deck only (qmd comes with it)
+LINKED = (  # the index links these when a build has made them
+    ("html", "{name}.html", "Slides (reveal.js)"),
+    ("pptx", "{name}.pptx", "PowerPoint"),
+    ("handout", "{name}-handout.pdf", "Handout (PDF)"),
+    ("pdf", "{name}-slides.pdf", "Slides (PDF)"),
+    ("qmd", "{name}.qmd", "Quarto source"),
+)
+SETTLE_S = 0.15  # wait for an editor's save to finish before reading the files
+BANNER = "slides-error"
+
+
+@dataclass
+class State:
+    """What the pages show: the lecture, the last error (None after a good build)."""
+
+    folder: Path
+    out_dir: Path
+    title: str = ""
+    error: str | None = None
+    builds: int = 0
+
+
+class Rebuild:
+    """Build the browser deck; on failure keep the last good one and remember the error."""
+
+    def __init__(self, folder: Path, out_root: Path, state: State) -> None:
+        self.folder = folder
+        self.out_root = out_root
+        self.state = state
+
+    def __call__(self) -> None:
+        from slides.build import build_lecture, display_path
+        from slides.render import Options
+
+        _settle(self.folder)
+        started = time.perf_counter()
+        try:
+            written = build_lecture(self.folder, FORMATS, self.out_root, Options())
+        except SlidesError as error:
+            self._failed(error.show())
+            return
+        except Exception:  # a bug must not stop the server: show it, keep serving
+            self._failed("internal error (please report):\n" + traceback.format_exc())
+            return
+        self.state.error = None
+        self.state.builds += 1
+        self.state.title = _title(self.folder) or self.folder.name
+        took = time.perf_counter() - started
+        names = ", ".join(display_path(p) for p in written) or "up to date"
+        print(f"built {names} in {took:.2f} s", file=sys.stderr, flush=True)
+
+    def _failed(self, message: str) -> None:
+        self.state.error = message
+        print(message, file=sys.stderr)
+        print("serving the last good deck; fix the lecture and save again", file=sys.stderr)
+        sys.stderr.flush()
+
+
+def serve(folder: Path, out_root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, then serve out/<lecture>/ at http://host:port/ until interrupted."""
+    folder = folder.resolve()
+    out_dir = (out_root / folder.name).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = State(folder, out_dir)
+    rebuild = Rebuild(folder, out_root, state)
+    rebuild()
+    # livereload drops a reload that comes within DEFAULT_RELOAD_TIME (3 s) of the last one;
+    # a lecturer saving twice quickly must still see the second save.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0.5
+    server = DeckServer(state)
+    server.watch(str(folder), rebuild, ignore=_ignored)
+    server.watch(str(TEMPLATES), rebuild, ignore=_ignored)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+    print(f"serving {out_dir} at {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    server.serve(port=port, host=host, root=str(out_dir), restart_delay=0)
+    return 0
+
+
+def _ignored(path: str) -> bool:
+    """Editor swap and backup files, and hidden files, do not trigger a rebuild."""
+    name = os.path.basename(path)
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
+def _settle(folder: Path) -> None:
+    """Wait until lecture.yaml has stopped changing (an editor may write it in pieces)."""
+    target = folder / "lecture.yaml"
+    last = None
+    for _ in range(20):
+        try:
+            stat = target.stat()
+            now = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            now = None
+        if now == last:
+            return
+        last = now
+        time.sleep(SETTLE_S)
+
+
+def _title(folder: Path) -> str | None:
+    """The lecture's title, for the index page (plain text, from the valid lecture)."""
+    try:
+        from slides import inline
+        from slides.load import load_lecture
+
+        lecture, _ = load_lecture(folder)
+        return inline.plain(lecture.title)
+    except SlidesError:
+        return None
+
+
+# --- the web side ---------------------------------------------------------------------------
+
+
+def index_page(state: State) -> str:
+    """The index: links to the deck and whichever other outputs exist, and the last error."""
+    name = state.folder.name
+    links = [
+        {"href": pattern.format(name=name), "label": label, "kind": kind}
+        for kind, pattern, label in LINKED
+        if (state.out_dir / pattern.format(name=name)).is_file()
+    ]
+    return (
+        environment("html")
+        .get_template("serve-index.html.j2")
+        .render(title=state.title or name, links=links, error=state.error, folder=str(state.folder))
+    )
+
+
+def with_banner(page: str, message: str) -> str:
+    """A page with the error as a banner right after its <body> tag (escaped: it quotes text)."""
+    banner = environment("html").get_template("serve-error.html.j2").render(error=message)
+    at = page.find("<body")
+    end = page.find(">", at) + 1 if at >= 0 else 0
+    return page[:end] + banner + page[end:]
+
+
+class IndexHandler(web.RequestHandler):
+    """`/`: the index page, made afresh for every request."""
+
+    def initialize(self, state: State) -> None:
+        self.state = state
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.write(index_page(self.state))
+
+
+class FilesHandler(StaticFileHandler):
+    """The output folder's files: livereload's handler, dotfiles refused, the error banner added."""
+
+    def initialize(self, path: str, state: State) -> None:
+        super().initialize(path=path, default_filename="index.html")
+        self.state = state
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        relative = os.path.relpath(absolute_path, root)
+        if any(part.startswith(".") for part in Path(relative).parts):
+            raise web.HTTPError(404)  # .cache/ and temporary files are not part of the deck
+        valid = super().validate_absolute_path(root, absolute_path)
+        # tornado refuses ../ and symlinks out of the root; check the resolved file once more.
+        if valid is not None:
+            real_root = os.path.realpath(root)
+            if os.path.commonpath([real_root, os.path.realpath(valid)]) != real_root:
+                raise web.HTTPError(403)
+        return valid
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if self.state.error is None or not path.endswith((".html", ".htm")):
+            await super().get(path, include_body)
+            return
+        # The same checks as StaticFileHandler.get, then the page with the banner in it.
+        self.path = self.parse_url_path(path)
+        absolute = self.get_absolute_path(self.root, self.path)
+        self.absolute_path = self.validate_absolute_path(self.root, absolute)
+        if self.absolute_path is None:
+            return
+        page = Path(self.absolute_path).read_text("utf-8", errors="replace")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(with_banner(page, self.state.error) if include_body else None)
+
+
+class DeckServer(Server):
+    """livereload's server, serving the index at / and the output folder's files."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__()
+        self.state = state
+
+    def get_web_handlers(self, script):
+        return [
+            (r"/", IndexHandler, {"state": self.state}),
+            (r"/(.+)", FilesHandler, {"path": str(self.state.out_dir), "state": self.state}),
+        ]

@@ -1,0 +1,184 @@
+"""`serve` as a lecturer uses it: a real server process on a copy of the sample lecture."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE, copy_lecture, require, run_cli
+
+from slides.serve import State, index_page, with_banner
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Served:
+    """The server process, its lecture copy, and a way to fetch raw paths from it."""
+
+    def __init__(self, folder: Path, out: Path, port: int, log: Path) -> None:
+        self.folder, self.out, self.port, self.log = folder, out, port, log
+
+    def get(self, path: str) -> tuple[int, str]:
+        """GET a path exactly as written (no client-side normalisation of `..`)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    def edit(self, change: Callable[[str], str]) -> None:
+        yaml_file = self.folder / "lecture.yaml"
+        yaml_file.write_text(change(yaml_file.read_text("utf-8")), "utf-8")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Served:
+    tmp = tmp_path_factory.mktemp("serve")
+    folder = copy_lecture(SAMPLE, tmp)
+    out, port, log = tmp / "out", free_port(), tmp / "serve.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", str(folder), "--port", str(port)]
+            + ["--out", str(out)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    server = Served(folder, out, port, log)
+
+    def up() -> bool:
+        try:
+            return server.get("/")[0] == 200
+        except OSError:
+            return process.poll() is not None  # stop waiting if it died
+
+    try:
+        assert wait_for(up, 90), log.read_text()
+        assert process.poll() is None, log.read_text()
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serves_the_index_and_the_deck_on_localhost(served) -> None:
+    status, page = served.get("/")
+    assert status == 200
+    assert 'href="sample.html"' in page and "Every Slide Kind" in page
+    assert "livereload.js" in page  # the page reloads itself after a rebuild
+    status, deck = served.get("/sample.html")
+    assert status == 200 and "Reveal.initialize" in deck and "livereload.js" in deck
+    assert served.get("/reveal.js/dist/reveal.js")[0] == 200
+    assert f"Serving on http://127.0.0.1:{served.port}" in served.log.read_text()
+
+
+def test_index_links_the_pptx_once_it_is_built(served) -> None:
+    assert 'href="sample.pptx"' not in served.get("/")[1]
+    result = run_cli("build", served.folder, "--format", "pptx", "--out", served.out)
+    assert result.returncode == 0, result.stderr
+    assert 'href="sample.pptx"' in served.get("/")[1]
+    assert served.get("/sample.pptx")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/reveal.js/../../../../../etc/passwd",
+        "/images/..%2f..%2fserve.log",
+        "/.cache/manifest.json",
+    ],
+)
+def test_nothing_outside_the_output_folder_is_served(served, path: str) -> None:
+    status, body = served.get(path)
+    assert status in (403, 404)
+    assert "root:" not in body and "Serving on" not in body
+
+
+def test_symlinks_out_of_the_folder_are_refused(served) -> None:
+    secret = served.out.parent / "secret.txt"
+    secret.write_text("top secret")
+    deck = served.out / "sample"
+    (deck / "leak.txt").symlink_to(secret)
+    (deck / "leakdir").symlink_to(served.out.parent, target_is_directory=True)
+    for path in ("/leak.txt", "/leakdir/secret.txt"):
+        status, body = served.get(path)
+        assert status in (403, 404) and "top secret" not in body
+
+
+def test_a_saved_title_shows_in_the_served_deck(served) -> None:
+    served.edit(lambda text: text.replace("title: A quote", "title: A quote, edited live"))
+    assert wait_for(lambda: "A quote, edited live" in served.get("/sample.html")[1], 30)
+
+
+def test_a_broken_save_keeps_the_last_good_deck_and_shows_the_error(served) -> None:
+    good = (served.folder / "lecture.yaml").read_text("utf-8")
+    served.edit(lambda text: text.replace("  - title: Pictures and data", "  - title: [broken"))
+    try:
+        assert wait_for(lambda: "slides-error" in served.get("/")[1], 30), served.log.read_text()
+        index = served.get("/")[1]
+        assert re.search(r"lecture\.yaml:\d+:\d+", index)
+        status, deck = served.get("/sample.html")
+        assert status == 200 and "slides-error" in deck
+        assert "Every Slide Kind" in deck and "Pictures and data" in deck  # the last good one
+        assert re.search(r"lecture\.yaml:\d+:\d+", served.log.read_text())  # and the terminal
+    finally:
+        (served.folder / "lecture.yaml").write_text(good, "utf-8")
+    assert wait_for(lambda: "slides-error" not in served.get("/sample.html")[1], 30)
+
+
+def test_the_browser_reloads_on_the_same_slide(served) -> None:
+    require("chromium")
+    from slides import chromium
+
+    with chromium.browser("the serve test") as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"http://127.0.0.1:{served.port}/sample.html#/topic-1-slide-3")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.wait_for_function("window.LiveReload !== undefined")  # connected for reloads
+        served.edit(lambda text: text.replace("Questions and answers", "Questions, reloaded"))
+        page.wait_for_function(
+            "document.getElementById('topic-1-slide-3')"
+            " && document.getElementById('topic-1-slide-3').textContent.includes('reloaded')",
+            timeout=30_000,
+        )
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        assert page.evaluate("Reveal.getCurrentSlide().id") == "topic-1-slide-3"
+
+
+def test_index_and_banner_escape_the_error(tmp_path) -> None:
+    state = State(tmp_path / "lecture", tmp_path / "out", title="<b>T</b>", error="<script>x()")
+    page = index_page(state)
+    assert "&lt;b&gt;T&lt;/b&gt;" in page and "&lt;script&gt;x()" in page
+    assert "<script>x()" not in page
+    shown = with_banner("<html><body class='x'><p>deck</p></body></html>", "a < b")
+    assert shown.startswith("<html><body class='x'><div id=\"slides-error\"")
+    assert "a &lt; b" in shown and shown.endswith("<p>deck</p></body></html>")
