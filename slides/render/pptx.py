@@ -26,6 +26,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
@@ -121,11 +122,12 @@ class _DeckWriter:
         slide_ids: dict[int, int] = {}
         for frame in self.build.deck.frames:
             try:
-                slide = self._frame(frame)
+                self._frame(frame)
             except (OSError, ValueError) as error:
                 where = f" ({frame.where})" if frame.where else ""
                 raise BuildError(f"PPTX: slide {frame.number}{where}: {error}") from error
-            slide_ids[frame.number] = slide.slide_id
+            # The id of the slide just added; slide.slide_id searches every slide (quadratic).
+            slide_ids[frame.number] = self.prs.slides._sldIdLst[-1].id
         self._sections(slide_ids)
         self._properties()
         buffer = io.BytesIO()
@@ -605,6 +607,7 @@ class _DeckWriter:
                     "(13.33 × 7.5 in), so the layouts' own placeholder positions may not line up"
                 )
         prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        _count_partnames(prs.part.package)
         return prs
 
     def _layouts_by_name(self) -> dict[str, object]:
@@ -724,6 +727,28 @@ class _DeckWriter:
         props.created = stamp
         props.modified = stamp
         props.last_printed = stamp
+
+
+def _count_partnames(package) -> None:
+    """Name new parts (notes slides, …) by counting instead of walking the whole package.
+
+    python-pptx's next_partname walks every part for each new one: quadratic, most of the time
+    of a 1,000-slide deck. Names already taken are read once per kind of part.
+    """
+    taken: dict[str, set[str]] = {}
+    start: dict[str, int] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        if tmpl not in taken:
+            taken[tmpl] = {str(part.partname) for part in package.iter_parts()}
+        n = start.get(tmpl, 1)
+        while tmpl % n in taken[tmpl]:
+            n += 1
+        taken[tmpl].add(tmpl % n)
+        start[tmpl] = n + 1
+        return PackURI(tmpl % n)
+
+    package.next_partname = next_partname
 
 
 def _open_template(path: Path):
