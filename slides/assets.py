@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -191,7 +192,9 @@ def _draw_all(to_draw: dict[Path, model.DiagramBase], style) -> None:
     """Draw the diagrams not in the cache; several at once on a machine with cores to spare."""
     jobs = list(to_draw.items())
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or len(jobs) < 3:  # starting processes costs more than drawing one or two
+    # Starting processes costs more than drawing one or two; and forking a process that runs
+    # other threads (the preview server) can deadlock a child, so those draw in-process.
+    if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
         for path, node in jobs:
             _draw_one(path, node, style)
         return
