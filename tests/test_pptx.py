@@ -56,21 +56,27 @@ def build(folder: Path, out: Path, *more: str | Path) -> tuple[subprocess.Comple
     return result, out / folder.name / f"{folder.name}.pptx"
 
 
+_BUILT: dict[Path, Built] = {}
+
+
+def built_once(folder: Path, tmp_path_factory) -> Built:
+    """Build a lecture once per test module, through the real command line."""
+    if folder not in _BUILT:
+        result, path = build(folder, tmp_path_factory.mktemp(f"pptx-{folder.name}"))
+        assert result.returncode == 0, result.stderr
+        lecture, _ = load_lecture(folder)
+        _BUILT[folder] = Built(folder, path, plan(lecture), result.stderr)
+    return _BUILT[folder]
+
+
 @pytest.fixture(scope="module", params=LECTURES)
 def built(request, tmp_path_factory) -> Built:
-    folder: Path = request.param
-    result, path = build(folder, tmp_path_factory.mktemp(f"pptx-{folder.name}"))
-    assert result.returncode == 0, result.stderr
-    lecture, _ = load_lecture(folder)
-    return Built(folder, path, plan(lecture), result.stderr)
+    return built_once(request.param, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Built:
-    result, path = build(SAMPLE, tmp_path_factory.mktemp("pptx-sample"))
-    assert result.returncode == 0, result.stderr
-    lecture, _ = load_lecture(SAMPLE)
-    return Built(SAMPLE, path, plan(lecture), result.stderr)
+    return built_once(SAMPLE, tmp_path_factory)
 
 
 def to_pdf(pptx: Path, tmp: Path) -> Path:
