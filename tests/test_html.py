@@ -53,6 +53,24 @@ MEASURE = """
 """
 
 
+# Each printed page: its height, what is drawn outside it, and its visible slide number.
+PRINTED = """
+() => [...document.querySelectorAll('.pdf-page')].map(page => {
+  const frame = page.getBoundingClientRect();
+  const outside = [...page.querySelectorAll('section *')].filter(el => {
+    if (el.closest('aside.notes')) return false;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) return false;
+    return box.left < frame.left - 1 || box.right > frame.right + 1
+      || box.top < frame.top - 1 || box.bottom > frame.bottom + 1;
+  }).map(el => el.tagName + ' ' + (el.textContent || '').trim().slice(0, 30));
+  const number = page.querySelector('.slide-number-pdf');
+  const shown = number && getComputedStyle(number).display !== 'none' ? number.textContent : null;
+  return {height: frame.height, outside: outside.join('; '), number: shown};
+})
+"""
+
+
 @dataclass
 class Loaded:
     """A deck open in the browser, and what happened while it loaded."""
@@ -190,12 +208,16 @@ def test_prints_one_page_per_slide(loaded, base_url, browser) -> None:
     url = f"{base_url}/{name}/{name}.html?print-pdf&pdfSeparateFragments=false"
     page.goto(url)
     page.wait_for_function("document.querySelectorAll('.pdf-page').length > 0")
-    heights = page.evaluate(
-        "[...document.querySelectorAll('.pdf-page')].map(p => p.getBoundingClientRect().height)"
-    )
+    pages = page.evaluate(PRINTED)
     page.close()
-    assert len(heights) == len(loaded.deck.frames)
-    assert max(heights) <= 720.5
+    assert len(pages) == len(loaded.deck.frames)
+    assert max(p["height"] for p in pages) <= 720.5
+    assert [p["outside"] for p in pages if p["outside"]] == []
+    # Slide numbers where the PPTX has them: on the agenda and content slides only.
+    numbered = [p["number"] for p in pages]
+    assert numbered == [
+        str(f.number) if f.kind in ("agenda", "content") else None for f in loaded.deck.frames
+    ]
 
 
 def test_navigation_hash_overview_and_speaker_view(base_url, browser) -> None:
