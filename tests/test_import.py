@@ -311,3 +311,27 @@ def test_import_mistakes_are_clear_errors(tmp_path):
     assert run_cli("import", FIXTURES / "plain.md", "--out", out, "--force").returncode == 0
     for result in (missing, again):
         assert "Traceback" not in result.stderr
+
+
+PIECES = [
+    "# ", "## ", "### ", "- ", "\t- ", "    - ", "1. ", "\t2.1 ", "> ", "> [!note] ", "> [!tip]- ",
+    "$", "$$", "```", "```python", "---", "|a|b|", "|-|-|", "<span>", "</span>", "<div>", "<!--",
+    "-->", "%%", "==", "**", "*", "`", "[[", "]]", "![[", "x.png", "![a](b.png)",
+    "![](https://x.org/y.png)", "[l](https://e.org)", "\\", "\n", "\n\n", "text ", "é", "* ",
+    "99. ", "#tag", "<br>", ": ", "- [ ] ", "---\ntitle: t\n---\n", "| x |\n|---|\n| y |\n",
+]  # fmt: skip
+
+
+def test_random_notes_never_crash_and_always_give_a_valid_lecture(tmp_path):
+    import random
+
+    from slides.build import plan_lecture
+    from slides.importer import import_note
+
+    rng = random.Random(5)
+    for i in range(60):
+        note = tmp_path / f"note{i}.md"
+        note.write_text("".join(rng.choices(PIECES, k=rng.randint(0, 60))), encoding="utf-8")
+        import_note(note, tmp_path / f"out{i}")
+        deck, _, _ = plan_lecture(tmp_path / f"out{i}")  # loads and validates like `check`
+        assert deck.frames
