@@ -227,7 +227,10 @@ def _image(source: Path, cache_dir: Path) -> tuple[Path, int, int]:
                 return done, *img.size
     image, fmt = _open(data)
     with image:
-        return _store(image, fmt, data, cache_dir / f"image-{digest}")
+        try:
+            return _store(image, fmt, data, cache_dir / f"image-{digest}")
+        except (OSError, ValueError) as error:  # an unusual mode (16-bit, float) or codec
+            raise BadImage(f"the picture could not be converted to PNG ({error})") from None
 
 
 def _bytes(source: Path) -> bytes:
