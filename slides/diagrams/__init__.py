@@ -33,4 +33,5 @@ def draw(node: model.DiagramBase, style: Style) -> Image.Image:
 def draw_png(node: model.DiagramBase, style: Style, path) -> None:
     """Draw the diagram into a PNG file (256 colours, the theme's colours exact)."""
     geometry = layout(node, style)
-    to_palette(paint(geometry, style), geometry).save(path, "PNG")
+    # Level 3 writes twice as fast as the default and the file is barely larger.
+    to_palette(paint(geometry, style), geometry).save(path, "PNG", compress_level=3)
