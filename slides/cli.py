@@ -232,6 +232,8 @@ def _build(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(problem, file=sys.stderr)
 
+        if args.verbose:
+            print(f"{display_path(folder)}: building {', '.join(formats)}", file=sys.stderr)
         try:
             written = build_lecture(
                 folder, formats, args.out, options, report, on_problem=warn, force=args.force
