@@ -66,6 +66,7 @@ def open_deck(browser, url: str):
 def shoot(page, index: int, path: Path) -> str:
     """Screenshot slide `index` (0-based, in deck order) to path; returns the slide's id."""
     slide_id = page.evaluate(SHOW_SLIDE, index)
+    page.wait_for_timeout(400)  # fragments fade in (reveal.js transitions take 0.2-0.3 s)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     return slide_id

@@ -40,7 +40,11 @@ REVEAL_OPTIONS = {
     "transition": "none",
     "backgroundTransition": "none",
     "controlsLayout": "edges",
-    "theme": "white",
+    # The deck's own theme.css is the whole theme. pandoc's template links
+    # <revealjs-url>/dist/theme/<theme>.css and falls back to black.css without one, so the
+    # theme is named by a path that leads back beside the deck. No reveal.js theme is loaded
+    # underneath: ours sets everything, and --embed-resources has no unused fonts to inline.
+    "theme": "../../../" + CSS_NAME.removesuffix(".css"),
 }
 
 
