@@ -150,12 +150,22 @@ def test_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum: i
     interrupted = 0
     for step in range(10):
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "build", str(lecture), "--format", "pptx",
-             "--out", str(out), "--force", "--verbose"],
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "build",
+                str(lecture),
+                "--format",
+                "pptx",
+                "--out",
+                str(out),
+                "--force",
+                "--verbose",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         # Once our code runs (it says so), interrupt at a later moment each time: loading,
         # fitting, building the slides, writing the deck.
         assert process.stderr is not None
