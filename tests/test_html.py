@@ -3,13 +3,16 @@ slide's content stays inside the 1280 × 720 frame, pictures load with alt text,
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, SAMPLE, require, run_cli
+from conftest import GENAI, ROOT, SAMPLE, require, run_cli
 from screenshots import SHOW_SLIDE, VIEWPORT, open_deck, serve_folder, shoot
 
 from slides.deck import Deck, plan
@@ -292,3 +295,36 @@ def test_screenshot_shows_the_themed_title_slide(base_url, browser, tmp_path) ->
         assert rgb.getpixel((10, 200)) == (0x1D, 0x6F, 0xA3)  # the accent bar
         colours = {rgb.getpixel((x, y)) for x in range(96, 600, 3) for y in range(300, 400, 3)}
     assert (0x0B, 0x3C, 0x5D) in colours  # heading colour in the title's glyphs
+
+
+def test_quarto_renders_the_deck_when_it_is_installed(tmp_path) -> None:
+    """Quarto can't be installed here: a stand-in `quarto` checks how the build calls it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import os, sys\n"
+        "out = sys.argv[sys.argv.index('--output') + 1]\n"
+        "with open(out, 'w') as f:\n"
+        "    f.write('<html>quarto ' + ' '.join(sys.argv[1:]) + ' in ' + os.getcwd() + '</html>')\n"
+    )
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--format", "qmd,html"]
+        + ["--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    deck = out / "sample" / "sample.html"
+    # The stand-in's page is no deck, so the parity check that follows the build fails;
+    # what matters here is how quarto was run and where its output went.
+    assert deck.is_file(), done.stderr
+    text = deck.read_text()
+    assert text.startswith("<html>quarto render sample.qmd --to revealjs --output .sample.html.")
+    assert text.endswith(f" in {out / 'sample'}</html>")
+    assert (out / "sample" / "theme.css").is_file()  # Quarto gets the theme beside the .qmd

@@ -21,7 +21,7 @@ from slides import fit
 from slides.errors import BuildError
 from slides.jinja import environment
 from slides.render import Build, atomic_path
-from slides.render.qmd import CSS_NAME, PX, copy_if_changed, px, write_text
+from slides.render.qmd import CSS_NAME, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
 
 REVEAL_PACKAGE = TEMPLATES.parent / "node_modules" / "reveal.js"
@@ -58,7 +58,7 @@ def render(build: Build) -> Path:
     quarto = shutil.which("quarto")
     with atomic_path(target) as temp:
         if quarto:
-            _quarto(quarto, source, temp, build.options.self_contained)
+            _quarto(quarto, source, temp)
         else:
             install_reveal(build.out_dir)
             _pandoc(source, temp, build.options.self_contained)
@@ -96,12 +96,13 @@ def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
     _run(command, source.parent, "pandoc")
 
 
-def _quarto(quarto: str, source: Path, target: Path, self_contained: bool) -> None:
-    """`quarto render` into a temporary name beside the .qmd (Quarto writes next to its input)."""
-    # Quarto can't be installed on our machines; this path follows its documented CLI.
+def _quarto(quarto: str, source: Path, target: Path) -> None:
+    """`quarto render` into a temporary name beside the .qmd (Quarto writes next to its input).
+
+    The .qmd's front matter carries the reveal.js options, embed-resources included. Quarto
+    can't be installed on our machines, so this path follows its documented command line only.
+    """
     command = [quarto, "render", source.name, "--to", "revealjs", "--output", target.name]
-    if self_contained:
-        command += ["--metadata", "embed-resources:true"]
     _run(command, source.parent, "quarto")
 
 
@@ -197,7 +198,6 @@ def write_theme_css(build: Build) -> Path:
             mono=build.theme.mono.family,
             logo=logo,
             px=px,
-            PX=PX,
             fit=fit,
             title_box=fit.title_box(),
             body=fit.body_box(),
