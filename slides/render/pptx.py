@@ -36,6 +36,7 @@ from slides.errors import BuildError, ContentError, Problem
 from slides.fit import Box, Para
 from slides.render import Build, atomic_path
 
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in = 960 × 540 pt
 
 # Frame kinds -> layout names to try, in order of preference. Templates are matched by NAME.
@@ -114,6 +115,7 @@ class _DeckWriter:
         self._warned_layouts: set[str] = set()
         self._free: list = []  # body placeholders of the slide being built, not yet used
         self._part = None
+        self._title_shape = None
 
     # -- the whole deck ---------------------------------------------------------------------
 
@@ -147,16 +149,13 @@ class _DeckWriter:
                 kind = "plain"
         slide = self.prs.slides.add_slide(self._layout(kind))
         self._part = slide.part  # hyperlinks are relationships of the slide's part
-        self._free = [
-            ph
-            for ph in slide.placeholders
-            if ph.placeholder_format.type
-            not in (
-                PP_PLACEHOLDER.TITLE,
-                PP_PLACEHOLDER.CENTER_TITLE,
-                PP_PLACEHOLDER.VERTICAL_TITLE,
-            )
-        ]
+        # One scan of the layout's placeholders: python-pptx looks them up by XPath each time.
+        self._title_shape, self._free = None, []
+        for ph in slide.placeholders:
+            if ph.placeholder_format.type in TITLE_TYPES:
+                self._title_shape = self._title_shape or ph
+            else:
+                self._free.append(ph)
         {
             "title": self._title_slide,
             "agenda": self._agenda,
@@ -166,7 +165,7 @@ class _DeckWriter:
         }[frame.kind](slide, frame)
         for placeholder in self._free:  # unused: would show "Click to add text" when editing
             placeholder._element.getparent().remove(placeholder._element)
-        self._title_first(slide)
+        self._title_first(slide, self._title_shape)
         if frame.notes:
             slide.notes_slide.notes_text_frame.text = frame.notes
         return slide
@@ -404,13 +403,13 @@ class _DeckWriter:
 
     def _title(self, slide, paras: Sequence[Para], box: Box, anchor) -> None:
         """Fill the slide's title placeholder (adding one if the layout has none)."""
-        shape = slide.shapes.title
-        if shape is None:
+        shape = self._title_shape
+        if shape is None:  # a layout without a title: a title placeholder of our own
             shape_id = max((s.shape_id for s in slide.shapes), default=1) + 1
             slide.shapes._spTree.add_placeholder(
                 shape_id, f"Title {shape_id}", PP_PLACEHOLDER.TITLE, "horz", "full", 0
             )
-            shape = slide.shapes.title
+            shape = self._title_shape = slide.shapes.title
         self._place(shape, box)
         self._fill(shape.text_frame, paras, anchor=anchor)
 
@@ -553,9 +552,8 @@ class _DeckWriter:
         return RGBColor.from_string(self.theme.color(role)[1:])
 
     @staticmethod
-    def _title_first(slide) -> None:
+    def _title_first(slide, title) -> None:
         """Put the title first in the shape tree: screen readers read shapes in tree order."""
-        title = slide.shapes.title
         if title is None:
             return
         tree = slide.shapes._spTree
