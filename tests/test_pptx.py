@@ -600,3 +600,25 @@ def test_a_failed_build_keeps_the_last_good_deck(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert path.read_bytes() == good
     assert [p.name for p in path.parent.glob("*.pptx*")] == [path.name]
+
+
+def test_a_theme_logo_goes_top_right_on_the_title_slide_with_alt_text(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from slides.build import prepare_build
+    from slides.render import Options
+    from slides.render import pptx as renderer
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), "#1D6FA3").save(logo)
+    build, _ = prepare_build(SAMPLE, tmp_path / "out", Options())
+    build = replace(build, theme=replace(build.theme, logo=logo))
+    prs = Presentation(str(renderer.render(build)))
+    [picture] = [s for s in prs.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert picture._element.nvPicPr.cNvPr.get("descr") == "Test University logo"
+    assert picture.width / picture.height == pytest.approx(3.0, rel=0.01)
+    box = renderer.LOGO_BOX
+    assert (picture.left + picture.width) / PT == pytest.approx(box.right, abs=0.5)
+    assert picture.top / PT >= box.y and (picture.top + picture.height) / PT <= box.bottom

@@ -397,7 +397,7 @@ class _DeckWriter:
             str(logo), emu(place.x), emu(place.y), emu(place.w), emu(place.h)
         )
         owner = inline.plain(self.lecture.institution) if self.lecture.institution else ""
-        shape._element.nvPicPr.cNvPr.set("descr", f"{owner} logo".strip().capitalize())
+        shape._element.nvPicPr.cNvPr.set("descr", f"{owner} logo" if owner else "Logo")
 
     # -- text -------------------------------------------------------------------------------
 
