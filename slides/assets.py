@@ -191,7 +191,9 @@ def _diagram_key(node: model.DiagramBase, style) -> str:
 def _draw_all(to_draw: dict[Path, model.DiagramBase], style) -> None:
     """Draw the diagrams not in the cache; several at once on a machine with cores to spare."""
     jobs = list(to_draw.items())
-    workers = min(len(jobs), os.cpu_count() or 1)
+    # Only idle cores help: on a machine already busy, extra processes only add their start-up.
+    idle = (os.cpu_count() or 1) - os.getloadavg()[0]
+    workers = min(len(jobs), round(idle))
     # Starting processes costs more than drawing one or two; and forking a process that runs
     # other threads (the preview server) can deadlock a child, so those draw in-process.
     if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:

@@ -311,3 +311,15 @@ def test_diagram_files_are_the_same_bytes_in_every_process(tmp_path):
     second = {p.name: p.read_bytes() for p in (tmp_path / "2").glob("diagram-*.png")}
     third = {p.name: p.read_bytes() for p in (tmp_path / "3").glob("diagram-*.png")}
     assert len(first) == 3 and first == second == third
+
+
+def test_drawing_in_parallel_gives_the_same_files(lecture_dir, tmp_path, monkeypatch):
+    deck, theme, _ = plan_lecture(lecture_dir)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    files = {}
+    for cores in (2, 1):  # a process pool on two idle cores, then one process
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assets.prepare(deck.lecture, theme, tmp_path / str(cores))
+        files[cores] = {p.name: p.read_bytes() for p in (tmp_path / str(cores)).iterdir()}
+    assert len([n for n in files[2] if n.startswith("diagram-")]) == 3
+    assert files[2] == files[1]
