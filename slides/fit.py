@@ -395,16 +395,14 @@ class Fitter:
         """[(slide or part of it, body size in points)] and any warnings."""
         warnings: list[Problem] = []
         size = self._best(slide)
-        if slide.image is not None or slide.diagram is not None:
-            if size is None:
-                warnings.append(
-                    warning(
-                        where,
-                        f"slide '{plain(slide.title)}': the caption is too long and "
-                        "leaves the picture little room; shorten it",
-                    )
+        if not self._pictures_have_room(slide):
+            warnings.append(
+                warning(
+                    where,
+                    f"slide '{plain(slide.title)}': a caption is so long that it leaves the "
+                    f"picture less than {MIN_PICTURE_SHARE:.0%} of its box; shorten it",
                 )
-            size = MAX_BODY_PT
+            )
         if size is not None:
             parts = [(slide, size)]
         else:
@@ -448,7 +446,7 @@ class Fitter:
                 for column, col_box in zip(slide.columns, column_boxes(), strict=True)
             )
         if slide.image is not None or slide.diagram is not None:
-            return self.picture_layout(box, 16 / 9, slide.image or slide.diagram) is not None
+            return True  # a picture scales to the room its caption leaves
         if slide.table is not None:
             return sum(self.table_layout(slide.table, size, box.w)[1]) <= box.h
         if slide.code is not None:
@@ -469,8 +467,17 @@ class Fitter:
     def _column_fits(self, column: model.Column, size: float, box: Box) -> bool:
         if column.bullets is not None:
             return self.height(column_paras(column, size), box.w) <= box.h
-        node = column.image or column.diagram
-        return self.picture_layout(box, 4 / 3, node, column.heading, size) is not None
+        return True  # a picture column: the picture scales to the room left
+
+    def _pictures_have_room(self, slide: model.Slide) -> bool:
+        """Whether every picture keeps MIN_PICTURE_SHARE of its box beside heading and caption."""
+        if slide.image is not None or slide.diagram is not None:
+            return self.picture_layout(body_box(), 16 / 9, slide.image or slide.diagram) is not None
+        for column, box in zip(slide.columns or [], column_boxes(), strict=False):
+            node = column.image or column.diagram
+            if node is not None and not self.picture_layout(box, 16 / 9, node, column.heading):
+                return False
+        return True
 
     def picture_layout(
         self,

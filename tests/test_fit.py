@@ -194,3 +194,15 @@ def test_table_columns_fill_the_width_and_hold_their_longest_word(fitter: Fitter
         # The short columns stay on one line; the long one wraps.
         assert heights[0] == pytest.approx(size * fit.LINE_SPACING + 2 * fit.CELL_PAD_Y)
         assert heights[2] > heights[1] >= heights[0]
+
+
+def test_a_caption_that_crowds_out_its_picture_warns_without_splitting(fitter: Fitter) -> None:
+    image = model.Image(src="images/x.png", alt="x", caption=" ".join([LONG] * 20))
+    parts, warnings = fitter.fit(slide(image=image), "x")
+    assert parts == [(slide(image=image), fit.MAX_BODY_PT)]
+    assert any("caption" in w.message for w in warnings)
+    columns = [{"bullets": ["One", "Two"]}, {"image": image}]
+    parts, warnings = fitter.fit(slide(columns=columns), "x")
+    assert len(parts) == 1 and any("caption" in w.message for w in warnings)
+    short = model.Image(src="images/x.png", alt="x", caption="A short caption")
+    assert fitter.fit(slide(image=short), "x")[1] == []
