@@ -50,6 +50,11 @@ TABLE_MAX_PT = 24.0
 CELL_PAD_X, CELL_PAD_Y = 6.0, 4.0
 FLOOR_PT = 10.0  # content that cannot be split shrinks no further than this
 SAFETY = 0.98  # wrap width share: room for other renderers' slightly different metrics
+AGENDA_SIZES = (*SIZES, 16.0, 14.0, 12.0)  # a long agenda may go below the body minimum
+
+# The title, section and closing slides (x, y, w, h in points like the boxes above).
+DISPLAY_TITLE_PT = (44.0, 28.0)  # largest and smallest title size there, up to 3 lines
+QUOTE_BAR_W = 6.0  # the accent bar left of a quotation
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,13 @@ class Box:
     @property
     def right(self) -> float:
         return self.x + self.w
+
+
+TITLE_SLIDE_BOX = Box(72.0, 110.0, 816.0, 190.0)  # title of the title and closing slides
+SUBTITLE_BOX = Box(72.0, 322.0, 816.0, 170.0)  # subtitle, author, institution, date
+SECTION_LABEL_BOX = Box(72.0, 170.0, 816.0, 30.0)  # "Part 2 of 7"
+SECTION_TITLE_BOX = Box(72.0, 206.0, 816.0, 160.0)
+LOGO_BOX = Box(760.0, 28.0, 152.0, 64.0)  # the theme's logo, top right of the title slide
 
 
 def body_box() -> Box:
@@ -383,6 +395,14 @@ class Fitter:
                 return size, size >= lo
             size -= 2.0
         return TITLE_FLOOR_PT, False
+
+    def agenda_pt(self, titles: Sequence[str]) -> float:
+        """The largest size at which the numbered topic list fits the body box."""
+        box = body_box()
+        for size in AGENDA_SIZES:
+            if self.height(agenda_paras(titles, size), box.w) <= box.h:
+                return size
+        return AGENDA_SIZES[-1]
 
     @staticmethod
     def title_para(title: str, size: float) -> Para:

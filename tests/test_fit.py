@@ -206,3 +206,14 @@ def test_a_caption_that_crowds_out_its_picture_warns_without_splitting(fitter: F
     assert len(parts) == 1 and any("caption" in w.message for w in warnings)
     short = model.Image(src="images/x.png", alt="x", caption="A short caption")
     assert fitter.fit(slide(image=short), "x")[1] == []
+
+
+def test_a_long_agenda_shrinks_until_it_fits(fitter: Fitter) -> None:
+    assert fitter.agenda_pt(["One topic", "Another"]) == fit.MAX_BODY_PT
+    many = [f"Topic number {i} with a longer name than most" for i in range(14)]
+    size = fitter.agenda_pt(many)
+    assert size < fit.MAX_BODY_PT
+    box = fit.body_box()
+    assert fitter.height(fit.agenda_paras(many, size), box.w) <= box.h
+    bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]
+    assert fitter.height(fit.agenda_paras(many, bigger), box.w) > box.h

@@ -71,12 +71,14 @@ SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 EPOCH = dt.datetime(2000, 1, 1)
 
-TITLE_SLIDE_BOX = Box(72.0, 110.0, 816.0, 190.0)  # title of the title and closing slides
-SUBTITLE_BOX = Box(72.0, 322.0, 816.0, 170.0)
-SECTION_LABEL_BOX = Box(72.0, 170.0, 816.0, 30.0)
-SECTION_TITLE_BOX = Box(72.0, 206.0, 816.0, 160.0)
-LOGO_BOX = Box(760.0, 28.0, 152.0, 64.0)
-QUOTE_BAR_W = 6.0
+# The geometry of the title, section and closing slides lives in slides.fit (names kept here
+# for modules that import them from the PPTX renderer).
+TITLE_SLIDE_BOX = fit.TITLE_SLIDE_BOX
+SUBTITLE_BOX = fit.SUBTITLE_BOX
+SECTION_LABEL_BOX = fit.SECTION_LABEL_BOX
+SECTION_TITLE_BOX = fit.SECTION_TITLE_BOX
+LOGO_BOX = fit.LOGO_BOX
+QUOTE_BAR_W = fit.QUOTE_BAR_W
 
 
 def render(build: Build) -> Path:
@@ -177,7 +179,7 @@ class _DeckWriter:
         if self.styled:
             self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
             self._rect(slide, Box(72, TITLE_SLIDE_BOX.bottom + 4, 96, 5), "accent")
-        size, _ = self.fitter.title_pt(lecture.title, TITLE_SLIDE_BOX, (44.0, 28.0), 3)
+        size, _ = self.fitter.title_pt(lecture.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
         para = fit.Fitter.title_para(lecture.title, size)
         self._title(slide, [para], TITLE_SLIDE_BOX, MSO_ANCHOR.BOTTOM)
         lines: list[Para] = []
@@ -200,13 +202,8 @@ class _DeckWriter:
     def _agenda(self, slide, frame: Frame) -> None:
         self._content_title(slide, frame.display_title)
         titles = [topic.title for topic in self.lecture.topics]
-        box = fit.body_box()
-        paras = fit.agenda_paras(titles, fit.MIN_BODY_PT)
-        for size in (*fit.SIZES, 16.0, 14.0, 12.0):
-            paras = fit.agenda_paras(titles, size)
-            if self.fitter.height(paras, box.w) <= box.h:
-                break
-        self._body(slide, paras, box)
+        size = self.fitter.agenda_pt(titles)
+        self._body(slide, fit.agenda_paras(titles, size), fit.body_box())
         self._footer(slide, frame)
 
     def _section(self, slide, frame: Frame) -> None:
@@ -218,14 +215,14 @@ class _DeckWriter:
         total = len(self.lecture.topics)
         label = Para((inline.Span(f"Part {frame.topic + 1} of {total}"),), 20.0, role=role)
         self._body(slide, [label], SECTION_LABEL_BOX)
-        size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, (44.0, 28.0), 3)
+        size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3)
         title = fit.Fitter.title_para(frame.title, size)
         self._title(slide, [replace(title, role=role)], SECTION_TITLE_BOX, MSO_ANCHOR.TOP)
 
     def _closing(self, slide, frame: Frame) -> None:
         if self.styled:
             self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
-        size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, (44.0, 28.0), 3)
+        size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
         para = replace(fit.Fitter.title_para(frame.title, size), align="center")
         self._title(slide, [para], TITLE_SLIDE_BOX, MSO_ANCHOR.BOTTOM)
         who = [x for x in (self.lecture.author, self.lecture.institution) if x]
