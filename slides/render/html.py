@@ -181,9 +181,7 @@ def publish_fonts(build: Build) -> list[FontFace]:
 
 
 def write_theme_css(build: Build) -> Path:
-    """The reveal.js theme CSS, from the shared theme and the PPTX renderer's geometry."""
-    from slides.render import pptx
-
+    """The reveal.js theme CSS, from the shared theme and the slide geometry of slides.fit."""
     logo = None
     if build.theme.logo is not None and build.theme.logo.is_file():
         logo = f"logo{build.theme.logo.suffix.lower()}"
@@ -200,13 +198,15 @@ def write_theme_css(build: Build) -> Path:
             px=px,
             fit=fit,
             title_box=fit.title_box(),
+            # The accent rule under a content slide's title, as the PPTX draws it.
+            title_rule=fit.Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3),
             body=fit.body_box(),
-            title_slide=pptx.TITLE_SLIDE_BOX,
-            subtitle=pptx.SUBTITLE_BOX,
-            section_label=pptx.SECTION_LABEL_BOX,
-            section_title=pptx.SECTION_TITLE_BOX,
-            logo_box=pptx.LOGO_BOX,
-            quote_bar=pptx.QUOTE_BAR_W,
+            title_slide=fit.TITLE_SLIDE_BOX,
+            subtitle=fit.SUBTITLE_BOX,
+            section_label=fit.SECTION_LABEL_BOX,
+            section_title=fit.SECTION_TITLE_BOX,
+            logo_box=fit.LOGO_BOX,
+            quote_bar=fit.QUOTE_BAR_W,
         )
     )
     target = build.out_dir / CSS_NAME

@@ -26,9 +26,6 @@ from slides.render import Build, atomic_path
 
 PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
-# The title, section and closing slides use the PPTX renderer's boxes (in points).
-TITLE_SIZES = (44.0, 28.0)  # largest and smallest title size on title/section/closing slides
-AGENDA_SIZES = (*fit.SIZES, 16.0, 14.0, 12.0)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
 
@@ -90,12 +87,14 @@ class Layout:
 
     def title_px(self, frame: Frame) -> float:
         """The title's size: measured as the PPTX renderer measures it for this kind of slide."""
-        from slides.render.pptx import SECTION_TITLE_BOX, TITLE_SLIDE_BOX
-
         if frame.kind in ("title", "closing"):
-            size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, TITLE_SIZES, 3)
+            size, _ = self.fitter.title_pt(
+                frame.title, fit.TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3
+            )
         elif frame.kind == "section":
-            size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, TITLE_SIZES, 3)
+            size, _ = self.fitter.title_pt(
+                frame.title, fit.SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3
+            )
         else:
             size, _ = self.fitter.title_pt(frame.display_title)
         return px(size)
@@ -104,13 +103,7 @@ class Layout:
         """The body text size: the fitter's choice (the agenda is sized as the PPTX does)."""
         if frame.kind != "agenda":
             return px(frame.body_pt)
-        titles = [topic.title for topic in self.build.lecture.topics]
-        box = fit.body_box()
-        size = AGENDA_SIZES[-1]
-        for size in AGENDA_SIZES:
-            if self.fitter.height(fit.agenda_paras(titles, size), box.w) <= box.h:
-                break
-        return px(size)
+        return px(self.fitter.agenda_pt([topic.title for topic in self.build.lecture.topics]))
 
     def picture(
         self,
