@@ -26,12 +26,12 @@ Loc = tuple[str | int, ...]
 
 
 class _Mark:
-    """A 1-based line and column."""
+    """A 1-based line and column, and the file when it is not the lecture file."""
 
-    __slots__ = ("col", "line")
+    __slots__ = ("col", "file", "line")
 
-    def __init__(self, mark: yaml.Mark) -> None:
-        self.line, self.col = mark.line + 1, mark.column + 1
+    def __init__(self, mark: yaml.Mark, file: str | None = None) -> None:
+        self.line, self.col, self.file = mark.line + 1, mark.column + 1, file
 
 
 class Located:
@@ -42,12 +42,15 @@ class Located:
         self.values: dict[Loc, _Mark] = {}
         self.keys: dict[Loc, _Mark] = {}
         self.problems: list[Problem] = []
+        self.reported: set[Loc] = set()  # places already explained: no second message there
         self._count = 0
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False, severity: str = "error"):
         mark = self.mark(loc, at_key=at_key)
         self.problems.append(
-            Problem(self.file, mark.line, mark.col, format_path(loc), message, severity)  # type: ignore[arg-type]
+            Problem(
+                mark.file or self.file, mark.line, mark.col, format_path(loc), message, severity
+            )  # type: ignore[arg-type]
         )
 
     def mark(self, loc: Loc, at_key: bool = False) -> _Mark:
@@ -144,6 +147,7 @@ def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lectur
     file = display or str(path)
     located = Located(file)
     data = _read_yaml(path, located)
+    _include_diagram_files(data, folder, located)
     lecture = _validate(data, located) if isinstance(data, dict) else None
     if lecture is not None:
         object.__setattr__(lecture, "_folder", folder.resolve())
@@ -161,7 +165,7 @@ def _read_yaml(path: Path, located: Located) -> Any:
         located.problems.append(Problem(located.file, line, col, "", message))
 
     if not path.is_file():
-        fail(f"no {LECTURE_FILE} here (looked for {path})")
+        fail(f"no {path.name} here (looked for {path})")
         return None
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
@@ -200,8 +204,49 @@ def _read_yaml(path: Path, located: Located) -> Any:
         fail(f"YAML: {error.problem}", mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
         return None
     if not isinstance(data, dict):
-        located.problem((), "a lecture file is a mapping of keys (title:, topics:, …)")
+        located.problem((), "expected a mapping of keys (key: value lines)")
     return data
+
+
+def _include_diagram_files(data: Any, folder: Path, located: Located) -> None:
+    """Replace `diagram: diagrams/x.yaml` by that file's contents, keeping its own positions."""
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+        return
+    holders: list[tuple[Loc, dict]] = []
+    for t, topic in enumerate(data["topics"]):
+        slides = topic.get("slides") if isinstance(topic, dict) else None
+        for s, slide in enumerate(slides if isinstance(slides, list) else []):
+            if not isinstance(slide, dict):
+                continue
+            holders.append((("topics", t, "slides", s), slide))
+            columns = slide.get("columns")
+            for c, column in enumerate(columns if isinstance(columns, list) else []):
+                if isinstance(column, dict):
+                    holders.append((("topics", t, "slides", s, "columns", c), column))
+    for loc, holder in holders:
+        name = holder.get("diagram")
+        if not isinstance(name, str):
+            continue
+        path, reason = resolve_inside(folder, name)
+        if path is None or path.suffix not in (".yaml", ".yml"):
+            located.problem(loc + ("diagram",), reason or f"'{name}' is not a .yaml file")
+            located.reported.add(loc + ("diagram",))
+            continue
+        included = Located(display_of(path))
+        holder["diagram"] = _read_yaml(path, included)
+        located.problems += included.problems
+        for marks, into in ((included.values, located.values), (included.keys, located.keys)):
+            for sub, mark in marks.items():
+                mark.file = included.file
+                into[loc + ("diagram",) + sub] = mark
+
+
+def display_of(path: Path) -> str:
+    """A path relative to the working folder when inside it, as messages show files."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -221,7 +266,8 @@ def _validate(data: Any, located: Located) -> model.Lecture | None:
         return model.Lecture.model_validate(data)
     except ValidationError as error:
         for loc, message, at_key in _friendly(error, data):
-            located.problem(loc, message, at_key=at_key)
+            if not any(loc[: len(done)] == done for done in located.reported):
+                located.problem(loc, message, at_key=at_key)
         return None
 
 

@@ -132,7 +132,11 @@ class CompareDiagram(DiagramBase):
 
 Diagram = Annotated[
     NestedDiagram | HubDiagram | SidesDiagram | FlowDiagram | CompareDiagram,
-    Field(discriminator="kind"),
+    Field(
+        discriminator="kind",
+        description="A diagram as data; in lecture.yaml also the path of a YAML file holding "
+        "one (e.g. diagrams/impact.yaml).",
+    ),
 ]
 DIAGRAM_KINDS = ("nested", "hub", "sides", "flow", "compare")
 

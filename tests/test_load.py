@@ -110,3 +110,32 @@ def test_warning_for_slide_without_notes_names_its_line(tmp_path: Path) -> None:
     )
     strict = run_cli("check", "--strict", folder)
     assert strict.returncode == 2
+
+
+def test_diagrams_may_live_in_their_own_files(tmp_path: Path) -> None:
+    folder = tmp_path / "lecture"
+    (folder / "diagrams").mkdir(parents=True)
+    (folder / "diagrams" / "flow.yaml").write_text("kind: flow\nsteps: [A, B]\n", "utf-8")
+    (folder / "diagrams" / "bad.yaml").write_text("kind: flow\nstep: [A]\n", "utf-8")
+    slides = "".join(
+        f"      - title: S{i}\n        diagram: {name}\n        notes: n\n"
+        for i, name in enumerate(["diagrams/flow.yaml", "diagrams/bad.yaml", "../x.yaml"])
+    )
+    (folder / "lecture.yaml").write_text(
+        f"title: T\ntopics:\n  - title: A\n    slides:\n{slides}", "utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_lecture(folder)
+    lines = [str(p) for p in caught.value.problems]
+    assert lines == [
+        f"{folder / 'lecture.yaml'}:12:18: topics[0].slides[2].diagram: "
+        "'../x.yaml' leaves the lecture folder ('..' is not allowed)",
+        f"{folder / 'diagrams' / 'bad.yaml'}:2:1: topics[0].slides[1].diagram.step: "
+        "unknown key 'step' (did you mean 'steps'?)",
+    ]
+    (folder / "lecture.yaml").write_text(
+        f"title: T\ntopics:\n  - title: A\n    slides:\n{slides.split('      - title: S1')[0]}",
+        "utf-8",
+    )
+    lecture, _ = load_lecture(folder)
+    assert lecture.topics[0].slides[0].diagram.steps == ["A", "B"]
