@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, copy_lecture, require, run_cli
 
-from slides.serve import State, index_page, with_banner
+from slides.serve import Rebuild, State, index_page, with_banner
 
 
 def free_port() -> int:
@@ -182,3 +182,23 @@ def test_index_and_banner_escape_the_error(tmp_path) -> None:
     shown = with_banner("<html><body class='x'><p>deck</p></body></html>", "a < b")
     assert shown.startswith("<html><body class='x'><div id=\"slides-error\"")
     assert "a &lt; b" in shown and shown.endswith("<p>deck</p></body></html>")
+
+
+def test_rebuild_keeps_serving_through_a_broken_lecture(tmp_path, capsys) -> None:
+    """The rebuild step alone (no server): an error is remembered and printed, never raised."""
+    folder = copy_lecture(SAMPLE, tmp_path)
+    good = (folder / "lecture.yaml").read_text("utf-8")
+    (folder / "lecture.yaml").write_text(good.replace("topics:", "topics: [oops"), "utf-8")
+    out = tmp_path / "out"
+    state = State(folder, out / folder.name)
+    rebuild = Rebuild(folder, out, state)
+    rebuild()
+    assert state.error and re.search(r"lecture\.yaml:\d+:\d+", state.error)
+    assert "serving the last good deck" in capsys.readouterr().err
+    assert not (out / "sample" / "sample.html").exists()
+    assert "Nothing built yet" in index_page(state) and "slides-error" in index_page(state)
+    (folder / "lecture.yaml").write_text(good, "utf-8")
+    rebuild()
+    assert state.error is None and state.title == "Every Slide Kind"
+    assert (out / "sample" / "sample.html").is_file()
+    assert 'href="sample.html"' in index_page(state)
