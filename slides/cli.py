@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import signal
 import sys
 from pathlib import Path
@@ -77,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="lectures built at once (default: one per core when building several)",
+    )
     _verbosity(build)
     build.set_defaults(run=_build)
 
@@ -209,7 +218,7 @@ def _pictures(lecture) -> list[str]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from slides.build import ALL_FORMATS, build_lecture, display_path
+    from slides.build import ALL_FORMATS
     from slides.render import Options
 
     folders = _lecture_dirs(args.lectures)
@@ -221,28 +230,59 @@ def _build(args: argparse.Namespace) -> int:
         strict=args.strict,
     )
     formats = args.formats or list(ALL_FORMATS)
+    jobs = min(args.jobs or os.cpu_count() or 1, len(folders))
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _build_parallel(folders, formats, options, args, jobs)
     status = 0
     for folder in _progress(folders, args):
+        status = max(status, _build_one(folder, formats, options, args))
+    return status
 
-        def report(fmt: str, path: Path) -> None:
+
+def _build_one(folder: Path, formats: list[str], options, args: argparse.Namespace) -> int:
+    """Build one lecture and print what happened; returns its exit status."""
+    from slides.build import build_lecture, display_path
+
+    def report(fmt: str, path: Path) -> None:
+        if not args.quiet:
+            print(f"wrote {display_path(path)}", flush=True)
+
+    def warn(problem) -> None:
+        if not args.quiet:
+            print(problem, file=sys.stderr, flush=True)
+
+    if args.verbose:
+        print(f"{display_path(folder)}: building {', '.join(formats)}", file=sys.stderr)
+    try:
+        written = build_lecture(
+            folder, formats, args.out, options, report, on_problem=warn, force=args.force
+        )
+        if not written and not args.quiet:
+            print(f"{display_path(folder)}: up to date", flush=True)
+    except SlidesError as error:
+        print(error.show(), file=sys.stderr, flush=True)
+        return error.exit_code
+    return 0
+
+
+def _build_parallel(folders: list[Path], formats: list[str], options, args, jobs: int) -> int:
+    """Build lectures in `jobs` forked processes, so a course keeps every core busy."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    sys.stdout.flush()  # a forked child must not repeat what the parent has not written yet
+    sys.stderr.flush()
+    status = 0
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {
+            pool.submit(_build_one, folder, formats, options, args): folder for folder in folders
+        }
+        for i, future in enumerate(as_completed(futures), 1):
+            status = max(status, future.result())
             if not args.quiet:
-                print(f"wrote {display_path(path)}")
-
-        def warn(problem) -> None:
-            if not args.quiet:
-                print(problem, file=sys.stderr)
-
-        if args.verbose:
-            print(f"{display_path(folder)}: building {', '.join(formats)}", file=sys.stderr)
-        try:
-            written = build_lecture(
-                folder, formats, args.out, options, report, on_problem=warn, force=args.force
-            )
-            if not written and not args.quiet:
-                print(f"{display_path(folder)}: up to date")
-        except SlidesError as error:
-            print(error.show(), file=sys.stderr)
-            status = max(status, error.exit_code)
+                print(f"[{i}/{len(folders)}] {futures[future].name} done", flush=True)
+    finally:  # on Ctrl-C: lectures being built finish (atomically), the rest never start
+        pool.shutdown(wait=True, cancel_futures=True)
     return status
 
 
