@@ -50,6 +50,8 @@ def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     check_contrast(theme)
     deck = plan(lecture)
     warnings += [_locate(w, lecture) for w in deck.warnings]
+    if any(w.severity == "error" for w in warnings):  # content that fits no slide at all
+        raise ContentError(warnings)
     return deck, theme, warnings
 
 

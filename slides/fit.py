@@ -419,7 +419,7 @@ class Fitter:
             warnings.append(
                 warning(
                     where,
-                    f"slide '{plain(slide.title)}': a caption is so long that it leaves the "
+                    f"slide '{_short(slide.title)}': a caption is so long that it leaves the "
                     f"picture less than {MIN_PICTURE_SHARE:.0%} of its box; shorten it",
                 )
             )
@@ -431,16 +431,24 @@ class Fitter:
                 warnings.append(
                     warning(
                         where,
-                        f"slide '{plain(slide.title)}' does not fit at {MIN_BODY_PT:g} pt; "
+                        f"slide '{_short(slide.title)}' does not fit at {MIN_BODY_PT:g} pt; "
                         f"split into {len(parts)} continued slides",
                     )
                 )
             small = min(size for _, size in parts)
-            if small < MIN_BODY_PT:
+            if not all(self.fits(part, size) for part, size in parts):
+                warnings.append(
+                    Problem(
+                        "", 0, 0, where,
+                        f"slide '{_short(slide.title)}' cannot fit on slides even at "
+                        f"{FLOOR_PT:g} pt; shorten its text or split it into several slides",
+                    )
+                )  # fmt: skip
+            elif small < MIN_BODY_PT:
                 warnings.append(
                     warning(
                         where,
-                        f"slide '{plain(slide.title)}' does not fit at {MIN_BODY_PT:g} pt and "
+                        f"slide '{_short(slide.title)}' does not fit at {MIN_BODY_PT:g} pt and "
                         f"cannot be split further; shown at {small:g} pt — shorten it",
                     )
                 )
@@ -451,7 +459,7 @@ class Fitter:
             warnings.append(
                 warning(
                     where,
-                    f"title '{plain(slide.title)}' needs more than {TITLE_MAX_LINES} lines "
+                    f"title '{_short(slide.title)}' needs more than {TITLE_MAX_LINES} lines "
                     f"at {TITLE_MIN_PT:g} pt; shorten it",
                 )
             )
@@ -569,8 +577,52 @@ class Fitter:
 
     # -- splitting ----------------------------------------------------------------------------
 
+    def _explode(self, slide: model.Slide) -> model.Slide:
+        """Break a bullet or code line too long for a slide of its own into pieces that fit.
+
+        Splitting goes by whole bullets and lines; one that alone overflows the box is cut at
+        word boundaries (bullets, continued with "…") or hard-wrapped (code), so it can
+        continue on the next slide instead of running off this one.
+        """
+        if slide.bullets is not None:
+            items: list[model.BulletItem] = []
+            for item in slide.bullets:
+                bullet = model.as_bullet(item)
+                alone = slide.model_copy(update={"bullets": [bullet.text]})
+                if self.fits(alone, MIN_BODY_PT):
+                    items.append(item)
+                    continue
+                pieces = _pieces(
+                    bullet.text.split(),
+                    lambda text: self.fits(
+                        slide.model_copy(update={"bullets": [text + " …"]}), MIN_BODY_PT
+                    ),
+                )
+                items += [piece + " …" for piece in pieces[:-1]]
+                items.append(bullet.model_copy(update={"text": pieces[-1]}))
+            return slide.model_copy(update={"bullets": items})
+        if slide.code is not None:
+            inner = body_box().w - 2 * CODE_PAD
+            per_line = int(inner // self.width("M", MIN_BODY_PT, mono=True))
+            while (
+                per_line > 8
+                and len(
+                    self.wrap(code_paras(model.Code(source="M" * per_line), MIN_BODY_PT)[0], inner)
+                )
+                > 1
+            ):
+                per_line -= 1  # the measured wrap has the last word: one line each
+            lines = []
+            for line in code_lines(slide.code):
+                lines += [line[i : i + per_line] for i in range(0, len(line), per_line)] or [""]
+            return slide.model_copy(
+                update={"code": slide.code.model_copy(update={"source": "\n".join(lines)})}
+            )
+        return slide
+
     def _split(self, slide: model.Slide) -> list[tuple[model.Slide, float]]:
         """Continued parts that each fit at the minimum size, balanced in height."""
+        slide = self._explode(slide)
         units = _units(slide)
         if units is None or len(units[0]) < 2:
             return [(slide, self._best(slide, FLOOR_PT) or FLOOR_PT)]
@@ -641,6 +693,26 @@ def _range(hi: float, lo: float) -> list[float]:
         sizes.append(s)
         s -= 1.0
     return sizes
+
+
+def _short(title: str, limit: int = 48) -> str:
+    """A title as messages quote it: plain text, cut to a readable length."""
+    text = plain(title)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pieces(words: list[str], ok: Callable[[str], bool]) -> list[str]:
+    """Consecutive runs of words, each as long as ok() allows (at least one word)."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(words):
+        lo, hi = start + 1, len(words)
+        while lo < hi:  # the longest run from start that fits: binary search
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if ok(" ".join(words[start:mid])) else (lo, mid - 1)
+        pieces.append(" ".join(words[start:lo]))
+        start = lo
+    return pieces
 
 
 def _greedy(items: Sequence, ok: Callable[[Sequence], bool]) -> list[list]:

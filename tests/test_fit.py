@@ -102,6 +102,32 @@ def test_one_item_too_big_to_split_shrinks_below_the_minimum_with_a_warning(
     assert any("cannot be split" in w.message for w in warnings)
 
 
+def test_a_bullet_too_long_for_any_slide_continues_on_the_next(fitter: Fitter) -> None:
+    words = [f"word{i}" for i in range(1500)]
+    s = slide(bullets=["First", {"text": " ".join(words), "items": ["child"]}])
+    parts, warnings = fitter.fit(s, "x")
+    assert len(parts) > 2 and all(fitter.fits(p, size) for p, size in parts)
+    assert all(size >= fit.MIN_BODY_PT for _, size in parts)
+    texts = [model.as_bullet(b).text for p, _ in parts for b in p.bullets]
+    assert " ".join(texts).replace(" …", "").split() == ["First", *words]
+    assert model.as_bullet(parts[-1][0].bullets[-1]).items == ["child"]
+    assert any("split into" in w.message for w in warnings)
+
+
+def test_a_long_code_line_is_wrapped_onto_continued_slides(fitter: Fitter) -> None:
+    s = slide(code={"source": "x = '" + "y" * 6000 + "'"})
+    parts, _ = fitter.fit(s, "x")
+    assert len(parts) > 1 and all(fitter.fits(p, size) for p, size in parts)
+    assert "".join(p.code.source.replace("\n", "") for p, _ in parts) == s.code.source
+
+
+def test_content_that_fits_no_slide_is_an_error(fitter: Fitter) -> None:
+    s = slide(table={"header": ["a"], "rows": [[" ".join(["cell"] * 3000)]]})
+    _, problems = fitter.fit(s, "topics[0].slides[0]")
+    [error] = [p for p in problems if p.severity == "error"]
+    assert "cannot fit on slides even at 10 pt" in error.message
+
+
 def test_long_titles_shrink_and_wrap_to_two_lines(fitter: Fitter) -> None:
     assert fitter.title_pt("Short") == (fit.TITLE_MAX_PT, True)
     long = "A title that goes on and on about many things, far longer than one line of a slide"
