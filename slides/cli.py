@@ -33,6 +33,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 128 + signal.SIGINT
+    except Exception as error:  # a bug of ours: say so plainly; the details on request
+        if getattr(args, "verbose", False):
+            raise
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); this is a bug in slides,"
+            " not in your lecture. Run again with --verbose to see where it happened.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _interrupt(signum: int, frame: object) -> None:
