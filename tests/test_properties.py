@@ -7,6 +7,7 @@ independent of ours (python-pptx, lxml on the HTML, poppler on the handout).
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -102,8 +103,8 @@ def squash(value: str) -> str:
 @given(data=lecture)
 def test_random_lectures_build_in_every_format(data: dict, tmp_path: Path) -> None:
     pdftotext = require("pdftotext")
-    folder = tmp_path / f"random-{abs(hash(repr(data))) % 10**8}"
-    folder.mkdir()
+    # tmp_path is shared by every example of one run: each example gets a folder of its own.
+    folder = Path(tempfile.mkdtemp(prefix="random-", dir=tmp_path))
     (folder / "lecture.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     out = tmp_path / "out"
     result = run_cli("build", folder, "--format", "pptx,html,handout", "--out", out, "-q")
