@@ -91,6 +91,8 @@ def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
     ]
     for name, value in REVEAL_OPTIONS.items():
         command += ["--variable", f"{name}={value}"]
+    # A main landmark around the deck, so screen readers can jump to the slides.
+    command += ["--variable", "include-before=<main>", "--variable", "include-after=</main>"]
     if self_contained:
         command.append("--embed-resources")
     _run(command, source.parent, "pandoc")
