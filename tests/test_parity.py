@@ -1,0 +1,78 @@
+"""Parity: outputs that drift from the lecture are caught, in every build and by check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, copy_lecture, run_cli
+from lxml import html
+from pptx import Presentation
+
+from slides import build as build_module
+from slides.errors import BuildError
+from slides.render import Options
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("parity")
+    result = run_cli("build", SAMPLE, "--format", "pptx,html,handout", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out / "sample"
+
+
+def test_check_outputs_accepts_outputs_that_agree(built: Path) -> None:
+    result = run_cli("check", SAMPLE, "--outputs", built)
+    assert result.returncode == 0, result.stderr
+    assert "pptx, qmd, html, handout checked" in result.stdout
+
+
+def test_a_slide_removed_from_the_pptx_is_caught(built: Path, tmp_path: Path) -> None:
+    drifted = tmp_path / "sample"
+    shutil.copytree(built, drifted)
+    deck = Presentation(drifted / "sample.pptx")
+    ids = deck.slides._sldIdLst
+    ids.remove(ids[5])  # the sixth slide disappears from the show
+    deck.save(drifted / "sample.pptx")
+    result = run_cli("check", SAMPLE, "--outputs", drifted)
+    assert result.returncode == 1
+    assert "pptx: 13 slides, the lecture has 14" in result.stderr
+    assert "pptx: slide 6 (topics[0].slides[2]): title is not 'Questions and answers'" in result.stderr
+
+
+def test_lost_notes_in_the_html_deck_are_caught(built: Path, tmp_path: Path) -> None:
+    drifted = tmp_path / "sample"
+    shutil.copytree(built, drifted)
+    page = drifted / "sample.html"
+    tree = html.parse(str(page))
+    aside = next(tree.iter("aside"))
+    aside.getparent().remove(aside)
+    page.write_bytes(html.tostring(tree, doctype="<!DOCTYPE html>"))
+    result = run_cli("check", SAMPLE, "--outputs", drifted)
+    assert result.returncode == 1
+    assert "html: slide 4 (topics[0].slides[0]): speaker notes differ" in result.stderr
+
+
+def test_every_build_reads_its_outputs_back(tmp_path: Path, monkeypatch) -> None:
+    """A renderer that loses a slide fails the build, and the output is redone next time."""
+    from slides.render import pptx
+
+    real = pptx.render
+
+    def lossy(build):
+        path = real(build)
+        deck = Presentation(path)
+        deck.slides._sldIdLst.remove(deck.slides._sldIdLst[-1])
+        deck.save(path)
+        return path
+
+    monkeypatch.setattr(pptx, "render", lossy)
+    lecture = copy_lecture(SAMPLE, tmp_path)
+    with pytest.raises(BuildError) as caught:
+        build_module.build_lecture(lecture, ["pptx"], tmp_path / "out", Options())
+    assert "pptx: 13 slides, the lecture has 14" in str(caught.value)
+    monkeypatch.setattr(pptx, "render", real)
+    written = build_module.build_lecture(lecture, ["pptx"], tmp_path / "out", Options())
+    assert [p.name for p in written] == ["sample.pptx"]
