@@ -20,6 +20,7 @@ from pathlib import Path
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
 from tornado import web
 
 from slides.errors import SlidesError
@@ -34,6 +35,7 @@ LINKED = (  # the index links these when a build has made them
     ("pdf", "{name}-slides.pdf", "Slides (PDF)"),
     ("qmd", "{name}.qmd", "Quarto source"),
 )
+POLL_MS = 100  # how often the lecture folder and templates are looked at for changes
 SETTLE_S = 0.15  # wait for an editor's save to finish before reading the files
 BANNER = "slides-error"
 
@@ -213,11 +215,25 @@ class FilesHandler(StaticFileHandler):
         self.finish(with_banner(page, self.state.error) if include_body else None)
 
 
+class QuickWatcher(Watcher):
+    """livereload's polling watcher, looked at every POLL_MS instead of every 800 ms.
+
+    The 800 ms poll was most of an edit's way to the browser (0.4 s on average, our rebuild
+    0.24 s); a look at the lecture folder and templates/ costs about a millisecond.
+    """
+
+    def start(self, callback) -> bool:
+        from tornado import ioloop
+
+        ioloop.PeriodicCallback(callback, POLL_MS).start()
+        return True  # livereload then starts no 800 ms poll of its own
+
+
 class DeckServer(Server):
     """livereload's server, serving the index at / and the output folder's files."""
 
     def __init__(self, state: State) -> None:
-        super().__init__()
+        super().__init__(watcher=QuickWatcher())
         self.state = state
 
     def get_web_handlers(self, script):
