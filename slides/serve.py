@@ -219,7 +219,7 @@ class QuickWatcher(Watcher):
     """livereload's polling watcher, looked at every POLL_MS instead of every 800 ms.
 
     The 800 ms poll was most of an edit's way to the browser (0.4 s on average, our rebuild
-    0.24 s); a look at the lecture folder and templates/ costs about a millisecond.
+    0.24 s); a look at the lecture folder and templates/ costs about 0.1 ms.
     """
 
     def start(self, callback) -> bool:
