@@ -27,7 +27,7 @@ import PIL
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from slides import model
+from slides import fit, model
 from slides.errors import ContentError, Problem
 from slides.theme import Theme
 
@@ -36,6 +36,7 @@ MAX_BYTES = 50_000_000
 KEPT = {"PNG": ".png", "JPEG": ".jpg"}  # formats every output takes as they are
 CONVERTED = {"GIF", "WEBP", "BMP", "TIFF"}  # formats read, and converted to PNG
 IMAGE_VERSION = "1"  # bump when image processing changes, so cached files are redone
+Room = tuple[float, float]  # the width and height (points) a picture gets on its slide
 
 
 @dataclass(frozen=True)
@@ -91,23 +92,25 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
 
     Raises ContentError naming the file and the key path of every broken picture.
     """
-    from slides.diagrams import HEIGHT, WIDTH, Style, describe
+    from slides.diagrams import Style, describe
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     style = Style.of(theme)
     pictures: dict[int, Picture] = {}
     problems: list[Problem] = []
-    to_draw: dict[Path, model.DiagramBase] = {}
+    to_draw: dict[Path, tuple[model.DiagramBase, Room]] = {}
+    rooms = diagram_rooms(lecture)
     for where, node in located_pictures(lecture):
         if isinstance(node, model.Image):
             source, alt, key = node.path, node.alt or node.caption or "", f"{where}.src"
         else:
             source, alt, key = node.source_path, node.alt or describe(node), f"{where}.source"
         if source is None:  # a diagram without its pasted file: drawn from the data
-            path = cache_dir / f"diagram-{_diagram_key(node, style)}.png"
+            room = rooms[id(node)]
+            path = cache_dir / f"diagram-{_diagram_key(node, style, room)}.png"
             if not path.is_file():
-                to_draw[path] = node
-            pictures[id(node)] = Picture(path, WIDTH, HEIGHT, alt)
+                to_draw[path] = (node, room)
+            pictures[id(node)] = Picture(path, 0, 0, alt)  # sized once drawn, below
             continue
         try:
             path, width, height = _image(source, cache_dir)
@@ -118,8 +121,37 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
     if problems:
         raise ContentError(problems)
     _draw_all(to_draw, style)
+    for key, picture in pictures.items():
+        if not picture.width:  # a diagram: its height depends on what it draws
+            with PILImage.open(picture.path) as drawn:  # reads the header only
+                pictures[key] = Picture(picture.path, *drawn.size, picture.alt)
     _prune(cache_dir, {p.path for p in pictures.values()})
     return Assets(pictures)
+
+
+def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
+    """The room (width, height in points) each diagram's picture gets on its slide.
+
+    The body box or a column's box, less the column heading and the caption, measured as the
+    renderers place them (fit.picture_layout), so the drawing is laid out for its real size.
+    """
+    fitter = fit.Fitter.for_theme(lecture.theme)
+    placed: list[tuple[model.DiagramBase, fit.Box, str | None]] = []
+    for topic in lecture.topics:
+        for slide in topic.slides:
+            if slide.diagram is not None:
+                placed.append((slide.diagram, fit.body_box(), None))
+            for column, box in zip(slide.columns or [], fit.column_boxes(), strict=False):
+                if column.diagram is not None:
+                    placed.append((column.diagram, box, column.heading))
+    rooms = {}
+    thin = 1e-3  # a picture this narrow takes the whole height left: that height is the room
+    for node, box, heading in placed:
+        found = fitter.picture_layout(box, thin, node, heading) or fitter.picture_layout(
+            box, thin, node, heading, min_share=0.0
+        )
+        rooms[id(node)] = (box.w, found.picture.h if found else box.h)
+    return rooms
 
 
 def check_pictures(lecture: model.Lecture) -> None:
@@ -169,8 +201,8 @@ def _file_hash(path: Path | None, size: int, mtime: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _diagram_key(node: model.DiagramBase, style) -> str:
-    """A hash of everything the drawing depends on (not alt, caption or source)."""
+def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
+    """A hash of everything the drawing depends on (not alt, caption or source; the room)."""
     from slides.diagrams import PAINTER_VERSION
 
     fonts = []
@@ -182,13 +214,14 @@ def _diagram_key(node: model.DiagramBase, style) -> str:
         "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
         "fonts": fonts,
         "painter": PAINTER_VERSION,
+        "room": [round(v, 2) for v in room],
         "pillow": PIL.__version__,
     }
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _draw_all(to_draw: dict[Path, model.DiagramBase], style) -> None:
+def _draw_all(to_draw: dict[Path, tuple[model.DiagramBase, Room]], style) -> None:
     """Draw the diagrams not in the cache; several at once on a machine with cores to spare."""
     jobs = list(to_draw.items())
     # Only idle cores help: on a machine already busy, extra processes only add their start-up.
@@ -197,18 +230,21 @@ def _draw_all(to_draw: dict[Path, model.DiagramBase], style) -> None:
     # Starting processes costs more than drawing one or two; and forking a process that runs
     # other threads (the preview server) can deadlock a child, so those draw in-process.
     if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
-        for path, node in jobs:
-            _draw_one(path, node, style)
+        for path, (node, room) in jobs:
+            _draw_one(path, node, room, style)
         return
+    paths = [path for path, _ in jobs]
+    nodes = [node for _, (node, _) in jobs]
+    rooms = [room for _, (_, room) in jobs]
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_draw_one, *zip(*jobs, strict=True), [style] * len(jobs)))
+        list(pool.map(_draw_one, paths, nodes, rooms, [style] * len(jobs)))
 
 
-def _draw_one(path: Path, node: model.DiagramBase, style) -> None:
+def _draw_one(path: Path, node: model.DiagramBase, room: Room, style) -> None:
     from slides.diagrams import draw_png
 
     with _atomic(path) as temp:
-        draw_png(node, style, temp)
+        draw_png(node, style, temp, room)
 
 
 # --- images --------------------------------------------------------------------------------

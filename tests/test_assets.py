@@ -105,7 +105,41 @@ def test_a_real_pasted_file_replaces_its_drawing(prepared, lecture_dir):
     assert (picture.width, picture.height) == (640, 360)
     assert picture.alt == "Flow of 2 steps: 1. A; 2. B."  # still described from the data
     drawn = pictures["Absent"]
-    assert drawn.path.name.startswith("diagram-") and (drawn.width, drawn.height) == (1920, 1080)
+    assert drawn.path.name.startswith("diagram-") and drawn.width == 1920
+    with Image.open(drawn.path) as image:
+        assert image.size == (drawn.width, drawn.height)
+
+
+def test_a_diagram_is_drawn_for_its_room_whole_slide_or_column(tmp_path):
+    """The same flow fills a whole slide (wide picture) and a column (narrower, taller)."""
+    folder = copy_lecture(SAMPLE, tmp_path)
+    flow = {"kind": "flow", "steps": ["Write the notes", "Build the deck", "Present"]}
+    column = {"heading": "Steps", "diagram": {**flow, "caption": "Three steps"}}
+    _add_slides(
+        folder,
+        [
+            {"title": "Whole", "diagram": flow},
+            {"title": "Half", "columns": [{"bullets": ["A point"]}, column]},
+        ],
+    )
+    deck, theme, _ = plan_lecture(folder)
+    lecture = deck.lecture
+    whole, half = (
+        lecture.topics[-1].slides[0].diagram,
+        lecture.topics[-1].slides[1].columns[1].diagram,
+    )
+    rooms = assets.diagram_rooms(lecture)
+    assert rooms[id(whole)] == (864.0, 380.0)
+    width, height = rooms[id(half)]
+    assert width == 414.0 and 250 < height < 380 - 40  # less the heading and the caption
+    found = assets.prepare(lecture, theme, tmp_path / "cache")
+    wide, narrow = found.picture(whole), found.picture(half)
+    assert wide.width == narrow.width == 1920
+    assert wide.aspect >= 864 / 380 - 0.01  # as wide as the body box: no bands beside it
+    assert 4 / 3 - 0.01 <= narrow.aspect < wide.aspect
+    for picture in (wide, narrow):
+        with Image.open(picture.path) as image:
+            assert image.size == (picture.width, picture.height)
 
 
 def test_check_says_which_picture_each_diagram_uses(lecture_dir):

@@ -1,16 +1,21 @@
-"""Diagrams drawn from data: geometry (no overlap, text inside its shape), the PNG, the alt text."""
+"""Diagrams drawn from data: geometry (no overlap, text inside its shape), the PNG, the alt text.
+
+Every case is laid out for two rooms: a whole slide body less a caption, and a column.
+"""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pydantic import TypeAdapter
 
-from slides import model
-from slides.diagrams import HEIGHT, WIDTH, Style, describe, draw_png, layout
-from slides.diagrams.layout import MIN_TEXT, Layout, Rect, Shape
+from slides import fit, model
+from slides.diagrams import BODY, WIDTH, Style, describe, draw_png, layout
+from slides.diagrams.layout import GROWTH, MARGIN, MIN_TEXT, UNIT_PT, Layout, Rect, Shape
 from slides.theme import load_theme
 
 DIAGRAM = TypeAdapter(model.Diagram)
@@ -76,13 +81,25 @@ def style() -> Style:
     return Style.of(load_theme("default"))
 
 
+# A whole slide body less a one-line caption, and the right column under the same caption.
+ROOMS = {"body": (BODY[0], BODY[1] - 30.0), "column": (fit.column_boxes()[1].w, BODY[1] - 30.0)}
+LAID_OUT = [f"{name}@{room}" for name in CASES for room in ROOMS]
+
+
 @pytest.fixture(scope="module")
 def layouts(style) -> dict[str, tuple[model.DiagramBase, Layout]]:
-    nodes = {name: DIAGRAM.validate_python(data) for name, data in CASES.items()}
-    return {name: (node, layout(node, style)) for name, node in nodes.items()}
+    out = {}
+    for name, data in CASES.items():
+        for room, size in ROOMS.items():
+            node = DIAGRAM.validate_python(data)
+            out[f"{name}@{room}"] = (node, layout(node, style, size))
+    for name in CASES:  # the plain name is the whole-slide layout
+        out[name] = out[f"{name}@body"]
+    return out
 
 
-CANVAS = Rect(0, 0, WIDTH, HEIGHT)
+def _canvas(out: Layout) -> Rect:
+    return Rect(0, 0, out.width, out.height)
 
 
 def _nested_inside(inner: Shape, outer: Shape) -> bool:
@@ -94,13 +111,13 @@ def _nested_inside(inner: Shape, outer: Shape) -> bool:
     )
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", LAID_OUT)
 def test_shapes_do_not_overlap(name, layouts):
     node, out = layouts[name]
     shapes = out.shapes
     assert shapes, "a diagram draws shapes"
     for shape in shapes:
-        assert CANVAS.contains(shape.box), f"{shape.role} leaves the canvas"
+        assert _canvas(out).contains(shape.box), f"{shape.role} leaves the canvas"
     if node.kind == "nested":
         assert len(shapes) == len(node.sets)
         for outer, inner in itertools.pairwise(shapes):
@@ -110,14 +127,14 @@ def test_shapes_do_not_overlap(name, layouts):
         assert not a.box.overlaps(b.box), f"{a.role} overlaps {b.role}"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", LAID_OUT)
 def test_text_stays_inside_its_shape_and_the_canvas(name, layouts):
     node, out = layouts[name]
     lines = [(block, line) for block in out.texts for line in block.lines]
     assert lines
     for block, line in lines:
-        assert line.size >= MIN_TEXT, f"{line.text!r} is {line.size} px"
-        assert CANVAS.contains(line.box), f"{line.text!r} leaves the canvas"
+        assert line.size >= MIN_TEXT, f"{line.text!r} is {line.size} units"
+        assert _canvas(out).contains(line.box), f"{line.text!r} leaves the canvas"
         assert block.area.contains(line.box), f"{line.text!r} leaves its text area"
         if block.shape is None:  # the title: above every shape
             assert all(line.box.bottom <= s.box.y for s in out.shapes)
@@ -133,7 +150,7 @@ def test_text_stays_inside_its_shape_and_the_canvas(name, layouts):
                 assert not line.box.overlaps(other.box), f"{line.text!r} overlaps {other.role}"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", LAID_OUT)
 def test_lines_of_a_block_do_not_overlap(name, layouts):
     _, out = layouts[name]
     for block in out.texts:
@@ -142,14 +159,14 @@ def test_lines_of_a_block_do_not_overlap(name, layouts):
             assert b.y >= a.y + a.size * 1.2 - 0.01, f"{b.text!r} overlaps {a.text!r}"
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", LAID_OUT)
 def test_arrows_run_between_shapes_not_through_them(name, layouts):
     _, out = layouts[name]
     for arrow in out.arrows:
         for (x0, y0), (x1, y1) in itertools.pairwise(arrow.points):
             for t in (i / 20 for i in range(21)):
                 x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-                assert 0 <= x <= WIDTH and 0 <= y <= HEIGHT
+                assert 0 <= x <= out.width and 0 <= y <= out.height
                 inside = [s.role for s in out.shapes if s.contains_point(x, y, tolerance=0)]
                 assert not inside, f"an arrow crosses {inside}"
 
@@ -177,7 +194,10 @@ def test_text_too_long_for_its_shape_is_cut_not_spilled(layouts):
 
 
 def test_a_word_wider_than_its_box_is_broken(layouts):
-    _, out = layouts["flow-1"]
+    _, out = layouts["flow-1@body"]
+    (block,) = out.texts
+    assert len(block.lines) == 1, "on a whole slide, a smaller size keeps the word whole"
+    _, out = layouts["flow-1@column"]
     (block,) = out.texts
     assert len(block.lines) >= 2 and block.lines[0].text.endswith("-")
     assert out.shapes[block.shape].contains_rect(block.box)
@@ -198,48 +218,121 @@ def test_theme_colours_are_used(layouts, style):
                for b in out.texts for line in b.lines)  # fmt: skip
 
 
+PAINTED = ["nested", "hub", "sides", "flow", "compare", "hub-12", "compare-4"]
+PAINTED += ["hub@column", "sides@column", "flow-12@column"]
+
+
 @pytest.fixture(scope="module")
 def pngs(layouts, style, tmp_path_factory):
     folder = tmp_path_factory.mktemp("png")
     paths = {}
-    for name in ("nested", "hub", "sides", "flow", "compare", "hub-12", "compare-4"):
+    for name in PAINTED:
+        room = ROOMS[name.partition("@")[2] or "body"]
         paths[name] = folder / f"{name}.png"
-        draw_png(layouts[name][0], style, paths[name])
+        assert draw_png(layouts[name][0], style, paths[name], room) == layouts[name][1].pixels
     return paths
 
 
-@pytest.mark.parametrize("name", ["nested", "hub", "sides", "flow", "compare", "hub-12"])
-def test_png_is_full_size_with_a_clear_border(name, pngs, style):
+@pytest.mark.parametrize("name", PAINTED)
+def test_png_is_the_layouts_size_with_a_clear_border(name, pngs, layouts, style):
     with Image.open(pngs[name]) as image:
-        assert image.size == (WIDTH, HEIGHT)
+        assert image.size == layouts[name][1].pixels
         rgb = image.convert("RGB")
+    width, height = rgb.size
+    assert width >= WIDTH and 4 / 3 - 0.01 <= width / height <= 3 + 0.01
     background = tuple(int(style.background[i : i + 2], 16) for i in (1, 3, 5))
-    border = [(x, y) for x in range(0, WIDTH, 7) for y in (0, 1, HEIGHT - 2, HEIGHT - 1)]
-    border += [(x, y) for y in range(0, HEIGHT, 7) for x in (0, 1, WIDTH - 2, WIDTH - 1)]
+    border = [(x, y) for x in range(0, width, 7) for y in (0, 1, height - 2, height - 1)]
+    border += [(x, y) for y in range(0, height, 7) for x in (0, 1, width - 2, width - 1)]
     assert {rgb.getpixel(p) for p in border} == {background}
 
 
-@pytest.mark.parametrize("name", ["nested", "hub", "sides", "flow", "compare", "compare-4"])
+@pytest.mark.parametrize("name", PAINTED)
 def test_png_shows_the_text_where_the_layout_put_it(name, pngs, layouts):
     _, out = layouts[name]
     with Image.open(pngs[name]) as image:
         rgb = image.convert("RGB")
+    z = out.zoom
+
+    def ink(box: Rect, colour: tuple[int, ...]) -> int:
+        crop = rgb.crop((round(box.x * z), round(box.y * z), round(box.right * z),
+                         round(box.bottom * z)))  # fmt: skip
+        return dict((c, n) for n, c in crop.getcolors(1 << 16) or []).get(colour, 0)
+
     for block in out.texts:
         for line in block.lines:
-            box = line.box
-            crop = rgb.crop((int(box.x), int(box.y), int(box.right) + 1, int(box.bottom) + 1))
             colour = tuple(int(line.color[i : i + 2], 16) for i in (1, 3, 5))
-            ink = dict((c, n) for n, c in crop.getcolors(1 << 16) or []).get(colour, 0)
-            assert ink > 10, f"no ink for {line.text!r}"
+            inside = ink(line.box, colour)
+            assert inside > 10, f"no ink for {line.text!r}"
+            # Painted at the size it was measured at: no ink beside the measured width.
+            wider = ink(line.box.inset(-4, 0), colour)
+            assert wider - inside <= max(3, inside * 0.01), f"{line.text!r} is wider than measured"
     # Antialiased: edges blend, so there are far more colours than the theme has.
     assert len(rgb.getcolors(1 << 16) or []) > 40
 
 
-def test_png_text_is_large_enough_to_read_when_projected(layouts):
-    sizes = [line.size for _, out in layouts.values() for b in out.texts for line in b.lines]
-    assert min(sizes) >= 28
-    _, nested = layouts["nested"]
-    assert max(line.size for b in nested.texts[1:] for line in b.lines) >= 48
+def _shown(name: str, out: Layout) -> float:
+    """Points on the slide per layout unit, once the picture is scaled into its room."""
+    room = ROOMS[name.partition("@")[2]]
+    return min(room[0] / out.width, room[1] / out.height)
+
+
+# The cases whose text fits: their pictures keep every label at 16 pt or more on the slide.
+ROOMY = ["nested", "nested-1", "hub", "hub-1", "sides", "flow", "flow-1", "compare"]
+ROOMY += ["compare-empty"]
+
+
+@pytest.mark.parametrize("name", [f"{n}@{r}" for n in ROOMY for r in ROOMS])
+def test_labels_are_at_least_16_pt_on_the_slide(name, layouts):
+    _, out = layouts[name]
+    smallest = min(line.size for b in out.texts for line in b.lines)
+    assert smallest * _shown(name, out) >= 16 - 0.2, f"{smallest} units at {_shown(name, out)}"
+
+
+@pytest.mark.parametrize("name", LAID_OUT)
+def test_crowded_diagrams_shrink_at_most_to_the_last_growth(name, layouts):
+    _, out = layouts[name]
+    smallest = min(line.size for b in out.texts for line in b.lines)
+    assert smallest * _shown(name, out) >= 16 / GROWTH[-1] - 0.2
+
+
+@pytest.mark.parametrize("name", LAID_OUT)
+def test_the_picture_fills_its_room_without_empty_bands(name, layouts):
+    _, out = layouts[name]
+    room = ROOMS[name.partition("@")[2]]
+    # Scaled into its room, the picture is as wide as the room (no bands left and right) ...
+    assert out.width * _shown(name, out) >= room[0] * 0.99
+    # ... and no taller than the drawing and its margin (or the 3:1 it is padded to).
+    drawn = out.bounds()
+    assert out.height <= max(drawn.h + 2 * MARGIN, out.width / 3) + 1
+    assert 4 / 3 - 0.01 <= out.width / out.height <= 3 + 0.01
+    # The drawing sits in the middle of its canvas.
+    assert abs(drawn.cx - out.width / 2) < 1 and abs(drawn.cy - out.height / 2) < 1
+
+
+def test_a_whole_slide_diagram_is_1920_units_wide_and_a_column_one_drawn_larger(layouts):
+    _, body = layouts["sides@body"]
+    _, column = layouts["sides@column"]
+    assert (body.width, body.zoom) == (WIDTH, 1.0)
+    assert round(body.width * UNIT_PT) == BODY[0]
+    assert column.pixels[0] == WIDTH and column.zoom > 2  # 920 units drawn 1920 px wide
+
+
+def test_a_column_stacks_the_sides_and_a_lone_spoke_sits_beside_its_centre(layouts):
+    _, sides = layouts["sides@column"]
+    left, centre, right = (next(s.box for s in sides.shapes if s.role == r)
+                           for r in ("left", "centre", "right"))  # fmt: skip
+    assert left.bottom < centre.y and centre.bottom < right.y
+    _, hub = layouts["hub-1@body"]
+    centre, spoke = hub.shapes
+    assert abs(centre.box.cy - spoke.box.cy) < 1 and spoke.box.x > centre.box.right
+    assert hub.width / hub.height >= 3 - 0.01  # wide, not a tall picture with bands
+
+
+def test_whole_words_are_kept_when_a_smaller_size_fits(layouts):
+    for name in ("hub@column", "sides@column", "hub@body", "flow@column"):
+        _, out = layouts[name]
+        broken = [ln.text for b in out.texts for ln in b.lines if ln.text.endswith("-")]
+        assert not broken, f"{name}: {broken}"
 
 
 ALT = {
@@ -264,3 +357,59 @@ def test_alt_text_is_written_from_the_data(name, layouts):
 def test_alt_text_drops_inline_markup():
     node = DIAGRAM.validate_python({"kind": "flow", "steps": ["**Bold** step", "`code`"]})
     assert describe(node) == "Flow of 2 steps: 1. Bold step; 2. code."
+
+
+# --- random diagrams -----------------------------------------------------------------------
+
+label = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn", "Zl", "Zp")),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip() and s == s.strip())
+part = st.one_of(
+    label,
+    st.fixed_dictionaries({"label": label, "items": st.lists(label, max_size=4)}),
+)
+parts = st.lists(part, min_size=1, max_size=12)
+diagrams = st.one_of(
+    st.fixed_dictionaries(
+        {"kind": st.just("nested"), "sets": st.lists(part, min_size=1, max_size=8)}
+    ),
+    st.fixed_dictionaries({"kind": st.just("hub"), "centre": label, "spokes": parts}),
+    st.fixed_dictionaries({"kind": st.just("flow"), "steps": parts}),
+    st.fixed_dictionaries({"kind": st.just("sides"), "centre": part, "left": part, "right": part}),
+    st.fixed_dictionaries(
+        {
+            "kind": st.just("compare"),
+            "columns": st.lists(
+                st.fixed_dictionaries({"label": label, "items": st.lists(label, max_size=5)}),
+                min_size=2,
+                max_size=4,
+            ),
+        }
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=diagrams,
+    title=st.one_of(st.none(), label),
+    room=st.sampled_from(list(ROOMS.values())) | st.tuples(st.just(414.0), st.floats(150, 380)),
+)
+def test_random_diagrams_lay_out_inside_their_canvas(data, title, room, style):
+    """Any diagram, in any room, lays out: shapes apart, text inside them, canvas in bounds."""
+    node = DIAGRAM.validate_python({**data, "title": title})
+    out = layout(node, style, room)
+    canvas = _canvas(out)
+    assert out.pixels[0] >= WIDTH and 4 / 3 - 0.01 <= out.width / out.height <= 3 + 0.01
+    for shape in out.shapes:
+        assert canvas.contains(shape.box), shape.role
+    if node.kind != "nested":
+        for a, b in itertools.combinations(out.shapes, 2):
+            assert not a.box.overlaps(b.box), f"{a.role} overlaps {b.role}"
+    for block in out.texts:
+        for line in block.lines:
+            assert line.size >= MIN_TEXT and canvas.contains(line.box), line.text
+            if block.shape is not None:
+                assert out.shapes[block.shape].contains_rect(line.box), line.text

@@ -6,14 +6,14 @@ from PIL import Image
 
 from slides import model
 from slides.diagrams.alt import describe
-from slides.diagrams.layout import HEIGHT, WIDTH, Layout, Style, layout
+from slides.diagrams.layout import BODY, WIDTH, Layout, Style, layout
 from slides.diagrams.paint import paint, to_palette
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
-PAINTER_VERSION = "3"
+PAINTER_VERSION = "5"
 
 __all__ = [
-    "HEIGHT",
+    "BODY",
     "PAINTER_VERSION",
     "WIDTH",
     "Layout",
@@ -25,13 +25,16 @@ __all__ = [
 ]
 
 
-def draw(node: model.DiagramBase, style: Style) -> Image.Image:
-    """The diagram as a WIDTH × HEIGHT RGB image."""
-    return paint(layout(node, style), style)
+def draw(node: model.DiagramBase, style: Style, room: tuple[float, float] = BODY) -> Image.Image:
+    """The diagram as an RGB image sized for a room of (width, height) points on the slide."""
+    return paint(layout(node, style, room), style)
 
 
-def draw_png(node: model.DiagramBase, style: Style, path) -> None:
-    """Draw the diagram into a PNG file (256 colours, the theme's colours exact)."""
-    geometry = layout(node, style)
+def draw_png(
+    node: model.DiagramBase, style: Style, path, room: tuple[float, float] = BODY
+) -> tuple[int, int]:
+    """Draw the diagram into a PNG file (256 colours, the theme's colours exact); its size."""
+    geometry = layout(node, style, room)
     # Level 3 writes twice as fast as the default and the file is barely larger.
     to_palette(paint(geometry, style), geometry).save(path, "PNG", compress_level=3)
+    return geometry.pixels

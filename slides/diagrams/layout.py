@@ -1,12 +1,19 @@
-"""Diagram geometry from data: shapes, connectors and fitted text, in pixels of a 1920×1080 canvas.
+"""Diagram geometry from data: shapes, connectors and fitted text, in layout units.
 
 The layout is pure geometry: it measures text with the theme's font (through `Fonts`) but draws
 nothing, so tests can check that shapes don't overlap and text stays inside its shape without
 looking at pixels. `paint.py` turns a `Layout` into a PNG.
+
+Sizes are chosen for where the picture is shown. A diagram is laid out for its room on the
+slide (the body box, or a column, less heading and caption) in units of UNIT_PT points: at
+that scale text of MIN_TEXT units is 16 pt on the slide. The canvas is as wide as the room and
+only as tall as the drawing needs (between 3:1 and 4:3), so the picture fills its room's width
+instead of leaving bands; the painter draws it at `zoom` pixels per unit, at least WIDTH px wide.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable
@@ -17,15 +24,19 @@ from typing import Literal
 
 from PIL import ImageFont
 
-from slides import inline, model
+from slides import fit, inline, model
 
-WIDTH, HEIGHT = 1920, 1080
+WIDTH = 1920  # the least width of a diagram PNG, in pixels
+BODY = (fit.BODY_BOX[2], fit.BODY_BOX[3])  # the room of a whole-slide diagram, in points
+UNIT_PT = BODY[0] / WIDTH  # one layout unit in points on the slide: the body box is 1920 units
 MARGIN = 48
 SCALE = 2  # the painter draws at 2× and downscales: text is measured at that size too
-MIN_TEXT = 28  # px at 1920 wide: the smallest text still readable when projected
+MIN_TEXT = 36  # units: 16 pt on the slide, the smallest text still readable when projected
 LINE_HEIGHT = 1.2
 OUTLINE = 6
 GAP = 28  # least space between two shapes
+NARROW = 1200  # units: a drawing area narrower than this (a column) stacks the sides
+WIDEST, TALLEST = 3.0, 4 / 3  # the canvas's aspect ratio (width / height) stays between these
 
 
 # --- geometry ------------------------------------------------------------------------------
@@ -170,12 +181,16 @@ class Arrow:
 
 @dataclass
 class Layout:
-    """Everything the painter draws, in order: shapes, then arrows, then text."""
+    """Everything the painter draws, in order: shapes, then arrows, then text.
+
+    Geometry is in layout units; the painter draws `zoom` pixels per unit (see `pixels`).
+    """
 
     kind: str
-    width: int
-    height: int
+    width: float
+    height: float
     background: str
+    zoom: float = 1.0
     shapes: list[Shape] = field(default_factory=list)
     arrows: list[Arrow] = field(default_factory=list)
     texts: list[TextBlock] = field(default_factory=list)
@@ -183,6 +198,45 @@ class Layout:
     def add(self, shape: Shape) -> int:
         self.shapes.append(shape)
         return len(self.shapes) - 1
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The size of the painted PNG."""
+        return round(self.width * self.zoom), round(self.height * self.zoom)
+
+    def bounds(self) -> Rect:
+        """The box around everything drawn: shapes with their outlines, arrows, text."""
+        boxes = [s.box.inset(-OUTLINE / 2) for s in self.shapes]
+        for arrow in self.arrows:
+            xs, ys = [x for x, _ in arrow.points], [y for _, y in arrow.points]
+            pad = max(arrow.width / 2, HEAD / 2 if arrow.head else 0)
+            boxes.append(Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).inset(-pad))
+        boxes += [line.box for block in self.texts for line in block.lines]
+        x, y = min(b.x for b in boxes), min(b.y for b in boxes)
+        return Rect(x, y, max(b.right for b in boxes) - x, max(b.bottom for b in boxes) - y)
+
+    def moved(self, dx: float, dy: float) -> None:
+        """Shift everything drawn by (dx, dy)."""
+        self.shapes = [dataclasses.replace(s, box=_shift(s.box, dx, dy)) for s in self.shapes]
+        self.arrows = [
+            dataclasses.replace(a, points=tuple((x + dx, y + dy) for x, y in a.points))
+            for a in self.arrows
+        ]
+        self.texts = [
+            dataclasses.replace(
+                b,
+                area=_shift(b.area, dx, dy),
+                lines=tuple(dataclasses.replace(ln, x=ln.x + dx, y=ln.y + dy) for ln in b.lines),
+            )
+            for b in self.texts
+        ]
+
+
+HEAD = 34  # arrow heads' length and width, in units
+
+
+def _shift(r: Rect, dx: float, dy: float) -> Rect:
+    return Rect(r.x + dx, r.y + dy, r.w, r.h)
 
 
 # --- colours -------------------------------------------------------------------------------
@@ -268,16 +322,27 @@ def _font(path: Path | None, size: int) -> ImageFont.FreeTypeFont:
 
 
 class Fonts:
-    """The theme's regular and bold faces, measured at the painter's drawing scale."""
+    """The theme's regular and bold faces, measured at the size the painter draws them.
 
-    def __init__(self, regular: Path | None, bold: Path | None) -> None:
+    The painter draws `zoom` pixels per unit at SCALE× supersampling, with whole-pixel font
+    sizes; measuring with the very same fonts keeps the text where the layout put it.
+    """
+
+    def __init__(self, regular: Path | None, bold: Path | None, zoom: float = 1.0) -> None:
         self.regular, self.bold = regular, bold or regular
+        self.zoom = zoom
+        self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
 
-    def font(self, size: int, bold: bool, scale: int = SCALE) -> ImageFont.FreeTypeFont:
-        return _font(self.bold if bold else self.regular, size * scale)
+    def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
+        """The face at `size` units, as the painter draws it (in supersampled pixels)."""
+        return _font(self.bold if bold else self.regular, round(size * self.zoom * SCALE))
 
     def width(self, text: str, size: int, bold: bool) -> float:
-        return self.font(size, bold).getlength(text) / SCALE
+        key = (text, size, bold)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
+        return found
 
 
 @dataclass(frozen=True)
@@ -339,6 +404,16 @@ def _set_lines(
     return out
 
 
+def _breaks_words(paras: list[Para], width: float, size: int, fonts: Fonts) -> bool:
+    """Whether a word of the paragraphs is wider than a line of `width` at `size`."""
+    for para in paras:
+        psize = max(MIN_TEXT, round(size * para.scale))
+        indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
+        if any(fonts.width(w, psize, para.bold) > width - indent for w in para.text.split()):
+            return True
+    return False
+
+
 def _height(set_lines: list[tuple[Para, int, list[str], float]]) -> float:
     gaps = sum(
         cur[1] * (0.6 if prev[0].bold and not cur[0].bold else 0.35)  # more air after a label
@@ -357,13 +432,21 @@ def fit_text(
     shape: int | None = None,
     valign: Literal["top", "middle"] = "middle",
 ) -> TextBlock:
-    """Wrap and shrink paragraphs until they fit `area`; cut with '…' if even MIN_TEXT can't."""
-    size = max(max_size, MIN_TEXT)
-    while True:
+    """Wrap and shrink paragraphs until they fit `area`; cut with '…' if even MIN_TEXT can't.
+
+    The largest size that fits without breaking a word wins; only when none does is a word
+    broken (a long word in a narrow box) or, at MIN_TEXT, the text cut.
+    """
+    sizes = range(max(max_size, MIN_TEXT), MIN_TEXT - 1, -2)
+    fitting = None
+    for size in sizes:
         placed = _set_lines(paras, area.w, size, fonts)
-        if _height(placed) <= area.h or size <= MIN_TEXT:
-            break
-        size -= 2
+        if _height(placed) <= area.h:
+            if not _breaks_words(paras, area.w, size, fonts):
+                break
+            fitting = fitting or placed
+    else:
+        placed = fitting or placed
     truncated = False
     while _height(placed) > area.h and placed:
         truncated = True  # the full text stays in the alt text; the drawing shows what fits
@@ -430,13 +513,38 @@ def text_height(paras: list[Para], width: float, size: int, fonts: Fonts) -> flo
 # --- the kinds -----------------------------------------------------------------------------
 
 
-def layout(node: model.DiagramBase, style: Style) -> Layout:
-    """The geometry of a diagram node, on a WIDTH×HEIGHT canvas."""
-    fonts = Fonts(style.regular, style.bold)
-    out = Layout(node.kind, WIDTH, HEIGHT, style.background)  # type: ignore[attr-defined]
-    area = Rect(MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN)
+class _NoRoom(Exception):
+    """A kind cannot place its shapes apart on this canvas, even with its smallest text."""
+
+
+GROWTH = (1.0, 1.4, 2.0, 2.8)  # canvas sizes tried when the shapes do not fit: text gets smaller
+
+
+def layout(node: model.DiagramBase, style: Style, room: tuple[float, float] = BODY) -> Layout:
+    """The geometry of a diagram node shown in a room of `room` (width, height) points.
+
+    The canvas is the room's width (in units) and as tall as the drawing needs; the drawing is
+    centred on it. Only when the shapes cannot be placed apart (a dozen spokes in a column) is
+    the canvas made larger, and the text shown smaller than 16 pt.
+    """
+    for grow in GROWTH:
+        try:
+            return _layout(node, style, (room[0] * grow, room[1] * grow))
+        except _NoRoom:
+            continue
+    raise AssertionError("every diagram fits a canvas GROWTH[-1] times its room")
+
+
+def _layout(node: model.DiagramBase, style: Style, room: tuple[float, float]) -> Layout:
+    width = round(room[0] / UNIT_PT)
+    # Taller than 4:3 would be a narrow picture; the room caps it unless it is that narrow.
+    tallest = max(width / WIDEST, min(room[1] / UNIT_PT, width / TALLEST))
+    zoom = max(1.0, WIDTH / width)
+    fonts = Fonts(style.regular, style.bold, zoom)
+    out = Layout(node.kind, width, tallest, style.background, zoom=zoom)  # type: ignore[attr-defined]
+    area = Rect(MARGIN, MARGIN, width - 2 * MARGIN, tallest - 2 * MARGIN)
     if node.title:
-        band = Rect(MARGIN, MARGIN - 12, WIDTH - 2 * MARGIN, 112)
+        band = Rect(MARGIN, MARGIN - 12, width - 2 * MARGIN, 112)
         out.texts.append(
             fit_text(
                 [Para(inline.plain(node.title), 1.0, True)], band, fonts, style.heading, max_size=64
@@ -444,7 +552,18 @@ def layout(node: model.DiagramBase, style: Style) -> Layout:
         )
         area = Rect(area.x, band.bottom + 24, area.w, area.bottom - band.bottom - 24)
     KINDS[node.kind](node, style, fonts, area, out)  # type: ignore[attr-defined]
+    _fit_canvas(out, tallest)
     return out
+
+
+def _fit_canvas(out: Layout, tallest: float) -> None:
+    """Crop the canvas to the drawing and a margin, and centre the drawing on it."""
+    drawn = out.bounds()
+    height = min(tallest, max(out.width / WIDEST, drawn.h + 2 * MARGIN))
+    height = max(height, drawn.h)  # never cut the drawing, whatever the aspect
+    # A whole number of pixels tall, so the PNG's aspect is the layout's.
+    out.height = round(height * out.zoom) / out.zoom
+    out.moved((out.width - drawn.w) / 2 - drawn.x, (out.height - drawn.h) / 2 - drawn.y)
 
 
 def _nested(node: model.NestedDiagram, style: Style, fonts: Fonts, area: Rect, out: Layout):
@@ -546,19 +665,69 @@ def _same_size(blocks: list[TextBlock], fonts: Fonts) -> list[TextBlock]:
 
 def _hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, out: Layout):
     n = len(node.spokes)
-    angles = [-math.pi / 2 + 2 * math.pi * k / n for k in range(n)]
-    for scale in [1 - 0.04 * i for i in range(16)]:
-        bw, bh = 500 * scale, 190 * scale
-        cw, ch = 520 * scale, 290 * scale
-        rx, ry = (area.w - bw) / 2, (area.h - bh) / 2
-        boxes = [
-            Rect(area.cx + rx * math.cos(a) - bw / 2, area.cy + ry * math.sin(a) - bh / 2, bw, bh)
-            for a in angles
-        ]
+    centre_paras = [Para(inline.plain(node.centre), 1.0, True)]
+    spoke_paras = [labelled(item) for item in node.spokes]
+    if n <= 2:  # one or two spokes sit beside the centre, so the drawing is wide, not tall
+        angles = [0.0] if n == 1 else [math.pi, 0.0]
+    else:
+        angles = [-math.pi / 2 + 2 * math.pi * k / n for k in range(n)]
+
+    def place(
+        widths: list[float], heights: list[float], cw: float, ch: float
+    ) -> tuple[list[Rect], Rect] | None:
+        """Spoke boxes on an ellipse around the centre, or None when any two come too close."""
+        boxes = []
+        for a, bw, bh in zip(angles, widths, heights, strict=True):
+            rx, ry = (area.w - bw) / 2, (area.h - bh) / 2
+            if n <= 2:  # a short connector, not one across the whole slide
+                rx = min(rx, (cw + bw) / 2 + 200)
+            x, y = area.cx + rx * math.cos(a) - bw / 2, area.cy + ry * math.sin(a) - bh / 2
+            boxes.append(Rect(x, y, bw, bh))
         centre = Rect(area.cx - cw / 2, area.cy - ch / 2, cw, ch)
+        if not all(area.contains(b) for b in [*boxes, centre]):
+            return None
         clear = all(not a.overlaps(b, GAP) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
         if clear and not any(b.overlaps(centre, GAP) for b in boxes):
+            return boxes, centre
+        return None
+
+    # The largest text that fits with whole words, then the widest boxes that hold it without
+    # overlapping (a box with a longer word is wider). The boxes are alike in height when
+    # they fit so, else each as tall as its own text; the centre as large as its label needs.
+    found = None
+    for size in range(52, MIN_TEXT - 1, -4):
+        cw, ch = _ellipse_for(centre_paras, round(size * 1.15), fonts)
+        least = [_least_width(p, size, fonts) for p in spoke_paras]
+        for bw in range(500, 179, -20):
+            widths = [max(bw, w) for w in least]
+            own = [
+                max(_box_height([p], [w], size, fonts), 2.6 * size)
+                for p, w in zip(spoke_paras, widths, strict=True)
+            ]
+            if found := place(widths, [max(own)] * n, cw, ch) or place(widths, own, cw, ch):
+                break
+        if found:
             break
+    else:  # some text does not fit whole: the largest boxes that fit, the text cut to fit them
+        size = MIN_TEXT
+        cw, ch = _ellipse_for(centre_paras, MIN_TEXT, fonts)
+        least_h = 2.6 * MIN_TEXT
+        for bw in range(500, 179, -20):
+            need = max(least_h, _box_height(spoke_paras, [bw] * n, size, fonts))
+            for bh in [need - 10 * i for i in range(int((need - least_h) // 10) + 1)]:
+                if found := place([bw] * n, [bh] * n, cw, ch):
+                    break
+            if found:
+                break
+    if not found:  # still crowded: everything smaller
+        for scale in [1 - 0.04 * i for i in range(16)]:
+            bw, bh = 500 * scale, 190 * scale
+            found = place([bw] * n, [bh] * n, min(cw, 520 * scale), min(ch, 290 * scale))
+            if found:
+                break
+        if not found:
+            raise _NoRoom
+    boxes, centre = found
     hub = out.add(Shape("ellipse", centre, style.accent, None, "centre"))
     spokes = []
     for i, box in enumerate(boxes):
@@ -581,26 +750,60 @@ def _hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, out: La
     inner = Rect(c.cx - c.w / 2**0.5 / 2, c.cy - c.h / 2**0.5 / 2, c.w / 2**0.5, c.h / 2**0.5)
     out.texts.append(
         fit_text(
-            [Para(inline.plain(node.centre), 1.0, True)],
+            centre_paras,
             inner.inset(6),
             fonts,
             style.text_on(style.accent),
-            max_size=60,
+            max_size=round(size * 1.15),
             shape=hub,
         )
     )
     blocks = [
         fit_text(
-            labelled(item),
+            paras,
             _pad(out.shapes[s]),
             fonts,
             style.text_on(out.shapes[s].fill),
-            max_size=52,
+            max_size=size,
             shape=s,
         )
-        for item, s in zip(node.spokes, spokes, strict=True)
+        for paras, s in zip(spoke_paras, spokes, strict=True)
     ]
     out.texts += _same_size(blocks, fonts)
+
+
+BOX_PAD_X, BOX_PAD_Y = 28 * 0.6 + 8, 14  # as _pad does for a corner radius of 28
+
+
+def _least_width(paras: list[Para], size: int, fonts: Fonts) -> float:
+    """The narrowest rounded box that holds each word of the paragraphs whole at `size`."""
+    words = [
+        fonts.width(w, max(MIN_TEXT, round(size * p.scale)), p.bold)
+        for p in paras
+        for w in p.text.split()
+    ]
+    return max(words, default=0.0) + 2 * BOX_PAD_X + 1
+
+
+def _box_height(paras_of: list[list[Para]], widths: list[float], size: int, fonts: Fonts) -> float:
+    """The height of rounded boxes of these widths that hold their text at `size`."""
+    need = max(
+        text_height(p, w - 2 * BOX_PAD_X, size, fonts)
+        for p, w in zip(paras_of, widths, strict=True)
+    )
+    # Some air above and below the text, so a box is not filled edge to edge.
+    return need + 2 * BOX_PAD_Y + 0.5 * size
+
+
+def _ellipse_for(paras: list[Para], size: int, fonts: Fonts) -> tuple[float, float]:
+    """The smallest ellipse (from a few widths) whose inner rectangle holds the text at size."""
+    for cw in range(200, 661, 20):
+        ch = cw * 0.56
+        inner = Rect(0, 0, cw / 2**0.5, ch / 2**0.5).inset(6)
+        fits = all(fonts.width(w, size, True) <= inner.w for p in paras for w in p.text.split())
+        if fits and text_height(paras, inner.w, size, fonts) <= inner.h:
+            return cw, ch
+    return 660, 660 * 0.56
 
 
 def _pad(shape: Shape) -> Rect:
@@ -629,6 +832,9 @@ def _rect_edge(r: Rect, tx: float, ty: float, gap: float) -> tuple[float, float]
 
 
 def _sides(node: model.SidesDiagram, style: Style, fonts: Fonts, area: Rect, out: Layout):
+    if area.w < NARROW:
+        _sides_stacked(node, style, fonts, area, out)
+        return
     side_w, centre_w = area.w * 0.32, area.w * 0.24
     gap = (area.w - 2 * side_w - centre_w) / 2
     parts = [
@@ -674,13 +880,58 @@ def _sides(node: model.SidesDiagram, style: Style, fonts: Fonts, area: Rect, out
     out.texts += [blocks[1], *_same_size([blocks[0], blocks[2]], fonts)]
 
 
+def _sides_stacked(
+    node: model.SidesDiagram, style: Style, fonts: Fonts, area: Rect, out: Layout
+) -> None:
+    """The sides of a narrow diagram (in a column): left above the centre, right below it."""
+    gap = 72  # room for an arrow
+    parts = [
+        (node.left, area.w, style.tint(0), style.colour(0), "left"),
+        (node.centre, area.w * 0.8, style.accent, None, "centre"),
+        (node.right, area.w, style.tint(1), style.colour(1), "right"),
+    ]
+    paras = [labelled(item, items_left=True) for item, *_ in parts]
+    room = area.h - 2 * gap
+    if room < 3 * 2.6 * MIN_TEXT:  # not even a line of text a box: a larger canvas
+        raise _NoRoom
+    # Each box as tall as its text needs at the largest size where all three fit; when even
+    # the smallest does not, all shrink alike and the text is cut.
+    for size in range(52, MIN_TEXT - 1, -4):
+        needs = [
+            max(2.6 * size, text_height(p, w - 56, size, fonts) + 28 + size)
+            for p, (_, w, *_) in zip(paras, parts, strict=True)
+        ]
+        if sum(needs) <= room:
+            break
+    heights = [h * min(1.0, room / sum(needs)) for h in needs]
+    y = area.y + (room - sum(heights)) / 2
+    indices = []
+    for (_, w, fill, outline, role), h in zip(parts, heights, strict=True):
+        box = Rect(area.cx - w / 2, y, w, h)
+        indices.append(out.add(Shape("round", box, fill, outline, role, radius=32)))
+        y += h + gap
+    left, centre, right = (out.shapes[i].box for i in indices)
+    x = area.cx
+    out.arrows.append(Arrow(((x, centre.y - 10), (x, left.bottom + 10)), style.muted, 10))
+    out.arrows.append(Arrow(((x, centre.bottom + 10), (x, right.y - 10)), style.muted, 10))
+    blocks = [
+        fit_text(p, _pad(out.shapes[i]), fonts, style.text_on(fill), max_size=size, shape=i)
+        for p, i, (_, _, fill, _, _) in zip(paras, indices, parts, strict=True)
+    ]
+    out.texts += [blocks[1], *_same_size([blocks[0], blocks[2]], fonts)]
+
+
 def _flow(node: model.FlowDiagram, style: Style, fonts: Fonts, area: Rect, out: Layout):
     n = len(node.steps)
-    rows = math.ceil(n / 5)
-    per_row = math.ceil(n / rows)
     hgap, vgap = 96, 96
+    # At most five steps a row, each at least 280 units wide (two in a column).
+    most = max(1, min(5, int((area.w + hgap) // (280 + hgap))))
+    rows = math.ceil(n / most)
+    per_row = math.ceil(n / rows)
     box_w = (area.w - (per_row - 1) * hgap) / per_row
     row_h = (area.h - (rows - 1) * vgap) / rows
+    if row_h < 2.6 * MIN_TEXT:  # not even a line of text a step: a larger canvas
+        raise _NoRoom
     paras = [labelled(step, items_left=True) for step in node.steps]
     need = max(text_height(p, box_w - 44, 52, fonts) for p in paras) + 60
     box_h = min(row_h, max(need, min(row_h, area.h * 0.36)))
@@ -726,6 +977,8 @@ def _compare(node: model.CompareDiagram, style: Style, fonts: Fonts, area: Rect,
     k = len(node.columns)
     gap = 56
     col_w = (area.w - (k - 1) * gap) / k
+    if col_w < 260:  # four columns in a slide's column: a larger canvas
+        raise _NoRoom
     heads = [[Para(inline.plain(c.label), 1.0, True)] for c in node.columns]
     bodies = [
         [Para(inline.plain(t), 1.0, False, "left", True) for t in c.items] for c in node.columns

@@ -6,29 +6,28 @@ import math
 
 from PIL import Image, ImageDraw
 
-from slides.diagrams.layout import SCALE, Arrow, Fonts, Layout, Style
-
-HEAD_LENGTH, HEAD_WIDTH = 34, 34  # arrow heads, px at 1×
+from slides.diagrams.layout import HEAD, OUTLINE, SCALE, Arrow, Fonts, Layout, Style
 
 
 def paint(layout: Layout, style: Style) -> Image.Image:
-    """The layout drawn as an RGB image of layout.width × layout.height pixels."""
-    fonts = Fonts(style.regular, style.bold)
-    s = SCALE
-    image = Image.new("RGB", (layout.width * s, layout.height * s), layout.background)
+    """The layout drawn as an RGB image of `layout.pixels`."""
+    fonts = Fonts(style.regular, style.bold, layout.zoom)
+    s = layout.zoom * SCALE  # supersampled pixels per layout unit
+    width, height = layout.pixels
+    image = Image.new("RGB", (width * SCALE, height * SCALE), layout.background)
     draw = ImageDraw.Draw(image)
     for shape in layout.shapes:
         b = shape.box
         xy = (b.x * s, b.y * s, b.right * s, b.bottom * s)
-        width = 6 * s if shape.outline else 0
+        stroke = round(OUTLINE * s) if shape.outline else 0
         if shape.kind == "ellipse":
-            draw.ellipse(xy, fill=shape.fill, outline=shape.outline, width=width)
+            draw.ellipse(xy, fill=shape.fill, outline=shape.outline, width=stroke)
         elif shape.kind == "round":
             draw.rounded_rectangle(
-                xy, radius=shape.radius * s, fill=shape.fill, outline=shape.outline, width=width
+                xy, radius=shape.radius * s, fill=shape.fill, outline=shape.outline, width=stroke
             )
         else:
-            draw.rectangle(xy, fill=shape.fill, outline=shape.outline, width=width)
+            draw.rectangle(xy, fill=shape.fill, outline=shape.outline, width=stroke)
     for arrow in layout.arrows:
         _arrow(draw, arrow, s)
     for block in layout.texts:
@@ -40,21 +39,21 @@ def paint(layout: Layout, style: Style) -> Image.Image:
             draw.text(
                 (line.x * s, top + ascent), line.text, font=font, fill=line.color, anchor="ls"
             )
-    return image.reduce(s)
+    return image.reduce(SCALE)
 
 
-def _arrow(draw: ImageDraw.ImageDraw, arrow: Arrow, s: int) -> None:
+def _arrow(draw: ImageDraw.ImageDraw, arrow: Arrow, s: float) -> None:
     points = [(x * s, y * s) for x, y in arrow.points]
     if arrow.head:
         # Stop the line where the head begins, so its square end doesn't poke out of the tip.
         (x0, y0), (x1, y1) = points[-2], points[-1]
         length = math.hypot(x1 - x0, y1 - y0) or 1
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
-        base = (x1 - ux * HEAD_LENGTH * s, y1 - uy * HEAD_LENGTH * s)
+        base = (x1 - ux * HEAD * s, y1 - uy * HEAD * s)
         draw.line(
             [*points[:-1], base], fill=arrow.color, width=round(arrow.width * s), joint="curve"
         )
-        half = HEAD_WIDTH * s / 2
+        half = HEAD * s / 2
         draw.polygon(
             [
                 (x1, y1),
