@@ -86,6 +86,7 @@ def test_first_build_drew_pictures_and_recorded_every_output(built: tuple[Path, 
 
 def test_second_build_writes_nothing(work: tuple[Path, Path]) -> None:
     lecture, out = work
+    build(lecture, out)  # up to date again, should the tool's source have changed meanwhile
     before = snapshot(out)
     result = build(lecture, out)
     assert "up to date" in result.stdout
@@ -149,6 +150,7 @@ def test_deleting_the_cache_gives_the_same_bytes(work: tuple[Path, Path]) -> Non
 def test_a_deleted_or_edited_output_is_rebuilt(work: tuple[Path, Path]) -> None:
     lecture, out = work
     deck = out / "sample"
+    build(lecture, out)  # up to date again, should the tool's source have changed meanwhile
     (deck / "sample.qmd").unlink()
     with (deck / "sample.pptx").open("ab") as pptx:
         pptx.write(b"edited by hand")
@@ -264,8 +266,8 @@ def test_a_theme_change_changes_every_key(
 # --- what a no-op build and `check` pay for ----------------------------------------------
 
 
-def imported(*args: str | Path) -> set[str]:
-    """The top-level packages a CLI run imports (python -X importtime)."""
+def imported(*args: str | Path) -> tuple[set[str], str]:
+    """The top-level packages a CLI run imports (python -X importtime), and what it printed."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", str(ROOT / "build.py"), *map(str, args)],
         cwd=ROOT,
@@ -274,20 +276,29 @@ def imported(*args: str | Path) -> set[str]:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    return {
+    modules = {
         line.split("|")[-1].strip().split(".")[0]
         for line in result.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
+    return modules, result.stdout
 
 
 def test_a_no_op_build_imports_nothing_heavy(work: tuple[Path, Path]) -> None:
     lecture, out = work
-    modules = imported("build", lecture, "--format", ",".join(FORMATS), "--out", out)
+    args = ("build", lecture, "--format", ",".join(FORMATS), "--out", out)
+    for _ in range(3):
+        # Keys include the tool's source: in a checkout being edited, bring the build up to
+        # date again right before the run that is measured.
+        build(lecture, out)
+        modules, printed = imported(*args)
+        if "up to date" in printed:
+            break
+    assert "up to date" in printed
     assert not modules & {"pptx", "PIL", "typst", "pydantic", "jinja2", "lxml", "playwright"}
 
 
 def test_check_does_not_import_the_renderers(work: tuple[Path, Path]) -> None:
     lecture, _ = work
-    modules = imported("check", lecture)
+    modules, _ = imported("check", lecture)
     assert not modules & {"pptx", "typst", "playwright", "pypdf"}
