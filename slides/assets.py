@@ -56,11 +56,16 @@ class Picture:
 class Assets:
     """Prepared pictures, keyed by the content node they come from."""
 
-    def __init__(self, pictures: dict[int, Picture]) -> None:
+    def __init__(self, pictures: dict[int, Picture], rooms: dict[int, Room] | None = None) -> None:
         self._pictures = pictures
+        self._rooms = rooms or {}
 
     def picture(self, node: model.Image | model.DiagramBase) -> Picture:
         return self._pictures[id(node)]
+
+    def room(self, node: model.DiagramBase) -> Room:
+        """The room (width, height in points) a diagram was laid out for (see diagram_rooms)."""
+        return self._rooms[id(node)]
 
     def all(self) -> list[Picture]:
         return list(dict.fromkeys(self._pictures.values()))
@@ -126,7 +131,7 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
             with PILImage.open(picture.path) as drawn:  # reads the header only
                 pictures[key] = Picture(picture.path, *drawn.size, picture.alt)
     _prune(cache_dir, {p.path for p in pictures.values()})
-    return Assets(pictures)
+    return Assets(pictures, rooms)
 
 
 def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
