@@ -48,6 +48,13 @@ def diagram_group(
     return _Painter(geometry, box, build.theme.sans.family, fonts, new_id).group(alt)
 
 
+def diagram_xml(
+    build: Build, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]
+) -> str:
+    """The same group as XML text, for a writer that assembles slides as strings."""
+    return etree.tostring(diagram_group(build, node, box, alt, new_id), encoding="unicode")
+
+
 def emu(points: float) -> str:
     return str(round(points * 12700))
 
