@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         pptx_template=None,
         strict=False,
         force=False,
+        pptx_diagrams="picture",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -86,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         "--handout-layout", type=int, choices=(1, 2, 3), default=1, help="slides per handout page"
     )
     build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
+    build.add_argument(
+        "--pptx-diagrams",
+        choices=("picture", "native"),
+        default="picture",
+        help="diagrams in the PPTX as pictures, or as editable shapes (native)",
+    )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build.add_argument(
@@ -237,6 +244,7 @@ def _build(args: argparse.Namespace) -> int:
         handout_layout=args.handout_layout,
         pptx_template=args.pptx_template,
         strict=args.strict,
+        pptx_diagrams=args.pptx_diagrams,
     )
     formats = args.formats or list(ALL_FORMATS)
     jobs = min(args.jobs or os.cpu_count() or 1, len(folders))

@@ -99,6 +99,8 @@ def read_pptx(path: Path) -> list[SlideFacts]:
                 if key.startswith("notesSlide:"):
                     notes = _notes_text(xml(_normalise(target)))
             pictures = len(slide.findall(".//p:pic", NS))
+            # A diagram drawn as native shapes is one group that carries the alt text.
+            pictures += len(slide.findall(".//p:grpSp/p:nvGrpSpPr/p:cNvPr[@descr]", NS))
             facts.append(SlideFacts(squash(title), squash(notes), pictures))
         return facts
 

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, require
+from conftest import GENAI, require, run_cli
 from lxml import etree
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from pptx import Presentation
@@ -194,3 +194,29 @@ def test_the_group_is_valid_for_python_pptx_and_saves_again(built, tmp_path: Pat
     prs = Presentation(path)
     prs.save(tmp_path / "again.pptx")
     assert len(Presentation(tmp_path / "again.pptx").slides) == len(prs.slides)
+
+
+# --- through the command line --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["native", "picture"])
+def test_the_pptx_option_puts_groups_or_pictures_where_the_diagrams_are(mode, tmp_path):
+    """`--pptx-diagrams native` draws groups (parity counts them); the default, pictures."""
+    args = ["--pptx-diagrams", mode] if mode == "native" else []
+    result = run_cli("build", GENAI, "--out", tmp_path, "--format", "pptx", *args)
+    assert result.returncode == 0, result.stderr  # the parity check passed too
+    deck = Presentation(tmp_path / GENAI.name / f"{GENAI.name}.pptx")
+    build, _ = prepare_build(GENAI, tmp_path / "plan", Options())
+    expected = {build.assets.picture(node).alt for node in _diagrams(build)}
+    groups, pictures = set(), set()
+    for slide in deck.slides:
+        for element in slide.shapes._spTree.iter():
+            descr = element.get("descr") if element.tag.endswith("}cNvPr") else None
+            if descr and element.getparent().tag.endswith("}nvGrpSpPr"):
+                groups.add(descr)
+            elif descr and element.getparent().tag.endswith("}nvPicPr"):
+                pictures.add(descr)
+    if mode == "native":
+        assert groups == expected and not (pictures & expected)
+    else:
+        assert not groups and expected <= pictures

@@ -41,6 +41,7 @@ class Options:
     handout_layout: int = 1
     pptx_template: Path | None = None
     strict: bool = False
+    pptx_diagrams: str = "picture"  # or "native": diagrams as editable shapes in the PPTX
 
 
 @dataclass

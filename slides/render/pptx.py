@@ -453,7 +453,13 @@ class _DeckWriter:
             self._body(slide, [para], layout.heading)
         kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
         alt = _alt_text(picture.alt, node, frame)
-        self._picture(slide, picture.path, layout.picture, alt, kind)
+        drawn = kind == "Diagram" and node.source_path is None
+        if drawn and self.build.options.pptx_diagrams == "native":
+            from slides.render.pptx_diagram import diagram_xml  # editable shapes, same layout
+
+            slide.shapes.append(diagram_xml(self.build, node, layout.picture, alt, slide.new_id))
+        else:
+            self._picture(slide, picture.path, layout.picture, alt, kind)
         if layout.caption is not None and node.caption:
             self._body(slide, [fit.caption_para(node.caption)], layout.caption)
 
