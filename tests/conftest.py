@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GENAI = ROOT / "content" / "genai-intro"
 SAMPLE = ROOT / "tests" / "fixtures" / "sample"
+# A copy of ../shared/seed/genai-notes.md, so the tests run wherever the repository is cloned.
+SEED_NOTES = ROOT / "tests" / "fixtures" / "seed" / "genai-notes.md"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

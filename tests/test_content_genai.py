@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, ROOT, run_cli
+from conftest import GENAI, ROOT, SEED_NOTES, run_cli
 
 from slides import model
 from slides.inline import plain
 from slides.load import load_lecture
 
-NOTES = ROOT.parent / "shared" / "seed" / "genai-notes.md"
+NOTES = SEED_NOTES  # the student's notes the lecture was made from
 
 # The notes' slips, as the lecture corrects them (applied after normalising, see `norm`).
 FIXES = {
@@ -259,3 +259,10 @@ def test_check_passes_without_warnings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
     assert "ok, " in result.stdout
+
+
+def test_the_seed_copy_is_the_shared_seed() -> None:
+    shared = ROOT.parent / "shared" / "seed" / "genai-notes.md"
+    if not shared.is_file():
+        pytest.skip("no shared/ folder beside this checkout")
+    assert SEED_NOTES.read_bytes() == shared.read_bytes()

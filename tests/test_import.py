@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, SEED_NOTES, run_cli
 from PIL import Image
 from pptx import Presentation
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
-SEED = ROOT.parent / "shared" / "seed" / "genai-notes.md"
+SEED = SEED_NOTES  # the student's notes the lecture was made from
 SEED_PICTURES = [
     "Pasted image 20250306230712.png",
     "Pasted image 20250306234611.png",
