@@ -57,9 +57,13 @@ def _picture_count(slide: model.Slide) -> int:
 
 
 def squash(text: str) -> str:
-    """Text reduced to what survives every format: NFKC, no markup, whitespace removed."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    """Text reduced to what survives every format: letters, digits, punctuation and symbols.
+
+    Whitespace, combining marks and invisible format characters are dropped, since PDF text
+    extraction does not keep them reliably.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c)[0] in "LNPS")
 
 
 def read_pptx(path: Path) -> list[SlideFacts]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,7 +63,20 @@ def render(build: Build) -> Path:
         else:
             install_reveal(build.out_dir)
             _pandoc(source, temp, build.options.self_contained)
+    if not build.options.self_contained:
+        prune_pictures(build.out_dir, target.read_text("utf-8"))
     return target
+
+
+def prune_pictures(out_dir: Path, page: str) -> None:
+    """Remove pictures of earlier builds from images/, once the new deck no longer shows them.
+
+    Done after the deck is in place, so the last good deck never loses a picture it shows.
+    """
+    shown = set(re.findall(r"images/([0-9a-f]{20}\.[a-z]+)", page))
+    for path in (out_dir / "images").glob("*"):
+        if path.is_file() and path.name not in shown:
+            path.unlink()
 
 
 def pandoc_path() -> str:
