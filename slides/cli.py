@@ -28,12 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         print(error.show(), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(
-            "interrupted; outputs already written are complete, none is half-written",
-            file=sys.stderr,
-        )
-        return 128 + signal.SIGINT
+        return _interrupted()
     except Exception as error:  # a bug of ours: say so plainly; the details on request
+        if _from_interrupt(error):  # Python 3.11 wraps a Ctrl-C in an import's __set_name__
+            return _interrupted()
         if getattr(args, "verbose", False):
             raise
         print(
@@ -42,10 +40,31 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if argv is None:  # the program itself, not a caller in this process
+            # The work is over: a late Ctrl-C or SIGTERM has nothing left to interrupt, and
+            # once Python's handlers are gone at shutdown it would kill the process silently.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _interrupted() -> int:
+    print(
+        "interrupted; outputs already written are complete, none is half-written", file=sys.stderr
+    )
+    return 128 + signal.SIGINT
+
+
+def _from_interrupt(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _parser() -> argparse.ArgumentParser:
