@@ -15,6 +15,7 @@ import functools
 import importlib.util
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -448,9 +449,15 @@ def _way(folder: str, start: str) -> str:
 
 
 def _attr(text: str) -> str:
+    """Text for an attribute value in double quotes."""
+    if not _SPECIAL.search(text):  # nearly always: ids, types, part names
+        return text
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
+
+
+_SPECIAL = re.compile('[&<>"]')
 
 
 def _compact(data: bytes) -> bytes:
