@@ -77,3 +77,16 @@ def test_every_build_reads_its_outputs_back(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setattr(pptx, "render", real)
     written = build_module.build_lecture(lecture, ["pptx"], tmp_path / "out", Options())
     assert [p.name for p in written] == ["sample.pptx"]
+
+
+def test_characters_no_font_can_draw_do_not_fail_the_handout(tmp_path: Path) -> None:
+    """A PDF holds no text for a glyph missing from every font; that is not drift."""
+    folder = tmp_path / "rare"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(
+        'title: T\ntopics:\n  - title: A\n    slides:\n      - title: "Yi \\ua49e sign"\n'
+        '        code: {source: x}\n        notes: "\\u0600 \\ua49e"\n',
+        "utf-8",
+    )
+    result = run_cli("build", folder, "--format", "handout,pptx", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
