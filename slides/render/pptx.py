@@ -291,7 +291,7 @@ class _DeckWriter:
         self._all_layouts = layouts(self.package)
         self.layouts = self._layouts_by_name()
         self._warned_layouts: set[str] = set()
-        self._layout_info: dict[int, _Layout] = {}
+        self._layout_info: dict[str, _Layout] = {}  # by layout partname
         self._slide: _Slide | None = None  # the slide being written (hyperlinks relate to it)
         self._media: dict[str, tuple[str, str, bytes]] = {}  # sha1 -> partname, type, bytes
         self._media_of: dict[Path, str] = {}  # picture file -> its media partname
