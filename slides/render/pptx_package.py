@@ -338,6 +338,7 @@ def layouts(package: Package) -> list[Part]:
 
 
 def masters(package: Package) -> list[Part]:
+    """The slide masters, in p:sldMasterIdLst order."""
     pres = package.main
     found = []
     for master_id in pres.xml.iterfind("p:sldMasterIdLst/p:sldMasterId", NS):
