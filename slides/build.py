@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,9 +42,12 @@ def display_path(path: Path) -> str:
 
 def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     """Load and validate a lecture and lay out its deck; writes nothing."""
+    with _signals_held():
+        # pydantic-core builds the model's validators in Rust: Ctrl-C in the middle of that
+        # aborts with a Rust panic instead of unwinding, so a signal waits until it is done.
+        from slides.load import load_lecture
     from slides.contrast import check_contrast
     from slides.deck import plan
-    from slides.load import load_lecture
     from slides.theme import load_theme
 
     lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
@@ -53,6 +58,20 @@ def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     if any(w.severity == "error" for w in warnings):  # content that fits no slide at all
         raise ContentError(warnings)
     return deck, theme, warnings
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block; one that arrived is delivered right after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:

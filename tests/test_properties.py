@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 from conftest import require, run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import html
 from pptx import Presentation
@@ -103,6 +103,9 @@ def squash(value: str) -> str:
 @settings(
     max_examples=6,
     deadline=None,
+    # Each example is a whole build: report a failing lecture as found, without shrinking it
+    # for minutes on a busy machine.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=lecture)
