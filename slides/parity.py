@@ -69,6 +69,7 @@ def squash(text: str) -> str:
 def read_pptx(path: Path) -> list[SlideFacts]:
     """Slides of a PPTX in presentation order: title placeholder text, notes, picture count."""
     with zipfile.ZipFile(path) as package:
+        names = set(package.namelist())  # namelist() builds a new list on every call
 
         def xml(name: str) -> etree._Element:
             return etree.fromstring(package.read(name))
@@ -76,7 +77,7 @@ def read_pptx(path: Path) -> list[SlideFacts]:
         def rels(part: str) -> dict[str, str]:
             folder = PurePosixPath(part).parent
             rel_name = f"{folder}/_rels/{PurePosixPath(part).name}.rels"
-            if rel_name not in package.namelist():
+            if rel_name not in names:
                 return {}
             found = {}
             for rel in xml(rel_name).iterfind("rel:Relationship", NS):
