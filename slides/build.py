@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slides import cache
-from slides.errors import BuildError, ContentError, Problem, SlidesError
+from slides.errors import BuildError, ContentError, Problem, SlidesError, display_path
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
 
 if TYPE_CHECKING:
@@ -30,14 +30,6 @@ def expand_formats(requested: list[str]) -> list[str]:
     for fmt in requested:
         wanted.update(NEEDS.get(fmt, ()))
     return [fmt for fmt in FORMATS if fmt in wanted]
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:

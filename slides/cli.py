@@ -10,7 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
-from slides.errors import SlidesError, UsageError
+from slides.errors import SlidesError, UsageError, display_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -206,7 +206,7 @@ def _print_problems(problems, args) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from slides.assets import check_pictures
-    from slides.build import display_path, output_name, plan_lecture
+    from slides.build import output_name, plan_lecture
     from slides.parity import check_outputs
 
     status = 0
@@ -277,7 +277,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_one(folder: Path, formats: list[str], options, args: argparse.Namespace) -> int:
     """Build one lecture and print what happened; returns its exit status."""
-    from slides.build import build_lecture, display_path
+    from slides.build import build_lecture
 
     def report(fmt: str, path: Path) -> None:
         if not args.quiet:

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from slides import model
-from slides.errors import ContentError, Problem
+from slides.errors import ContentError, Problem, display_path
 
 LECTURE_FILE = "lecture.yaml"
 MAX_NODES = 200_000  # a lecture has a few thousand; more means an alias bomb
@@ -232,21 +232,13 @@ def _include_diagram_files(data: Any, folder: Path, located: Located) -> None:
             located.problem(loc + ("diagram",), reason or f"'{name}' is not a .yaml file")
             located.reported.add(loc + ("diagram",))
             continue
-        included = Located(display_of(path))
+        included = Located(display_path(path))
         holder["diagram"] = _read_yaml(path, included)
         located.problems += included.problems
         for marks, into in ((included.values, located.values), (included.keys, located.keys)):
             for sub, mark in marks.items():
                 mark.file = included.file
                 into[loc + ("diagram",) + sub] = mark
-
-
-def display_of(path: Path) -> str:
-    """A path relative to the working folder when inside it, as messages show files."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _compose(text: str) -> yaml.Node | None:
