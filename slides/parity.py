@@ -7,13 +7,14 @@ parse the files (PPTX XML, the HTML deck, the PDFs' text) as any other program w
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 import subprocess
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree, html
 
@@ -62,8 +63,14 @@ def squash(text: str) -> str:
     Whitespace, combining marks and invisible format characters are dropped, since PDF text
     extraction does not keep them reliably.
     """
+    if text.isascii():  # most lecture text: only spaces and control characters to drop
+        return _ASCII_DROPPED.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if unicodedata.category(c)[0] in "LNPS")
+
+
+# The ASCII characters outside the categories L, N, P and S: controls (Cc) and the space (Zs).
+_ASCII_DROPPED = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def read_pptx(path: Path) -> list[SlideFacts]:
@@ -75,16 +82,17 @@ def read_pptx(path: Path) -> list[SlideFacts]:
             return etree.fromstring(package.read(name))
 
         def rels(part: str) -> dict[str, str]:
-            folder = PurePosixPath(part).parent
-            rel_name = f"{folder}/_rels/{PurePosixPath(part).name}.rels"
+            folder, name = posixpath.split(part)
+            rel_name = f"{folder}/_rels/{name}.rels"
             if rel_name not in names:
                 return {}
             found = {}
             for rel in xml(rel_name).iterfind("rel:Relationship", NS):
-                target = rel.get("Target")
-                found[rel.get("Type").rsplit("/", 1)[-1] + ":" + rel.get("Id")] = str(
-                    PurePosixPath(folder, target)
-                ).replace("ppt/slides/../", "ppt/")
+                kind = rel.get("Type").rsplit("/", 1)[-1]
+                target = rel.get("Target")  # relative to the part's folder, or absolute
+                found[f"{kind}:{rel.get('Id')}"] = (
+                    target[1:] if target.startswith("/") else f"{folder}/{target}"
+                )
             return found
 
         presentation = "ppt/presentation.xml"

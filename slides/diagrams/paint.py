@@ -108,14 +108,23 @@ def _palette(layout: Layout) -> list[tuple[int, int, int]]:
     exact = sorted({c for pair in pairs for c in pair} | {layout.background})
     pairs = {p for p in pairs if p[0] != p[1]}
     colours = [_rgb(c) for c in exact]
+    exact_rgb = list(colours)
     steps = max(1, min(12, (256 - len(colours)) // max(1, len(pairs))))
     for ink, base in sorted(pairs):
-        a, b = _rgb(ink), _rgb(base)
+        (r0, g0, b0), (r1, g1, b1) = _rgb(base), _rgb(ink)
         for k in range(1, steps + 1):
             t = k / (steps + 1)
-            blend = tuple(round(b[i] + (a[i] - b[i]) * t) for i in range(3))
+            blend = (
+                round(r0 + (r1 - r0) * t),
+                round(g0 + (g1 - g0) * t),
+                round(b0 + (b1 - b0) * t),
+            )
             # Pillow maps a pixel by the corner of its 4-level colour cell: a blend that
-            # close to an exact colour would take that colour's flat areas.
-            if all(max(abs(x - y) for x, y in zip(blend, c, strict=True)) > 8 for c in colours):
+            # close to an exact colour would take that colour's flat areas. (Blends close to
+            # each other do no harm, so only the few exact colours are compared.)
+            if all(
+                abs(blend[0] - r) > 8 or abs(blend[1] - g) > 8 or abs(blend[2] - b) > 8
+                for r, g, b in exact_rgb
+            ):
                 colours.append(blend)
     return colours[:256]
