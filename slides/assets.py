@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -56,9 +57,26 @@ class Picture:
 class Assets:
     """Prepared pictures, keyed by the content node they come from."""
 
-    def __init__(self, pictures: dict[int, Picture], rooms: dict[int, Room] | None = None) -> None:
+    def __init__(
+        self,
+        pictures: dict[int, Picture],
+        rooms: dict[int, Room] | None = None,
+        drawing: Callable[[], None] | None = None,
+    ) -> None:
         self._pictures = pictures
         self._rooms = rooms or {}
+        self._drawing = drawing  # finishes the diagrams still being drawn (see prepare)
+
+    def ready(self) -> Assets:
+        """Wait until every picture file is written; a renderer calls it before reading one.
+
+        Paths and sizes are known at once; only the files of diagrams still being drawn are
+        missing until then. Raises what drawing raised.
+        """
+        if self._drawing is not None:
+            finish, self._drawing = self._drawing, None
+            finish()
+        return self
 
     def picture(self, node: model.Image | model.DiagramBase) -> Picture:
         return self._pictures[id(node)]
@@ -92,12 +110,14 @@ def pictures_of(lecture: model.Lecture) -> list[model.Image | model.DiagramBase]
     return [node for _, node in located_pictures(lecture)]
 
 
-def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
+def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, wait: bool = True) -> Assets:
     """Draw every diagram and prepare every image into cache_dir.
 
+    With wait=False, diagrams are drawn by other processes while the caller goes on (a renderer
+    writing slides meanwhile): `Assets.ready()` waits for them.
     Raises ContentError naming the file and the key path of every broken picture.
     """
-    from slides.diagrams import Style, describe
+    from slides.diagrams import Style, describe, layout
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     style = Style.of(theme)
@@ -113,9 +133,13 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
         if source is None:  # a diagram without its pasted file: drawn from the data
             room = rooms[id(node)]
             path = cache_dir / f"diagram-{_diagram_key(node, style, room)}.png"
-            if not path.is_file():
+            if path.is_file():
+                with PILImage.open(path) as drawn:  # reads the header only
+                    size = drawn.size
+            else:
                 to_draw[path] = (node, room)
-            pictures[id(node)] = Picture(path, 0, 0, alt)  # sized once drawn, below
+                size = layout(node, style, room).pixels  # what the painter will draw
+            pictures[id(node)] = Picture(path, *size, alt)
             continue
         try:
             path, width, height = _image(source, cache_dir)
@@ -125,13 +149,9 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path) -> Assets:
         pictures[id(node)] = Picture(path, width, height, alt)
     if problems:
         raise ContentError(problems)
-    _draw_all(to_draw, style)
-    for key, picture in pictures.items():
-        if not picture.width:  # a diagram: its height depends on what it draws
-            with PILImage.open(picture.path) as drawn:  # reads the header only
-                pictures[key] = Picture(picture.path, *drawn.size, picture.alt)
-    _prune(cache_dir, {p.path for p in pictures.values()})
-    return Assets(pictures, rooms)
+    _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
+    assets = Assets(pictures, rooms, _draw_all(to_draw, style))
+    return assets.ready() if wait else assets
 
 
 def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
@@ -226,23 +246,55 @@ def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _draw_all(to_draw: dict[Path, tuple[model.DiagramBase, Room]], style) -> None:
-    """Draw the diagrams not in the cache; several at once on a machine with cores to spare."""
+def _draw_all(
+    to_draw: dict[Path, tuple[model.DiagramBase, Room]], style
+) -> Callable[[], None] | None:
+    """Start drawing the diagrams not in the cache; returns what finishes the drawing.
+
+    Several are drawn at once, in processes of their own, on a machine with cores to spare;
+    the caller can go on meanwhile. Otherwise they are drawn when the drawing is finished.
+    """
     jobs = list(to_draw.items())
+    if not jobs:
+        return None
     # Only idle cores help: on a machine already busy, extra processes only add their start-up.
-    idle = (os.cpu_count() or 1) - os.getloadavg()[0]
-    workers = min(len(jobs), round(idle))
+    workers = min(len(jobs), round(_idle_cores()))
     # Starting processes costs more than drawing one or two; and forking a process that runs
     # other threads (the preview server) can deadlock a child, so those draw in-process.
     if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
-        for path, (node, room) in jobs:
-            _draw_one(path, node, room, style)
-        return
-    paths = [path for path, _ in jobs]
-    nodes = [node for _, (node, _) in jobs]
-    rooms = [room for _, (_, room) in jobs]
-    with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_draw_one, paths, nodes, rooms, [style] * len(jobs)))
+
+        def draw_here() -> None:
+            for path, (node, room) in jobs:
+                _draw_one(path, node, room, style)
+
+        return draw_here
+    # Forked workers start at once, before the pool's own thread: the caller stays safe to fork.
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork") if forks else None)
+    futures = [pool.submit(_draw_one, path, node, room, style) for path, (node, room) in jobs]
+
+    def finish() -> None:
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return finish
+
+
+def _idle_cores() -> float:
+    """The cores not busy right now.
+
+    Linux counts the tasks running at this moment in /proc/loadavg (this process among them);
+    the load average elsewhere lags by a minute, and counts builds that have already ended.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        running = Path("/proc/loadavg").read_text().split()[3].split("/")[0]
+        return cores - (int(running) - 1)
+    except (OSError, ValueError, IndexError):
+        return cores - os.getloadavg()[0]
 
 
 def _draw_one(path: Path, node: model.DiagramBase, room: Room, style) -> None:

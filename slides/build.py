@@ -18,6 +18,7 @@ from slides.errors import BuildError, ContentError, Problem, SlidesError, displa
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
 
 if TYPE_CHECKING:
+    from slides.chromium import Devtools
     from slides.deck import Deck
     from slides.theme import Theme
 
@@ -66,14 +67,19 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def prepare_build(folder: Path, out_root: Path, options: Options) -> tuple[Build, list[Problem]]:
-    """Plan the lecture and prepare its pictures; nothing is written to the outputs yet."""
+def prepare_build(
+    folder: Path, out_root: Path, options: Options, wait: bool = True
+) -> tuple[Build, list[Problem]]:
+    """Plan the lecture and prepare its pictures; nothing is written to the outputs yet.
+
+    With wait=False diagrams may still be drawing: renderers call `build.assets.ready()`.
+    """
     from slides.assets import prepare
 
     deck, theme, warnings = plan_lecture(folder)
     lecture = deck.lecture
     out_dir = out_root / lecture.name
-    assets = prepare(lecture, theme, out_dir / ".cache")
+    assets = prepare(lecture, theme, out_dir / ".cache", wait=wait)
     return Build(lecture, deck, theme, assets, out_dir, options), warnings
 
 
@@ -99,7 +105,8 @@ def build_lecture(
     ]
     if not stale:
         return []  # nothing changed: no need to even load the lecture
-    build, warnings = prepare_build(folder, out_root, options)
+    # Rendering in this process can start while other processes draw the diagrams.
+    build, warnings = prepare_build(folder, out_root, options, wait=not _in_process(stale))
     if options.strict and warnings:
         raise ContentError([replace(w, severity="error") for w in warnings])
     for problem in warnings:
@@ -134,8 +141,7 @@ def _render(build: Build, stale: list[str]) -> Iterator[tuple[str, Path, list[st
     """
     global _BUILD
     groups = _groups(stale)
-    workers = min(len(groups), os.cpu_count() or 1)
-    if workers < 2 or not _can_fork():
+    if _in_process(stale):
         for group in groups:
             done: list[tuple[str, Path, list[str]]] = []
             try:
@@ -145,7 +151,9 @@ def _render(build: Build, stale: list[str]) -> Iterator[tuple[str, Path, list[st
                 raise
             yield from done
         return
+    build.assets.ready()  # the workers inherit finished pictures (and no drawing pool)
     _BUILD = build
+    workers = min(len(groups), os.cpu_count() or 1)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         costliest = sorted(groups, key=lambda g: -sum(_COST.get(f, 1) for f in g))
@@ -162,6 +170,11 @@ def _render(build: Build, stale: list[str]) -> Iterator[tuple[str, Path, list[st
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _BUILD = None
+
+
+def _in_process(stale: list[str]) -> bool:
+    """Whether the stale formats are rendered here rather than in forked workers."""
+    return min(len(_groups(stale)), os.cpu_count() or 1) < 2 or not _can_fork()
 
 
 def _groups(stale: list[str]) -> list[list[str]]:
@@ -185,15 +198,37 @@ def _render_group(group: list[str], build: Build, done: list) -> None:
     """Render a group of formats in order, reading each back against the deck plan."""
     from slides.parity import check_outputs
 
-    for fmt in group:
-        try:
-            render = renderer(fmt)
-        except ModuleNotFoundError as error:
-            if error.name and error.name.startswith("slides.render"):
-                raise BuildError(f"format '{fmt}' is not available yet") from None
-            raise
-        path = render(build)
-        done.append((fmt, path, check_outputs(build.deck, {fmt: path})))
+    with _early_browser(group) as browser:
+        for fmt in group:
+            try:
+                render = renderer(fmt)
+            except ModuleNotFoundError as error:
+                if error.name and error.name.startswith("slides.render"):
+                    raise BuildError(f"format '{fmt}' is not available yet") from None
+                raise
+            path = render(build, browser) if fmt == "pdf" else render(build)
+            done.append((fmt, path, check_outputs(build.deck, {fmt: path})))
+
+
+@contextmanager
+def _early_browser(group: list[str]) -> Iterator[Devtools | None]:
+    """Chromium for the group's slides PDF, started before the qmd and HTML it prints are made.
+
+    It takes about as long to come up as they take to render, so it is ready when needed. None
+    without a PDF in the group, or when it cannot start (the PDF renderer then says why).
+    """
+    if "pdf" not in group:
+        yield None
+        return
+    from slides import chromium
+
+    try:
+        browser = chromium.Devtools("the slides PDF")
+    except BuildError:
+        yield None
+        return
+    with browser:
+        yield browser
 
 
 def _worker(group: list[str]) -> list[tuple[str, Path, list[str]]]:

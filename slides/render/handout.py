@@ -49,6 +49,7 @@ def render(build: Build) -> Path:
     root = Path(os.path.commonpath([work, *pictures]))
     main = work / "main.typ"
     main.write_text(typst_source(build, root), encoding="utf-8")
+    build.assets.ready()  # Typst reads the pictures
     with atomic_path(target) as temp:
         try:
             _, warnings = typst.compile_with_warnings(

@@ -16,7 +16,6 @@ for every property) and importing it 0.14 s; this writer takes about 0.6 ms per 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import sys
 import uuid
@@ -293,8 +292,7 @@ class _DeckWriter:
         self._warned_layouts: set[str] = set()
         self._layout_info: dict[str, _Layout] = {}  # by layout partname
         self._slide: _Slide | None = None  # the slide being written (hyperlinks relate to it)
-        self._media: dict[str, tuple[str, str, bytes]] = {}  # sha1 -> partname, type, bytes
-        self._media_of: dict[Path, str] = {}  # picture file -> its media partname
+        self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, type
         sans, mono = self.theme.sans.family, self.theme.mono.family
         self._latin = {False: _latin(sans, False), True: _latin(mono, True)}
         self._lang = _attr(self.lecture.language)
@@ -590,20 +588,23 @@ class _DeckWriter:
         )
 
     def _media_part(self, path: Path) -> str:
-        """The partname of a picture file's media part; identical pictures share one part."""
-        if path in self._media_of:
-            return self._media_of[path]
-        data = path.read_bytes()
-        digest = hashlib.sha1(data).hexdigest()
-        if digest not in self._media:
-            kind = next((t for t in IMAGE_TYPES if data.startswith(t[0])), None)
+        """The partname of a picture file's media part; each file is stored once.
+
+        Prepared pictures are named by their content, so identical pictures are one file. A
+        diagram's file may still be being drawn: its bytes are read when the package is written.
+        """
+        if path not in self._media:
+            if path.suffix.lower() == ".png" and not path.exists():
+                kind = IMAGE_TYPES[0]  # a diagram being drawn
+            else:
+                with path.open("rb") as file:
+                    head = file.read(8)
+                kind = next((t for t in IMAGE_TYPES if head.startswith(t[0])), None)
             if kind is None:
                 raise ValueError(f"{path.name}: not a PNG, JPEG, GIF, BMP or TIFF picture")
             _, ext, content_type = kind
-            name = self.package.partname(f"/ppt/media/image%d.{ext}")
-            self._media[digest] = (name, content_type, data)
-        self._media_of[path] = self._media[digest][0]
-        return self._media_of[path]
+            self._media[path] = (self.package.partname(f"/ppt/media/image%d.{ext}"), content_type)
+        return self._media[path][0]
 
     def _text_body(
         self,
@@ -938,7 +939,8 @@ class _DeckWriter:
             new.append(Part(name, CT.SLIDE, slide.xml(), rels))
             if notes is not None:
                 new.append(notes)
-        new += [Part(name, kind, data) for name, kind, data in self._media.values()]
+        self.build.assets.ready()
+        new += [Part(name, kind, path.read_bytes()) for path, (name, kind) in self._media.items()]
         return package.write(new)
 
     def _notes_template(self) -> tuple[bytes, bytes]:

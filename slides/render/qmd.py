@@ -184,7 +184,7 @@ def publish_pictures(build: Build) -> dict[Path, str]:
     """
     folder = build.out_dir / "images"
     published: dict[Path, str] = {}
-    for picture in build.assets.all():
+    for picture in build.assets.ready().all():
         if picture.path in published:
             continue
         digest = hashlib.sha256(picture.path.read_bytes()).hexdigest()[:20]
