@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import signal
 import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from conftest import GENAI, ROOT, SAMPLE, require, run_cli
 
-from slides import chromium, cli, inline
+from slides import build, chromium, cli, inline
 from slides.deck import plan
 from slides.errors import BuildError
 from slides.load import load_lecture
@@ -106,6 +112,147 @@ def test_a_deck_with_other_slides_than_the_plan_is_refused(printed) -> None:
     pdf, slides = printed
     with pytest.raises(BuildError, match="the HTML deck has 4 slides, the deck plan 5"):
         check_pages(pdf, slides, ["a", "b", "c", "d", "e"])
+
+
+def test_a_deck_that_does_not_load_is_named(tmp_path: Path) -> None:
+    require("chromium")
+    missing = tmp_path / "gone.html"
+    with pytest.raises(
+        BuildError, match=r"^printing .*gone\.html failed: net::ERR_FILE_NOT_FOUND$"
+    ):
+        print_deck(missing, tmp_path / "deck.pdf")
+
+
+def test_a_page_reveal_js_never_lays_out_times_out_saying_so(tmp_path: Path) -> None:
+    require("chromium")
+    html = tmp_path / "plain.html"
+    html.write_text("<!doctype html><title>not a deck</title><h1>Hello</h1>", "utf-8")
+    with pytest.raises(BuildError) as raised:
+        print_deck(html, tmp_path / "deck.pdf", timeout_ms=300)
+    assert str(raised.value) == (
+        f"printing {html} failed: Error: reveal.js did not lay the deck out for printing in 0.3 s"
+    )
+    assert not (tmp_path / "deck.pdf").exists()
+
+
+# --- the browser process ----------------------------------------------------------------------
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The ids of the live processes of a process group (Chromium and its helpers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Temporary files (Chromium's profile) go to the test's own folder."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_closing_kills_every_chromium_process_and_deletes_the_profile(private_tmp: Path) -> None:
+    require("chromium")
+    with chromium.Devtools("the test") as devtools:
+        devtools.first_tab()  # up and running, helpers included
+        group = devtools._process.pid
+        assert len(processes_in_group(group)) > 2
+        assert [p.name[:16] for p in private_tmp.iterdir()] == ["slides-chromium-"]
+    assert processes_in_group(group) == []
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_a_browser_that_does_not_start_is_named(
+    private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chromium, "find", lambda: "/bin/false")
+    with pytest.raises(BuildError) as raised:
+        print_deck(private_tmp / "deck.html", private_tmp / "deck.pdf")
+    assert str(raised.value) == "the slides PDF: /bin/false did not start"
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_the_early_browser_is_closed_when_the_html_fails(
+    private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF's Chromium starts before the HTML is made; an HTML error must not leave it up."""
+    require("chromium")
+    started: list[chromium.Devtools] = []
+
+    class Recorded(chromium.Devtools):
+        def __init__(self, purpose: str) -> None:
+            super().__init__(purpose)
+            started.append(self)
+
+    def broken(build) -> Path:
+        started[0].first_tab()  # Chromium is up meanwhile
+        raise BuildError("the HTML broke")
+
+    monkeypatch.setattr(chromium, "Devtools", Recorded)
+    monkeypatch.setattr(build, "renderer", lambda fmt: broken)
+    with pytest.raises(BuildError, match="the HTML broke"):
+        build._render_group(["qmd", "html", "pdf"], None, [])
+    assert len(started) == 1
+    assert processes_in_group(started[0]._process.pid) == []
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.skipif(not HAVE_HTML, reason="the HTML deck renderer is not there yet")
+def test_an_interrupted_pdf_build_leaves_no_chromium_and_no_half_pdf(tmp_path: Path) -> None:
+    """Interrupt slides PDF builds at several moments: Chromium starting, loading, printing."""
+    require("chromium")
+    # Chromium's lock socket goes in TMPDIR, whose path must be short (a socket's limit).
+    temp = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        interrupt_pdf_builds(temp, tmp_path / "out")
+    finally:
+        shutil.rmtree(temp)
+
+
+def interrupt_pdf_builds(temp: Path, out: Path) -> None:
+    pdf = out / "sample" / "sample-slides.pdf"
+    frames = len(plan(load_lecture(SAMPLE)[0]).frames)
+    for delay, signum in ((0.3, signal.SIGINT), (0.8, signal.SIGTERM), (1.3, signal.SIGINT)):
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--format", "pdf"]
+            + ["--out", str(out), "--force", "--verbose"],
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TMPDIR": str(temp)},
+        )
+        assert process.stderr is not None
+        assert "building pdf" in process.stderr.readline()  # our code runs
+        time.sleep(delay)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+        assert process.returncode in (0, 130), stderr
+        time.sleep(0.2)  # a Chromium left behind would still be found now
+        # Chromium's profile and its lock folder (left by a killed Chromium); Jinja's cache stays.
+        left = [p.name for p in temp.iterdir() if not p.name.startswith("_jinja2-cache")]
+        assert left == [], f"after {delay} s: {left} left"
+        alive = [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(temp) in _read(p)]
+        assert alive == [], f"after {delay} s: Chromium processes left"
+        assert [p.name for p in pdf.parent.glob(".sample-slides*")] == []
+        if pdf.exists():
+            assert count_pages(pdf) == frames
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 # --- without a browser ------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """The slides PDF: the reveal.js deck printed by headless Chromium, one page per slide.
 
 Chromium's own `--print-to-pdf` prints before reveal.js has built its print layout, so the
-browser is driven instead: open the deck with `?print-pdf`, wait until reveal.js has made its
-`.pdf-page` elements (and fonts and pictures have loaded), then print at the page size reveal.js
-asks for. reveal.js gives a slide taller than the frame extra pages; that is reported as an error
-naming the slide, since the PDF must match the deck plan page for page.
+browser is driven instead, over its DevTools pipe (`chromium.Devtools`): open the deck with
+`?print-pdf`, wait until reveal.js has made its `.pdf-page` elements (and fonts and pictures
+have loaded), then print at the page size reveal.js asks for. reveal.js gives a slide taller
+than the frame extra pages; that is reported as an error naming the slide, since the PDF must
+match the deck plan page for page.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +28,16 @@ TIMEOUT_MS = 60_000
 _READY_FLAG = """
 document.addEventListener('pdf-ready', () => { window.__slidesPdfReady = true; });
 """
-_LAID_OUT = """
-() => (window.__slidesPdfReady === true || document.querySelector('.pdf-page') !== null)
-    && document.readyState === 'complete'
-"""
+# Run after the load event: waits for reveal.js's print layout, then for fonts and pictures.
 _SETTLED = """
-async () => {
+async (timeoutMs) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(window.__slidesPdfReady === true || document.querySelector('.pdf-page') !== null)) {
+    if (Date.now() > deadline) {
+      throw new Error(`reveal.js did not lay the deck out for printing in ${timeoutMs / 1000} s`);
+    }
+    await new Promise(done => setTimeout(done, 10));
+  }
   await document.fonts.ready;
   const pending = [...document.images].filter(img => !img.complete);
   await Promise.all(pending.map(img => img.decode().catch(() => null)));
@@ -63,34 +69,62 @@ class Printed:
     pages: int
 
 
-def render(build: Build) -> Path:
-    """Print <lecture>.html to <lecture>-slides.pdf; exactly one page per frame of the deck."""
+def render(build: Build, browser: chromium.Devtools | None = None) -> Path:
+    """Print <lecture>.html to <lecture>-slides.pdf; exactly one page per frame of the deck.
+
+    `browser` is a Chromium started earlier (it comes up while the HTML is made); closed here.
+    """
     html = build.output("html")
     if not html.is_file():
         raise BuildError(f"the slides PDF is printed from the HTML deck, and {html} is missing")
     target = build.output("pdf")
     titles = [frame.display_title for frame in build.deck.frames]
     with atomic_path(target) as temp:
-        printed = print_deck(html, temp)
+        printed = print_deck(html, temp, browser=browser)
         check_pages(temp, printed, titles)
     return target
 
 
-def print_deck(html: Path, pdf: Path, timeout_ms: int = TIMEOUT_MS) -> list[Printed]:
-    """Print a reveal.js deck to `pdf` in reveal.js's print mode; returns each slide's pages."""
-    from playwright.sync_api import Error
+def print_deck(
+    html: Path,
+    pdf: Path,
+    timeout_ms: int = TIMEOUT_MS,
+    browser: chromium.Devtools | None = None,
+) -> list[Printed]:
+    """Print a reveal.js deck to `pdf` in reveal.js's print mode; returns each slide's pages.
 
-    with chromium.browser("the slides PDF") as browser:
-        page = browser.new_page()
+    Prints with `browser` if given (closing it), else with a Chromium started here.
+    """
+    timeout = timeout_ms / 1000 + 5  # the page's own waits time out first, with a better message
+    with browser or chromium.Devtools("the slides PDF") as devtools:
         try:
-            page.add_init_script(_READY_FLAG)
-            page.goto(html.resolve().as_uri() + QUERY, wait_until="load", timeout=timeout_ms)
-            page.wait_for_function(_LAID_OUT, timeout=timeout_ms)
-            page.evaluate(_SETTLED)
-            printed = [Printed(p["title"], p["pages"]) for p in page.evaluate(_PAGES)]
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        except Error as error:
-            raise BuildError(f"printing {html} failed: {error.message.splitlines()[0]}") from None
+            tab = devtools.first_tab(timeout)
+            devtools.call("Page.enable", tab, timeout)
+            devtools.call("Page.addScriptToEvaluateOnNewDocument", tab, timeout, source=_READY_FLAG)
+            url = html.resolve().as_uri() + QUERY
+            navigated = devtools.call("Page.navigate", tab, timeout, url=url)
+            if navigated.get("errorText"):
+                raise chromium.PageError(navigated["errorText"])
+            devtools.forget("Page.loadEventFired", tab)  # the blank tab's, if any
+            devtools.event("Page.loadEventFired", tab, timeout)
+            devtools.evaluate(tab, _SETTLED, timeout_ms, timeout=timeout)
+            printed = [
+                Printed(p["title"], p["pages"])
+                for p in devtools.evaluate(tab, _PAGES, timeout=timeout)
+            ]
+            printing = devtools.send(
+                "Page.printToPDF",
+                tab,
+                preferCSSPageSize=True,
+                printBackground=True,
+                **dict.fromkeys(("marginTop", "marginBottom", "marginLeft", "marginRight"), 0),
+                generateTaggedPDF=False,  # as Playwright printed it; tagging takes longer
+            )
+            import pypdf  # noqa: F401  (check_pages reads the PDF: import it while Chromium prints)
+
+            pdf.write_bytes(base64.b64decode(devtools.result(printing, timeout)["data"]))
+        except chromium.PageError as error:
+            raise BuildError(f"printing {html} failed: {error}") from None
     return printed
 
 
