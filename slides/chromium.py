@@ -20,12 +20,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from slides.errors import BuildError
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser
 
 # Program names tried in order: Debian's package, other distributions', Google's.
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -73,23 +70,6 @@ def executable(purpose: str) -> str:
             raise BuildError(message.replace("skipped", "not made", 1) + " (required in CI)")
         raise ChromiumMissing(message)
     return path
-
-
-@contextmanager
-def browser(purpose: str = "the browser step") -> Iterator[Browser]:
-    """A headless Chromium for the `with` block (Playwright gives it a fresh temporary profile)."""
-    from playwright.sync_api import Error, sync_playwright
-
-    path = executable(purpose)
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=path, args=ARGS, headless=True)
-        except Error as error:
-            raise BuildError(f"{purpose}: {path} did not start: {error.message}") from None
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 # Chromium reads DevTools commands on fd 3 and answers on fd 4; subprocess places only fds 0-2,

@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,23 @@ def copy_lecture(source: Path, tmp_path: Path) -> Path:
     target = tmp_path / source.name
     shutil.copytree(source, target)
     return target
+
+
+@contextmanager
+def chromium_browser(purpose: str) -> Iterator:
+    """Debian's chromium driven by Playwright (never a downloaded browser), for browser tests.
+
+    The build itself prints the slides PDF over Chromium's DevTools pipe (slides.chromium);
+    tests use Playwright's richer API.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from slides import chromium
+
+    path = chromium.executable(purpose)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=chromium.ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -74,7 +74,8 @@ def shoot(page, index: int, path: Path) -> str:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
-    from slides import chromium
+    from conftest import chromium_browser
+
     from slides.cli import main as cli
 
     shots = Path(argv[0]) if argv else Path("/tmp/slides-shots")
@@ -84,7 +85,7 @@ def main(argv: list[str]) -> int:
     for folder in lectures:
         if cli(["build", str(folder), "--format", "qmd,html", "--out", str(build), "-q"]):
             return 1
-    with chromium.browser("screenshots") as browser, serve_folder(build) as base:
+    with chromium_browser("screenshots") as browser, serve_folder(build) as base:
         for folder in lectures:
             page = open_deck(browser, f"{base}/{folder.name}/{folder.name}.html")
             total = page.evaluate("Reveal.getTotalSlides()")

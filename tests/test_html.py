@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, ROOT, SAMPLE, require, run_cli
+from conftest import GENAI, ROOT, SAMPLE, chromium_browser, require, run_cli
 from screenshots import SHOW_SLIDE, VIEWPORT, open_deck, serve_folder, shoot
 
 from slides.deck import Deck, plan
@@ -107,9 +107,7 @@ def base_url(out) -> str:
 @pytest.fixture(scope="module")
 def browser():
     require("chromium")
-    from slides import chromium
-
-    with chromium.browser("the browser tests") as launched:
+    with chromium_browser("the browser tests") as launched:
         yield launched
 
 

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, copy_lecture, require, run_cli
+from conftest import ROOT, SAMPLE, chromium_browser, copy_lecture, require, run_cli
 from pptx import Presentation
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -81,9 +81,7 @@ def test_qmd_structure_is_not_changed_by_content(hostile_out: Path) -> None:
 
 def test_html_runs_no_script_from_content(hostile_out: Path) -> None:
     require("chromium")
-    from slides.chromium import browser
-
-    with browser("the XSS test") as chromium:
+    with chromium_browser("the XSS test") as chromium:
         page = chromium.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

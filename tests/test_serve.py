@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, copy_lecture, require, run_cli
+from conftest import ROOT, SAMPLE, chromium_browser, copy_lecture, require, run_cli
 
 from slides.serve import Rebuild, State, index_page, with_banner
 
@@ -157,9 +157,7 @@ def test_a_broken_save_keeps_the_last_good_deck_and_shows_the_error(served) -> N
 
 def test_the_browser_reloads_on_the_same_slide(served) -> None:
     require("chromium")
-    from slides import chromium
-
-    with chromium.browser("the serve test") as browser:
+    with chromium_browser("the serve test") as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(f"http://127.0.0.1:{served.port}/sample.html#/topic-1-slide-3")
         page.wait_for_function("window.Reveal && Reveal.isReady()")
