@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from slides import cache
 from slides.errors import BuildError, ContentError, Problem, SlidesError, display_path
 from slides.render import FORMATS, NEEDS, Build, Options, renderer
+from slides.signals import signals_held
 
 if TYPE_CHECKING:
     from slides.chromium import Devtools
@@ -35,7 +35,7 @@ def expand_formats(requested: list[str]) -> list[str]:
 
 def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     """Load and validate a lecture and lay out its deck; writes nothing."""
-    with _signals_held():
+    with signals_held():
         # pydantic-core builds the model's validators in Rust: Ctrl-C in the middle of that
         # aborts with a Rust panic instead of unwinding, so a signal waits until it is done.
         from slides.load import load_lecture
@@ -51,20 +51,6 @@ def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     if any(w.severity == "error" for w in warnings):  # content that fits no slide at all
         raise ContentError(warnings)
     return deck, theme, warnings
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the block; one that arrived is delivered right after it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def prepare_build(

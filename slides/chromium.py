@@ -16,13 +16,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import IO, Any
 
 from slides.errors import BuildError
+from slides.signals import signals_held
 
 # Program names tried in order: Debian's package, other distributions', Google's.
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -114,7 +113,7 @@ class Devtools:
         try:
             # Ctrl-C halfway would leave a Chromium that nothing closes (it clears the signal
             # mask it inherits); one held back is raised once it has started, and closes it.
-            with _signals_held():
+            with signals_held():
                 self._profile = tempfile.mkdtemp(prefix="slides-chromium-")
                 self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
                 args = [*ARGS, *DEVTOOLS_ARGS, f"--user-data-dir={self._profile}", "about:blank"]
@@ -220,7 +219,7 @@ class Devtools:
         Asked to, Chromium quits in under 0.1 s and removes the lock folder it made in /tmp,
         which a killed one leaves behind; it is killed only if it has not quit within `grace`.
         """
-        with _signals_held():  # interrupted, Chromium would be killed, leaving its lock folder
+        with signals_held():  # interrupted, Chromium would be killed, leaving its lock folder
             self._stop(grace)
 
     def _stop(self, grace: float) -> None:
@@ -286,16 +285,3 @@ class Devtools:
 def _exited(pid: int) -> bool:
     """Whether a child process has ended, leaving it to be reaped (as a zombie) all the same."""
     return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the block; one that arrived is delivered right after it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals go to the main thread
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
