@@ -124,6 +124,7 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, wait: bool = 
     pictures: dict[int, Picture] = {}
     problems: list[Problem] = []
     to_draw: dict[Path, tuple[model.DiagramBase, Room]] = {}
+    sizes: dict[Path, tuple[int, int]] = {}
     rooms = diagram_rooms(lecture)
     for where, node in located_pictures(lecture):
         if isinstance(node, model.Image):
@@ -133,13 +134,14 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, wait: bool = 
         if source is None:  # a diagram without its pasted file: drawn from the data
             room = rooms[id(node)]
             path = cache_dir / f"diagram-{_diagram_key(node, style, room)}.png"
-            if path.is_file():
-                with PILImage.open(path) as drawn:  # reads the header only
-                    size = drawn.size
-            else:
-                to_draw[path] = (node, room)
-                size = layout(node, style, room).pixels  # what the painter will draw
-            pictures[id(node)] = Picture(path, *size, alt)
+            if path not in sizes:  # a diagram shown on several slides is sized once
+                if path.is_file():
+                    with PILImage.open(path) as drawn:  # reads the header only
+                        sizes[path] = drawn.size
+                else:
+                    to_draw[path] = (node, room)
+                    sizes[path] = layout(node, style, room).pixels  # what will be drawn
+            pictures[id(node)] = Picture(path, *sizes[path], alt)
             continue
         try:
             path, width, height = _image(source, cache_dir)
