@@ -63,14 +63,19 @@ def squash(text: str) -> str:
     Whitespace, combining marks and invisible format characters are dropped, since PDF text
     extraction does not keep them reliably.
     """
-    if text.isascii():  # most lecture text: only spaces and control characters to drop
-        return _ASCII_DROPPED.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c)[0] in "LNPS")
+    return unicodedata.normalize("NFKD", text).translate(_KEPT)
 
 
-# The ASCII characters outside the categories L, N, P and S: controls (Cc) and the space (Zs).
-_ASCII_DROPPED = re.compile(r"[\x00-\x20\x7f]+")
+class _Kept(dict):
+    """A str.translate table: each character kept (itself) or dropped (None), looked up once."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = code if unicodedata.category(chr(code))[0] in "LNPS" else None
+        self[code] = kept
+        return kept
+
+
+_KEPT = _Kept()
 
 
 def read_pptx(path: Path) -> list[SlideFacts]:
@@ -196,7 +201,7 @@ def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck
     return problems
 
 
-_THEME_FONT_LAST = 0x052F  # Basic Latin to Cyrillic Supplement
+_BEYOND_THEME_FONT = re.compile("[^\x00-\u052f]")  # after Basic Latin to Cyrillic Supplement
 
 
 def compare_handout(path: Path, deck: Deck) -> list[str]:
@@ -205,10 +210,10 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
     # A character no installed font can draw (a script without a font here, new emoji) leaves
     # no text in a PDF, and which ones do depends on the machine's fonts: compare the Latin,
     # Greek and Cyrillic letters (the theme font's own) and digits, punctuation and symbols.
-    text = "".join(c for c in text if ord(c) <= _THEME_FONT_LAST)
+    text = _BEYOND_THEME_FONT.sub("", text)
 
     def squash_present(value: str) -> str:
-        return "".join(c for c in squash(value) if ord(c) <= _THEME_FONT_LAST)
+        return _BEYOND_THEME_FONT.sub("", squash(value))
 
     problems, position = [], 0
     for frame in deck.frames:
