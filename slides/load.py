@@ -125,9 +125,12 @@ def _scalar(node: yaml.Node) -> Any:
     """A scalar's value, as YAML 1.1 safe types; dates and times stay as written."""
     if not isinstance(node, yaml.ScalarNode):
         return node  # a mapping or list used as a key: reported by the caller
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    if node.tag in _AS_WRITTEN:  # most scalars are text: no need for the constructor
         return node.value
     return _resolver.construct_object(node, deep=False)
+
+
+_AS_WRITTEN = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 
 
 def format_path(loc: Loc) -> str:
