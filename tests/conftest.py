@@ -42,6 +42,15 @@ def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.fixture(scope="session")
+def sample_built(tmp_path_factory) -> Path:
+    """The sample lecture's PPTX, HTML deck and handout, built once; copy before changing them."""
+    out = tmp_path_factory.mktemp("sample-built")
+    result = run_cli("build", SAMPLE, "--format", "pptx,html,handout", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out / "sample"
+
+
 def copy_lecture(source: Path, tmp_path: Path) -> Path:
     """A private copy of a lecture folder that a test may change."""
     target = tmp_path / source.name

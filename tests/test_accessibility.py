@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from conftest import SAMPLE, require, run_cli
 from lxml import html
 from pptx import Presentation
@@ -22,17 +21,9 @@ from slides.load import load_lecture
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("a11y")
-    result = run_cli("build", SAMPLE, "--format", "pptx,html,handout", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out / "sample"
-
-
-def test_every_pptx_slide_has_its_title_first_in_reading_order(built: Path) -> None:
+def test_every_pptx_slide_has_its_title_first_in_reading_order(sample_built: Path) -> None:
     frames = plan(load_lecture(SAMPLE)[0]).frames
-    deck = Presentation(built / "sample.pptx")
+    deck = Presentation(sample_built / "sample.pptx")
     for frame, slide in zip(frames, deck.slides, strict=True):
         title = slide.shapes.title
         assert title is not None, frame.title
@@ -43,8 +34,8 @@ def test_every_pptx_slide_has_its_title_first_in_reading_order(built: Path) -> N
         assert texts[0].shape_id == title.shape_id, frame.title
 
 
-def test_pptx_text_and_document_carry_the_language(built: Path) -> None:
-    deck = Presentation(built / "sample.pptx")
+def test_pptx_text_and_document_carry_the_language(sample_built: Path) -> None:
+    deck = Presentation(sample_built / "sample.pptx")
     assert deck.core_properties.language == "en"
     langs = {
         run.get("lang")
@@ -55,8 +46,8 @@ def test_pptx_text_and_document_carry_the_language(built: Path) -> None:
     assert langs == {"en"}
 
 
-def test_pptx_pictures_have_alt_text_from_the_content(built: Path) -> None:
-    deck = Presentation(built / "sample.pptx")
+def test_pptx_pictures_have_alt_text_from_the_content(sample_built: Path) -> None:
+    deck = Presentation(sample_built / "sample.pptx")
     alts = [
         shape._element.nvPicPr.cNvPr.get("descr")
         for slide in deck.slides
@@ -67,8 +58,8 @@ def test_pptx_pictures_have_alt_text_from_the_content(built: Path) -> None:
     assert all(alt and not re.search(r"\.(png|jpe?g|gif|webp)\b|/", alt) for alt in alts)
 
 
-def test_html_has_language_landmark_headings_and_labelled_links(built: Path) -> None:
-    tree = html.parse(str(built / "sample.html"))
+def test_html_has_language_landmark_headings_and_labelled_links(sample_built: Path) -> None:
+    tree = html.parse(str(sample_built / "sample.html"))
     root = tree.getroot()
     assert root.get("lang") == "en"
     mains = root.findall(".//main")
@@ -81,16 +72,16 @@ def test_html_has_language_landmark_headings_and_labelled_links(built: Path) -> 
     assert all((img.get("alt") or "").strip() for img in root.iter("img"))
 
 
-def test_handout_is_tagged_with_title_and_language(built: Path) -> None:
+def test_handout_is_tagged_with_title_and_language(sample_built: Path) -> None:
     pdfinfo = require("pdfinfo")
     info = subprocess.run(
-        [pdfinfo, str(built / "sample-handout.pdf")], capture_output=True, text=True
+        [pdfinfo, str(sample_built / "sample-handout.pdf")], capture_output=True, text=True
     ).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
     assert re.search(r"^Title:\s+Every Slide Kind$", info, re.M)
     from pypdf import PdfReader
 
-    catalog = PdfReader(built / "sample-handout.pdf").trailer["/Root"]
+    catalog = PdfReader(sample_built / "sample-handout.pdf").trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]
 
 

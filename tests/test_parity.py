@@ -15,23 +15,15 @@ from slides.errors import BuildError
 from slides.render import Options
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("parity")
-    result = run_cli("build", SAMPLE, "--format", "pptx,html,handout", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out / "sample"
-
-
-def test_check_outputs_accepts_outputs_that_agree(built: Path) -> None:
-    result = run_cli("check", SAMPLE, "--outputs", built)
+def test_check_outputs_accepts_outputs_that_agree(sample_built: Path) -> None:
+    result = run_cli("check", SAMPLE, "--outputs", sample_built)
     assert result.returncode == 0, result.stderr
     assert "pptx, qmd, html, handout checked" in result.stdout
 
 
-def test_a_slide_removed_from_the_pptx_is_caught(built: Path, tmp_path: Path) -> None:
+def test_a_slide_removed_from_the_pptx_is_caught(sample_built: Path, tmp_path: Path) -> None:
     drifted = tmp_path / "sample"
-    shutil.copytree(built, drifted)
+    shutil.copytree(sample_built, drifted)
     deck = Presentation(drifted / "sample.pptx")
     ids = deck.slides._sldIdLst
     ids.remove(ids[5])  # the sixth slide disappears from the show
@@ -43,9 +35,9 @@ def test_a_slide_removed_from_the_pptx_is_caught(built: Path, tmp_path: Path) ->
     assert drift in result.stderr
 
 
-def test_lost_notes_in_the_html_deck_are_caught(built: Path, tmp_path: Path) -> None:
+def test_lost_notes_in_the_html_deck_are_caught(sample_built: Path, tmp_path: Path) -> None:
     drifted = tmp_path / "sample"
-    shutil.copytree(built, drifted)
+    shutil.copytree(sample_built, drifted)
     page = drifted / "sample.html"
     tree = html.parse(str(page))
     aside = next(tree.iter("aside"))
