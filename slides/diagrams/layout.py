@@ -43,19 +43,8 @@ WIDEST, TALLEST = 3.0, 4 / 3  # the canvas's aspect ratio (width / height) stays
 
 
 @dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
+class Rect(fit.Box):
+    """A rectangle in layout units, with what the diagram layouts ask of one."""
 
     @property
     def cx(self) -> float:
