@@ -72,9 +72,34 @@ def md_inline(text: str) -> Markup:
     return Markup("".join(out).strip())
 
 
+def quarto_verbatim(text: str) -> str:
+    """Text for a place Quarto reads verbatim (code, attribute values) with no shortcode live.
+
+    Quarto parses shortcodes in the raw .qmd before pandoc reads it, and again in code, code
+    blocks, attribute values and link targets (quarto-cli src/resources/pandoc/datadir/
+    readqmd.lua:128, src/resources/filters/customnodes/shortcodes.lua:276-300). Its own escape,
+    `{{</* … */>}}`, shows `{{< … >}}` literally (lpegshortcode.lua:145, shortcodes.lua:211).
+    A `{{<` without a later `>}}` (or right after a `{`) has no escape: Quarto's parser stops
+    there and drops the rest of the document (lpegshortcode.lua:165-171), so an invisible word
+    joiner breaks it up.
+    """
+    out = []
+    pos = 0
+    while (start := text.find("{{<", pos)) != -1:
+        end = text.find(">}}", start + 3)
+        if end == -1 or text[start - 1 : start] == "{":
+            out.append(text[pos:start] + "{{\u2060<")
+            pos = start + 3
+        else:
+            out.append(text[pos:start] + "{{</*" + text[start + 3 : end] + "*/>}}")
+            pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def md_code_span(code: str) -> str:
     """Inline code with a backtick fence longer than any backtick run inside it."""
-    code = one_line(code)
+    code = quarto_verbatim(one_line(code))
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if code.startswith(("`", " ")) or code.endswith(("`", " ")) else ""
@@ -86,13 +111,13 @@ def md_code_block(source: str, language: str = "") -> Markup:
     longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
     fence = "`" * max(3, longest + 1)
     # The model restricts language to [A-Za-z0-9_+#.-]; a bare name is never a Quarto cell.
-    body = source.rstrip("\n")
+    body = quarto_verbatim(source.rstrip("\n"))
     return Markup(f"{fence}{language}\n{body}\n{fence}")
 
 
 def md_attr(text: str) -> Markup:
     """A double-quoted attribute value ({alt="…"}): Pandoc decodes \\\\, \\" and entities."""
-    value = one_line(text).strip().replace("\\", "\\\\").replace('"', '\\"')
+    value = quarto_verbatim(one_line(text).strip()).replace("\\", "\\\\").replace('"', '\\"')
     return Markup('"' + value.replace("&", "&amp;") + '"')
 
 

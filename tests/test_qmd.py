@@ -21,6 +21,7 @@ from slides.deck import plan
 from slides.jinja import environment, md_code_block, md_inline, typst_inline
 from slides.load import load_lecture
 from slides.render.html import pandoc_path
+from slides.render.qmd import HEAD
 
 HOSTILE = "# <script>alert(1)</script> {{x}} ::: *a*"
 # Characters that mean something to markdown, Quarto, HTML, YAML or Jinja, and mixed inline syntax.
@@ -316,18 +317,20 @@ def test_hostile_titles_round_trip_literally(hostile) -> None:
     assert blocks_of(tree, "CodeBlock")[0]["c"][1] == "```\n~~~\n::: x\n<script>"
     notes = [d for d in blocks_of(tree, "Div") if "notes" in div_classes(d)]
     assert len(notes) == sum(1 for f in deck.frames if f.notes)
-    assert not blocks_of(tree, "RawBlock")[1:]  # only the favicon link of the front matter
-    raw_inline = [b for b in json.dumps(tree).split('"t": "RawInline"')[1:]]
-    assert raw_inline == []
+    # No raw HTML from content (the head content of include-in-header is front matter).
+    assert not blocks_of(tree, "RawBlock")
+    assert '"t": "RawInline"' not in json.dumps(tree["blocks"])
 
 
 def test_hostile_text_is_text_in_the_html(hostile) -> None:
     folder, _ = hostile
     page = html.parse(str(folder / "sample.html")).getroot()
     scripts = page.findall(".//script")
-    # reveal.js and its plugins, and the one inline script that starts it: nothing from content.
-    inline_scripts = [s for s in scripts if not s.get("src")]
-    assert len(inline_scripts) == 1 and "Reveal.initialize" in inline_scripts[0].text
+    # reveal.js and its plugins, the inline script that starts it and the head's (qmd.HEAD,
+    # which lets the page zoom): nothing from content.
+    inline_scripts = [s.text for s in scripts if not s.get("src")]
+    assert len(inline_scripts) == 2 and "Reveal.initialize" in inline_scripts[1]
+    assert f"<script>{inline_scripts[0]}</script>" in HEAD
     assert all(s.get("src").startswith("reveal.js/") for s in scripts if s.get("src"))
     assert page.find(".//i") is None and page.find(".//b") is None
     titles = [" ".join(h.text_content().split()) for h in page.iterfind(".//section/h2")]

@@ -18,35 +18,45 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from slides import fit
+from slides import fit, inline
 from slides.errors import BuildError
-from slides.jinja import environment
+from slides.jinja import environment, html_inline
 from slides.render import Build, atomic_path
-from slides.render.qmd import CSS_NAME, copy_if_changed, px, write_text
+from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
 
 REVEAL_PACKAGE = TEMPLATES.parent / "node_modules" / "reveal.js"
 REVEAL_DIR = "reveal.js"  # beside the deck
 TIMEOUT = 300  # seconds for one pandoc or quarto run
 
-# reveal.js settings, given to pandoc as variables (the .qmd front matter says the same to Quarto).
-REVEAL_OPTIONS = {
-    "width": "1280",
-    "height": "720",
-    "margin": "0",
-    "center": "false",
-    "hash": "true",
-    "slideNumber": "'c'",
-    "controlsTutorial": "false",
-    "transition": "none",
-    "backgroundTransition": "none",
-    "controlsLayout": "edges",
+# reveal.js options whose value pandoc's template quotes itself (`pandoc -D revealjs`); the
+# others are written as JavaScript values.
+_QUOTED_BY_PANDOC = {"controlsLayout", "navigationMode", "transition", "backgroundTransition"}
+# pandoc's template, like Quarto's, forbids zooming; the deck's viewport allows it.
+_FIXED_VIEWPORT = "initial-scale=1.0, maximum-scale=1.0, user-scalable=no, minimal-ui"
+QUARTO_RULES = TEMPLATES / "quarto-rules.lua"
+
+
+def reveal_variables() -> dict[str, str]:
+    """qmd.REVEAL as pandoc's template variables: reveal.js's names and values, as Quarto maps
+    them (quarto-cli src/format/reveal/metadata.ts:36-60 camelCases the names;
+    format-reveal.ts:88-91 maps navigation-mode "vertical" to reveal.js's "default").
+    """
+    variables = {}
+    for key, value in REVEAL.items():
+        name = re.sub(r"-(\w)", lambda m: m[1].upper(), key)
+        if name == "navigationMode" and value == "vertical":
+            value = "default"
+        if name in _QUOTED_BY_PANDOC:
+            variables[name] = str(value)
+        else:
+            variables[name] = json.dumps(value).replace('"', "'")
     # The deck's own theme.css is the whole theme. pandoc's template links
     # <revealjs-url>/dist/theme/<theme>.css and falls back to black.css without one, so the
     # theme is named by a path that leads back beside the deck. No reveal.js theme is loaded
     # underneath: ours sets everything, and --embed-resources has no unused fonts to inline.
-    "theme": "../../../" + CSS_NAME.removesuffix(".css"),
-}
+    variables["theme"] = "../../../" + CSS_NAME.removesuffix(".css")
+    return variables
 
 
 def render(build: Build) -> Path:
@@ -62,7 +72,7 @@ def render(build: Build) -> Path:
             _quarto(quarto, source, temp)
         else:
             install_reveal(build.out_dir)
-            _pandoc(source, temp, build.options.self_contained)
+            _pandoc(source, temp, build.options.self_contained, build.lecture.date)
     if not build.options.self_contained:
         prune_pictures(build.out_dir, target.read_text("utf-8"))
     return target
@@ -89,8 +99,13 @@ def pandoc_path() -> str:
         raise BuildError(f"pandoc not found ({error}); run `make setup`") from None
 
 
-def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
-    """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides."""
+def _pandoc(source: Path, target: Path, self_contained: bool, date: str | None) -> None:
+    """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides.
+
+    What Quarto does on top of pandoc for our .qmd, this does too: the head content
+    (include-in-header), escaped shortcodes shown literally (templates/quarto-rules.lua), and
+    the date as written (the .qmd gives it in Quarto's form; see qmd.quarto_date).
+    """
     command = [
         pandoc_path(),
         source.name,
@@ -102,14 +117,24 @@ def _pandoc(source: Path, target: Path, self_contained: bool) -> None:
         f"--output={target}",
         "--variable",
         f"revealjs-url={REVEAL_DIR}",
+        f"--lua-filter={QUARTO_RULES}",
+        "--variable",
+        f"header-includes={HEAD}",
     ]
-    for name, value in REVEAL_OPTIONS.items():
+    if date:
+        command += ["--variable", f"date={html_inline(date)}"]
+        command += ["--variable", f"date-meta={inline.plain(date)}"]
+    for name, value in reveal_variables().items():
         command += ["--variable", f"{name}={value}"]
     # A main landmark around the deck, so screen readers can jump to the slides.
     command += ["--variable", "include-before=<main>", "--variable", "include-after=</main>"]
     if self_contained:
         command.append("--embed-resources")
     _run(command, source.parent, "pandoc")
+    page = target.read_text("utf-8")
+    if _FIXED_VIEWPORT not in page:
+        raise BuildError("pandoc's reveal.js template changed: its viewport meta was not found")
+    target.write_text(page.replace(_FIXED_VIEWPORT, "initial-scale=1.0"), "utf-8")
 
 
 def _quarto(quarto: str, source: Path, target: Path) -> None:

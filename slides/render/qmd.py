@@ -9,6 +9,7 @@ folder is self-contained; the theme CSS and fonts are written by the HTML step (
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -21,13 +22,41 @@ from markupsafe import Markup
 
 from slides import fit, inline, model
 from slides.deck import Frame
-from slides.jinja import environment, md_attr
+from slides.jinja import environment, md_attr, md_inline
 from slides.render import Build, atomic_path
 
 PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
+
+# The reveal.js options of the deck, by Quarto's names (quarto-cli src/resources/schema/
+# document-reveal-*.yml). The .qmd front matter writes them as they are; the pandoc build
+# (render/html.py) passes each to reveal.js by its own name, as Quarto does.
+REVEAL = {
+    "width": 1280,
+    "height": 720,
+    "margin": 0,
+    "center": False,
+    "slide-number": "c",
+    "hash": True,
+    # Topics are vertical stacks: left/right go from topic to topic, up/down within one.
+    "navigation-mode": "vertical",
+    "controls-tutorial": False,
+    "controls-layout": "edges",
+    "transition": "none",
+    "background-transition": "none",
+}
+# Raw content of the page's <head> (Quarto: include-in-header; pandoc: header-includes).
+# No favicon request; and a zoomable page: Quarto's and pandoc's templates both write
+# `maximum-scale=1.0, user-scalable=no` (quarto-cli src/resources/formats/revealjs/pandoc/
+# template.html:23), which keeps readers with low vision from zooming (WCAG 1.4.4).
+VIEWPORT = "width=device-width, initial-scale=1.0"
+HEAD = (
+    '<link rel="icon" href="data:,">\n'
+    f"<script>document.querySelector('meta[name=\"viewport\"]').content = '{VIEWPORT}';</script>"
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +89,9 @@ def render(build: Build) -> Path:
             theme=build.theme,
             css=CSS_NAME,
             self_contained=build.options.self_contained,
+            reveal=REVEAL,
+            head=HEAD,
+            date=quarto_date(build.lecture.date) if build.lecture.date else None,
             ids=frame_ids(build),
             layout=layout,
             attrs=attrs,
@@ -69,6 +101,27 @@ def render(build: Build) -> Path:
     )
     write_text(target, text)
     return target
+
+
+def quarto_date(text: str) -> str | dict[str, str]:
+    """The lecture's date as Quarto's `date`, so that Quarto shows it as written.
+
+    Quarto parses `date` and prints it as YYYY-MM-DD by default; text it can't parse (such as
+    "Spring term 2025") becomes "Invalid Date" (quarto-cli src/core/date.ts:75-82, 212-258;
+    src/command/render/pandoc.ts:1182-1193). An ISO date goes as it is. Other text goes as
+    the format of a date Quarto always parses ("today", date.ts:118): a format in [brackets]
+    is printed literally by dayjs, and Quarto's result is read as markdown.
+    """
+    plain = inline.plain(" ".join(text.split()))
+    if _ISO_DATE.fullmatch(plain):
+        try:
+            return datetime.date.fromisoformat(plain).isoformat()
+        except ValueError:
+            pass
+    shown = str(md_inline(text))
+    # dayjs prints what is inside [...] as it is; a "]" outside brackets is no format token.
+    literal = "]".join(f"[{part}]" if part else "" for part in shown.split("]"))
+    return {"value": "today", "format": literal}
 
 
 def write_text(target: Path, text: str) -> None:

@@ -1,0 +1,249 @@
+"""The .qmd by Quarto's own rules (quarto-cli, read at commit 5d1da592), with hostile lecture text.
+
+Quarto can't be installed here, so each rule is checked by a port of Quarto's code, citing it;
+the shortcode check runs Quarto's own grammar (tests/quarto/lpegshortcode.lua) in pandoc's Lua.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, chromium_browser, copy_lecture, run_cli
+from screenshots import open_deck, serve_folder
+
+from slides import inline
+from slides.render.html import pandoc_path, reveal_variables
+from slides.render.qmd import REVEAL, quarto_date
+
+QUARTO_READER = Path(__file__).parent / "quarto" / "qmd-reader.lua"
+
+INCLUDE = "{{< include x >}}"
+META = "{{< meta title >}}"
+CELL = "```{r}"
+# Texts Quarto would take for shortcodes or code cells, where lecture text can be.
+HOSTILE = {
+    "bullet": f"text {INCLUDE} and {META} and {CELL}",
+    "code span": f"a `{INCLUDE}` and `{META}` and `{{{{< a {{{{< b >}}}} c`",
+    "unclosed": "`{{< unclosed` and `{{{< tripled >}}}`",
+    "code": f"{INCLUDE}\n{CELL}\nx <- 1\n```\nsay('{META}')\n"
+    "{{< nested {{< inner >}} >}}\n",
+    "alt": f"alt {INCLUDE} {META} {CELL}",
+    "caption": f"caption `{META}`",
+    "link": f"[a link](https://example.org/{{{{<meta>}}}}?q={{{{<x>}}}}) and {META}",
+    "footer": f"footer `{META}`",
+}
+FREE_DATE = "Spring *term* 2025 [week 1]"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The sample lecture with shortcodes and code cells in text, code, alt, links; built."""
+    tmp = tmp_path_factory.mktemp("quarto-rules")
+    folder = copy_lecture(SAMPLE, tmp)
+    data = yaml.safe_load((folder / "lecture.yaml").read_text("utf-8"))
+    data["date"] = FREE_DATE
+    data["footer"] = HOSTILE["footer"]
+    text, pictures = data["topics"][0]["slides"], data["topics"][1]["slides"]
+    text[0]["bullets"] = [HOSTILE["bullet"], HOSTILE["code span"], HOSTILE["unclosed"]]
+    text[0]["bullets"].append(HOSTILE["link"])
+    pictures[0]["image"]["alt"] = HOSTILE["alt"]
+    pictures[0]["image"]["caption"] = HOSTILE["caption"]
+    pictures[4]["code"] = {"language": "r", "source": HOSTILE["code"]}
+    (folder / "lecture.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    out = tmp / "out"
+    result = run_cli("build", folder, "--format", "qmd,html", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out / folder.name
+
+
+def front_matter(qmd: Path) -> dict:
+    return yaml.safe_load(qmd.read_text("utf-8").split("\n---\n")[0].removeprefix("---\n"))
+
+
+def read_as_quarto(qmd: Path) -> dict:
+    """The .qmd's AST as Quarto's shortcode stages leave it (tests/quarto/qmd-reader.lua)."""
+    done = subprocess.run(
+        [pandoc_path(), f"--from={QUARTO_READER}", "--to=json", qmd.name],
+        cwd=qmd.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def walk(node, kind: str) -> list[dict]:
+    """Every AST node of a kind, at any depth (blocks, inlines and metadata)."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("t") == kind:
+            found.append(node)
+        for value in node.values():
+            found += walk(value, kind)
+    elif isinstance(node, list):
+        for child in node:
+            found += walk(child, kind)
+    return found
+
+
+# --- shortcodes: none live, every one shown as written --------------------------------------
+
+
+def test_no_shortcode_is_live_by_quartos_own_parser(built) -> None:
+    tree = read_as_quarto(built / "sample.qmd")
+    assert "LIVE-SHORTCODE" not in json.dumps(tree, ensure_ascii=False)
+    # Quarto's parser keeps the whole document (it drops everything after a "{{<" it can't
+    # read): every slide is there, the last one too.
+    headers = [h["c"][1][0] for h in walk(tree, "Header")]
+    assert headers[-1] == "closing" and "topic-2-slide-5" in headers
+    codes = [c["c"][1] for c in walk(tree, "Code")]
+    for code in (INCLUDE, META, "{{< a {{< b >}} c", "{{< unclosed", "{{{< tripled >}}}"):
+        assert code in [c.replace("\u2060", "") for c in codes], code
+    assert "`{{</* include x */>}}`" in (built / "sample.qmd").read_text("utf-8")  # Quarto's escape
+    (block,) = [b for b in walk(tree, "CodeBlock") if "say(" in b["c"][1]]
+    assert block["c"][1] == HOSTILE["code"].rstrip("\n")
+    images = walk(tree, "Image")
+    alts = {dict(i["c"][0][2]).get("fig-alt") for i in images}
+    assert HOSTILE["alt"] in alts
+    targets = [link["c"][2][0] for link in walk(tree, "Link")]
+    assert "https://example.org/%7B%7B%3Cmeta%3E%7D%7D?q=%7B%7B%3Cx%3E%7D%7D" in targets
+
+
+def test_no_line_is_an_include_by_quartos_regex(built) -> None:
+    # quarto-cli src/core/lib/parse-shortcode.ts:22-23, used on every line of the markdown,
+    # code blocks included (src/core/handlers/base.ts:356-378).
+    block_shortcode = re.compile(r"^\s*{{< (?!\/\*)(.+?)(?<!\*\/) >}}\s*$")
+    lines = (built / "sample.qmd").read_text("utf-8").splitlines()
+    assert not [line for line in lines if block_shortcode.match(line)]
+    # The lecture did hold one: the code slide's first line.
+    assert block_shortcode.match(HOSTILE["code"].splitlines()[0])
+
+
+def test_the_html_deck_shows_the_literal_text(built) -> None:
+    with chromium_browser("quarto rules") as browser, serve_folder(built) as base:
+        page = open_deck(browser, f"{base}/sample.html")
+        shown = page.evaluate(
+            """() => ({
+              text: document.querySelector('.reveal .slides').textContent,
+              code: [...document.querySelectorAll('.reveal pre code')].map(c => c.textContent),
+              alts: [...document.querySelectorAll('.reveal img')].map(i => i.alt),
+              links: [...document.querySelectorAll('.reveal .body a')].map(a => a.href),
+              footer: [...document.querySelectorAll('.reveal .footer')]
+                .map(f => f.textContent.trim()),
+              date: document.querySelector('#title-slide .date').textContent,
+            })"""
+        )
+    text = shown["text"].replace("\u2060", "")
+    for needle in (INCLUDE, META, CELL, "{{< a {{< b >}} c", "{{< unclosed", "{{{< tripled >}}}"):
+        assert needle in text, needle
+    assert "{{</*" not in text and "*/>}}" not in text
+    assert HOSTILE["code"].rstrip("\n") in shown["code"]
+    assert HOSTILE["alt"] in shown["alts"]
+    assert "https://example.org/%7B%7B%3Cmeta%3E%7D%7D?q=%7B%7B%3Cx%3E%7D%7D" in shown["links"]
+    assert f"footer {META}" in shown["footer"]
+    assert shown["date"] == inline.plain(FREE_DATE)
+
+
+# --- the engine: markdown, whatever the body holds --------------------------------------------
+
+
+def quarto_engine(qmd_text: str) -> str:
+    """quarto-cli's markdownExecutionEngine (src/execute/engine.ts:146-211) for the standard
+    engines: `engine` in the front matter first (an execute option, src/config/constants.ts:176),
+    else the languages of ```{lang} lines (src/core/pandoc/pandoc-partition.ts:144-166): knitr
+    claims r, jupyter any other language without a handler, otherwise markdown."""
+    front = yaml.safe_load(qmd_text.split("\n---\n")[0].removeprefix("---\n")) or {}
+    for engine in ("knitr", "jupyter", "julia", "markdown"):
+        if front.get(engine) or front.get("engine") == engine:
+            return engine
+    chunk = re.compile(r"^[\t >]*```+\s*\{([a-zA-Z][a-zA-Z0-9_.]*)([^}]*)?\}\s*$", re.M)
+    languages = [match[1].lower() for match in chunk.finditer(qmd_text)]
+    handlers = {"ojs", "mermaid", "dot", "include", "embed"}
+    for language in languages:
+        if language == "r":
+            return "knitr"
+        if language == "julia":
+            return "julia"
+        if language not in handlers:
+            return "jupyter"
+    return "markdown"
+
+
+def test_the_engine_is_markdown_though_the_body_holds_a_code_cell(built) -> None:
+    text = (built / "sample.qmd").read_text("utf-8")
+    assert quarto_engine(text) == "markdown"
+    # Without the front matter's engine, Quarto would choose knitr for the code slide.
+    assert quarto_engine(text.replace("engine: markdown\n", "")) == "knitr"
+
+
+# --- the front matter -------------------------------------------------------------------------
+
+
+def dayjs_format(date: datetime.date, template: str) -> str:
+    """dayjs's format() as Quarto calls it (src/core/date.ts:190-191): [text] is literal."""
+    # dayjs's REGEX_FORMAT (dayjs/src/constant.js)
+    tokens = re.compile(
+        r"\[([^\]]+)]|Y{1,4}|M{1,4}|D{1,2}|d{1,4}|H{1,2}|h{1,2}|a|A|m{1,2}|s{1,2}|Z{1,2}|SSS"
+    )
+    values = {"YYYY": f"{date.year:04d}", "MM": f"{date.month:02d}", "DD": f"{date.day:02d}"}
+    return tokens.sub(lambda m: m[1] if m[1] is not None else values.get(m[0], "?"), template)
+
+
+def quarto_shows(date: str | dict) -> str:
+    """The date Quarto writes to pandoc's metadata (src/core/date.ts:38-83), for our values:
+    an ISO date, or {value: today, format}. Anything else would be "Invalid Date"."""
+    value, form = (date, "iso") if isinstance(date, str) else (date["value"], date["format"])
+    if value == "today":
+        parsed = datetime.date.today()
+    else:
+        try:
+            parsed = datetime.date.fromisoformat(value)
+        except ValueError:
+            return "Invalid Date"
+    return dayjs_format(parsed, "YYYY-MM-DD" if form == "iso" else form)
+
+
+def markdown_text(text: str) -> str:
+    done = subprocess.run(
+        [pandoc_path(), "--from=markdown", "--to=plain", "--wrap=none"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2025-03-07", "Spring term 2025", FREE_DATE, "7 March 2025", "2025-02-30", "a]b [c] `d]`"],
+)
+def test_quarto_shows_the_date_as_written(written: str) -> None:
+    shown = quarto_shows(quarto_date(written))
+    assert shown != "Invalid Date"
+    assert markdown_text(shown) == markdown_text(str(inline.plain(written))).replace("\\", "")
+
+
+def test_head_content_goes_through_include_in_header(built) -> None:
+    front = front_matter(built / "sample.qmd")
+    assert "header-includes" not in front  # Quarto writes it back verbatim, fences and all
+    (include,) = front["include-in-header"]
+    assert set(include) == {"text"} and "```" not in include["text"]
+    assert front["date"] == {"value": "today", "format": quarto_date(FREE_DATE)["format"]}
+
+
+def test_reveal_options_come_from_one_place(built) -> None:
+    front = front_matter(built / "sample.qmd")
+    reveal = front["format"]["revealjs"]
+    assert {key: reveal[key] for key in REVEAL} == REVEAL
+    script = (built / "sample.html").read_text("utf-8").split("Reveal.initialize({")[1]
+    for name, value in reveal_variables().items():
+        if name != "theme":
+            assert re.search(rf"\b{name}: '?{re.escape(value)}'?,", script), name
+    assert "navigationMode: 'default'" in script  # Quarto maps "vertical" to reveal.js's default
