@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import SAMPLE, chromium_browser, copy_lecture, run_cli
-from screenshots import open_deck, serve_folder
+from screenshots import SHOW_SLIDE, open_deck, serve_folder
 
 from slides import inline
 from slides.render.html import pandoc_path, reveal_variables
@@ -247,3 +247,50 @@ def test_reveal_options_come_from_one_place(built) -> None:
         if name != "theme":
             assert re.search(rf"\b{name}: '?{re.escape(value)}'?,", script), name
     assert "navigationMode: 'default'" in script  # Quarto maps "vertical" to reveal.js's default
+
+
+# --- title slide, footer and slide number under Quarto's own CSS and plugin ----------------
+
+# Quarto's rules for them (quarto-cli src/resources/formats/revealjs/plugins/support/
+# footer.css:12-37).
+QUARTO_FOOTER_CSS = """
+.reveal .footer { display: block; position: fixed; bottom: 18px; width: 100%; margin: 0 auto;
+  text-align: center; font-size: 18px; z-index: 2; }
+.reveal .footer > * { margin-top: 0; margin-bottom: 0; }
+.reveal .slide .footer { display: none; }
+.reveal .slide-number { bottom: 10px; right: 10px; font-size: 16px; background-color: transparent; }
+"""
+# What Quarto's plugin does with `footer:` (support.js:143-167): one bar, moved into .reveal.
+AS_QUARTO = """
+(footer) => {
+  const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.bottom, r.height]; };
+  const number = document.querySelector('.reveal .slide-number');
+  const slideFooter = Reveal.getCurrentSlide().querySelector('.footer');
+  const ours = {footer: rect(slideFooter), number: rect(number)};
+  const style = document.createElement('style');
+  style.textContent = footer.css;
+  document.head.appendChild(style);
+  const bar = document.createElement('div');
+  bar.className = 'footer footer-default';
+  bar.innerHTML = '<p>' + footer.text + '</p>';
+  document.querySelector('.reveal').appendChild(bar);
+  const quarto = {footer: rect(bar), number: rect(number)};
+  bar.remove();
+  style.remove();
+  return {ours, quarto};
+}
+"""
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (1000, 800), (1600, 700)])
+def test_footer_and_slide_number_sit_where_they_do_under_quarto(built, viewport) -> None:
+    front = front_matter(built / "sample.qmd")
+    assert front["title-slide-style"] == "pandoc"  # the title slide the theme styles
+    assert front["title-slide-attributes"]["data-footer"] == "false"
+    with chromium_browser("quarto footer") as browser, serve_folder(built) as base:
+        page = open_deck(browser, f"{base}/sample.html")
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        page.evaluate(SHOW_SLIDE, 3)  # a content slide
+        placed = page.evaluate(AS_QUARTO, {"css": QUARTO_FOOTER_CSS, "text": "Footer"})
+    for name in ("footer", "number"):
+        assert placed["quarto"][name] == pytest.approx(placed["ours"][name], abs=1), name
