@@ -20,7 +20,7 @@ MANIFEST = ".cache/manifest.json"
 
 # Which templates each format is made from (globs under templates/; themes count for all).
 TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
-    "pptx": ("*.pptx",),
+    "pptx": ("*.pptx", "pptx/*"),
     "qmd": ("qmd*", "*.qmd*"),
     "html": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
     "handout": ("handout*", "*.typ*"),

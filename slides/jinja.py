@@ -6,7 +6,8 @@ instead of letting content change the document's structure. Templates come only 
 `templates/` folder; content is never used as template source.
 
 Targets: "html" (HTML escaping), "qmd" (Pandoc/Quarto markdown), "typst" (Typst markup),
-"css" (theme values only; anything that could break out of a declaration is refused).
+"css" (theme values only; anything that could break out of a declaration is refused),
+"xml" (the PPTX's XML parts: XML escaping).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from markupsafe import Markup, escape
 from slides import inline
 from slides.theme import TEMPLATES
 
-TARGETS = ("html", "qmd", "typst", "css")
+TARGETS = ("html", "qmd", "typst", "css", "xml")
 
 # Whitespace that ends a line or a block in markdown/Typst; collapsed to one space in text
 # (a non-breaking space stays: it is content, not structure).
@@ -230,6 +231,7 @@ _ESCAPERS: dict[str, Callable[[str], str]] = {
     "qmd": md_escape,
     "typst": typst_escape,
     "css": css_value,
+    "xml": lambda text: str(escape(text)),  # markupsafe's HTML escaping is valid XML escaping
 }
 _INLINE: dict[str, Callable[[str], Markup]] = {
     "html": html_inline,

@@ -31,6 +31,7 @@ from slides.deck import Frame
 from slides.errors import BuildError, ContentError, Problem
 from slides.fit import Box, Para
 from slides.render import Build, atomic_path
+from slides.render.pptx_builds import click_steps, timing_xml
 from slides.render.pptx_package import (
     CT,
     RT,
@@ -131,7 +132,7 @@ TREE_OPEN = (
     '<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
     "<p:grpSpPr/>"
 )
-SLIDE_CLOSE = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
+SLIDE_CLOSE = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr>"
 RECT = '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
 # A notes slide around its placeholders, as python-pptx's template (pptx/templates/notes.xml).
 NOTES_OPEN = (
@@ -179,6 +180,7 @@ class _Slide:
     title: _Placeholder | None = None
     free: list[_Placeholder] = field(default_factory=list)  # body placeholders not yet used
     background: str = ""
+    timing: str = ""  # p:timing: click builds (slides.render.pptx_builds)
     notes: str = ""
 
     def __post_init__(self) -> None:
@@ -228,7 +230,15 @@ class _Slide:
             shapes = [title] + [s for i, s in enumerate(shapes) if i != self.title.at]
         return (
             XML_HEAD
-            + (SLIDE_OPEN + self.background + TREE_OPEN + "".join(shapes) + SLIDE_CLOSE).encode()
+            + (
+                SLIDE_OPEN
+                + self.background
+                + TREE_OPEN
+                + "".join(shapes)
+                + SLIDE_CLOSE
+                + self.timing
+                + "</p:sld>"
+            ).encode()
         )
 
 
@@ -404,9 +414,11 @@ class _DeckWriter:
         self._content_title(slide, frame.display_title)
         size = frame.body_pt
         box = fit.body_box()
+        texts: list[int] = []  # the body's text shapes, for click builds
         if content.columns is not None:
             for column, col_box in zip(content.columns, fit.column_boxes(), strict=True):
-                self._column(slide, frame, column, col_box, size)
+                text = self._column(slide, frame, column, col_box, size)
+                texts += [text] if text is not None else []
         elif content.image is not None or content.diagram is not None:
             self._picture_group(slide, frame, content.image or content.diagram, box, None, size)
         elif content.table is not None:
@@ -416,7 +428,10 @@ class _DeckWriter:
         elif content.quote is not None:
             self._quote(slide, content.quote, box, size)
         else:
-            self._body(slide, fit.slide_paras(content, size), box)
+            texts.append(self._body(slide, fit.slide_paras(content, size), box))
+        if content.incremental:
+            # Slide kinds without steps (modules, quote, pictures…) get no builds.
+            slide.timing = timing_xml(list(zip(texts, click_steps(content), strict=False)))
         self._footer(slide, frame)
 
     # -- content pieces ---------------------------------------------------------------------
@@ -429,13 +444,16 @@ class _DeckWriter:
                 slide, Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3), "accent"
             )
 
-    def _column(self, slide, frame: Frame, column: model.Column, box: Box, size: float) -> None:
+    def _column(
+        self, slide, frame: Frame, column: model.Column, box: Box, size: float
+    ) -> int | None:
+        """A column; returns the id of its text shape (None for a picture column)."""
         if column.bullets is not None:
-            self._body(slide, fit.column_paras(column, size), box)
-        else:
-            node = column.image or column.diagram
-            # Beside a bullets column, a picture lines up with the top of the text.
-            self._picture_group(slide, frame, node, box, column.heading, size, centre=False)
+            return self._body(slide, fit.column_paras(column, size), box)
+        node = column.image or column.diagram
+        # Beside a bullets column, a picture lines up with the top of the text.
+        self._picture_group(slide, frame, node, box, column.heading, size, centre=False)
+        return None
 
     def _picture_group(
         self, slide, frame: Frame, node, box: Box, heading, size: float, centre: bool = True
@@ -555,19 +573,22 @@ class _DeckWriter:
             slide.title = slide.placeholder('<p:ph type="title"/>', "Title")
         slide.fill(slide.title, box, self._text_body(paras, anchor))
 
-    def _body(self, slide: _Slide, paras: Sequence[Para], box: Box, anchor: str = "t") -> None:
-        """Text in the next free body placeholder of the layout, or else in a new text box."""
+    def _body(self, slide: _Slide, paras: Sequence[Para], box: Box, anchor: str = "t") -> int:
+        """Text in the next free body placeholder of the layout, or else in a new text box;
+        returns the shape's id."""
         body = self._text_body(paras, anchor)
         if slide.free:
-            slide.fill(slide.free.pop(0), box, body)
-        else:
-            self._textbox(slide, box, body)
+            holder = slide.free.pop(0)
+            slide.fill(holder, box, body)
+            return holder.shape_id
+        return self._textbox(slide, box, body)
 
     @staticmethod
     def _textbox(
         slide: _Slide, box: Box, body: str, name: str = "", fill: str | None = None
-    ) -> None:
-        """A text box (p:sp with txBox="1"), named '<name> <id>' or else 'TextBox <id - 1>'."""
+    ) -> int:
+        """A text box (p:sp with txBox="1"), named '<name> <id>' or else 'TextBox <id - 1>';
+        returns its id."""
         shape_id = slide.new_id()
         label = f"{name} {shape_id}" if name else f"TextBox {shape_id - 1}"
         background = "<a:noFill/>" if fill is None else _solid(fill)
@@ -575,6 +596,7 @@ class _DeckWriter:
             f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{label}"/><p:cNvSpPr txBox="1"/>'
             f"<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box)}{RECT}{background}</p:spPr>{body}</p:sp>"
         )
+        return shape_id
 
     def _picture(self, slide: _Slide, path: Path, box: Box, alt: str, kind: str) -> None:
         """A picture (p:pic) of an image file, stored once in the package, with its alt text."""

@@ -1,0 +1,213 @@
+"""Click builds: `incremental: true` makes PowerPoint show a slide's text click by click.
+
+The deck is built through the real command line, then read back three ways: the slide's
+p:timing with lxml (which paragraphs of which shape each click shows), openxml-audit (the Open
+XML SDK's schema rules) and LibreOffice (converted to .odp, its animations name the paragraphs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import require, run_cli
+from pptx import Presentation
+
+NS = {
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+MANY = [f"Point number {i} says something long enough to take a whole line" for i in range(24)]
+LECTURE = f"""\
+title: Builds
+topics:
+  - title: Incremental
+    slides:
+      - title: Three points
+        incremental: true
+        bullets:
+          - First
+          - text: Second
+            items: [Second a, {{text: Second b, items: [Second b i]}}]
+          - Third
+      - title: Ask first
+        incremental: true
+        questions:
+          - {{question: Why?, answer: Because., example: For instance this.}}
+          - {{question: How?, answer: Like so.}}
+      - title: Side by side
+        incremental: true
+        columns:
+          - {{heading: Left, bullets: [L1, {{text: L2, items: [L2a]}}]}}
+          - {{bullets: [R1, R2]}}
+      - title: Long
+        incremental: true
+        bullets: {json.dumps(MANY)}
+      - title: Not incremental
+        bullets: [One, Two]
+"""
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("builds")
+    folder = root / "builds"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
+    result = run_cli("build", folder, "--format", "pptx", "--out", root / "out")
+    assert result.returncode == 0, result.stderr
+    return root / "out" / "builds" / "builds.pptx"
+
+
+def clicks(slide) -> list[list[tuple[int, int]]]:
+    """Each click of the slide's main sequence: the (shape id, paragraph) it shows, in order.
+
+    Checks the PowerPoint structure on the way: an "Appear" entrance per paragraph, the first
+    of a click triggered by the click, the others with it.
+    """
+    seq = slide._element.find("p:timing/p:tnLst/p:par/p:cTn/p:childTnLst/p:seq/p:cTn", NS)
+    if seq is None:
+        return []
+    assert seq.get("nodeType") == "mainSeq"
+    found = []
+    for step in seq.iterfind("p:childTnLst/p:par/p:cTn", NS):
+        assert step.find("p:stCondLst/p:cond", NS).get("delay") == "indefinite"  # on a click
+        effects = step.findall("p:childTnLst/p:par/p:cTn/p:childTnLst/p:par/p:cTn", NS)
+        kinds = [e.get("nodeType") for e in effects]
+        assert kinds == ["clickEffect"] + ["withEffect"] * (len(effects) - 1)
+        shown = []
+        for effect in effects:
+            assert (effect.get("presetClass"), effect.get("presetID")) == ("entr", "1")
+            target = effect.find(".//p:spTgt", NS)
+            para = target.find("p:txEl/p:pRg", NS)
+            assert para.get("st") == para.get("end")
+            assert effect.find(".//p:attrName", NS).text == "style.visibility"
+            shown.append((int(target.get("spid")), int(para.get("st"))))
+        found.append(shown)
+    return found
+
+
+def built_by_paragraph(slide) -> set[int]:
+    return {
+        int(b.get("spid"))
+        for b in slide._element.iterfind("p:timing/p:bldLst/p:bldP", NS)
+        if b.get("build") == "p"
+    }
+
+
+def texts(slide) -> dict[int, list[str]]:
+    return {
+        shape.shape_id: [p.text for p in shape.text_frame.paragraphs]
+        for shape in slide.shapes
+        if shape.has_text_frame
+    }
+
+
+def shown_text(slide) -> list[list[str]]:
+    paras = texts(slide)
+    return [[paras[shape][para] for shape, para in click] for click in clicks(slide)]
+
+
+def by_title(prs, title: str) -> list:
+    return [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(title)]
+
+
+def test_three_bullets_are_three_clicks_each_bringing_its_sub_bullets(deck: Path) -> None:
+    (slide,) = by_title(Presentation(str(deck)), "Three points")
+    assert shown_text(slide) == [
+        ["First"],
+        ["Second", "Second a", "Second b", "Second b i"],
+        ["Third"],
+    ]
+    body = {shape for click in clicks(slide) for shape, _ in click}
+    assert len(body) == 1
+    assert built_by_paragraph(slide) == body
+    assert slide.placeholders[1].shape_id in body  # the layout's body placeholder
+
+
+def test_a_question_then_its_answer(deck: Path) -> None:
+    (slide,) = by_title(Presentation(str(deck)), "Ask first")
+    assert shown_text(slide) == [
+        ["Why?"],
+        ["Because.", "For instance this."],
+        ["How?"],
+        ["Like so."],
+    ]
+
+
+def test_columns_left_then_right_with_the_heading_shown_from_the_start(deck: Path) -> None:
+    (slide,) = by_title(Presentation(str(deck)), "Side by side")
+    assert shown_text(slide) == [["L1"], ["L2", "L2a"], ["R1"], ["R2"]]
+    assert len(built_by_paragraph(slide)) == 2
+
+
+def test_a_continued_slide_keeps_its_builds_on_every_part(deck: Path) -> None:
+    parts = by_title(Presentation(str(deck)), "Long (")
+    assert len(parts) >= 2
+    shown = [line for part in parts for line in shown_text(part)]
+    assert shown == [[point] for point in MANY]
+
+
+def test_slides_without_incremental_have_no_timing(deck: Path) -> None:
+    prs = Presentation(str(deck))
+    for slide in prs.slides:
+        title = slide.shapes.title.text_frame.text
+        if not title.startswith(("Three", "Ask", "Side", "Long")):
+            assert slide._element.find("p:timing", NS) is None, title
+
+
+def test_openxml_audit_finds_no_error(deck: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json", str(deck)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    (report,) = json.loads(result.stdout)
+    assert report["error_count"] == 0, report["errors"][:5]
+
+
+def test_libreoffice_reads_the_builds_back_paragraph_by_paragraph(deck: Path, tmp_path) -> None:
+    soffice = require("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "odp",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    content = zipfile.ZipFile(tmp_path / "builds.odp").read("content.xml").decode()
+    pages = re.findall(r"<draw:page .*?</draw:page>", content, re.S)
+    page = next(p for p in pages if "Three points" in p)
+    kinds = re.findall(r'presentation:node-type="(on-click|with-previous)"', page)
+    assert kinds == ["on-click", "on-click"] + ["with-previous"] * 3 + ["on-click"]
+    assert page.count('presentation:preset-id="ooo-entrance-appear"') == 6
+    # Each effect targets one paragraph of the text, in order.
+    targets = re.findall(r'smil:targetElement="([^"]+)"', page)
+    paragraphs = {
+        ident: text
+        for ident, text in re.findall(
+            r'<text:p xml:id="([^"]+)"[^>]*>(?:<text:span[^>]*>)?([^<]*)<', page
+        )
+    }
+    assert [paragraphs[t] for t in targets] == [
+        "First",
+        "Second",
+        "Second a",
+        "Second b",
+        "Second b i",
+        "Third",
+    ]
