@@ -69,6 +69,23 @@ def prepare_build(
     return Build(lecture, deck, theme, assets, out_dir, options), warnings
 
 
+def current_outputs(folder: Path, out_root: Path, options: Options) -> set[str]:
+    """The formats whose output on disk was built from the lecture, theme and tool as they are."""
+    out_dir = out_root / folder.resolve().name
+    manifest = cache.Manifest(out_dir)
+    theme = cache.theme_name(folder)
+    settings = {k: str(v) for k, v in vars(options).items()}
+    return {
+        fmt
+        for fmt in FORMATS
+        if manifest.up_to_date(
+            fmt,
+            cache.output_key(folder, fmt, theme, settings),
+            out_dir / output_name(folder, fmt),
+        )
+    }
+
+
 def build_lecture(
     folder: Path,
     formats: list[str],

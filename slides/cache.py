@@ -25,6 +25,7 @@ TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
     "html": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
     "handout": ("handout*", "*.typ*"),
     "pdf": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
+    "index": ("course/*",),  # the course index (slides.course)
 }
 
 

@@ -268,10 +268,17 @@ def _build(args: argparse.Namespace) -> int:
     formats = args.formats or list(ALL_FORMATS)
     jobs = min(args.jobs or os.cpu_count() or 1, len(folders))
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        return _build_parallel(folders, formats, options, args, jobs)
-    status = 0
-    for folder in _progress(folders, args):
-        status = max(status, _build_one(folder, formats, options, args))
+        status = _build_parallel(folders, formats, options, args, jobs)
+    else:
+        status = 0
+        for folder in _progress(folders, args):
+            status = max(status, _build_one(folder, formats, options, args))
+    if len(folders) > 1:  # a course: a front page listing its lectures
+        from slides.course import write_index
+
+        index = write_index(folders, args.out, options)
+        if index is not None and not args.quiet:
+            print(f"wrote {display_path(index)}", flush=True)
     return status
 
 
