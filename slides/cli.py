@@ -145,9 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
 
     serve = commands.add_parser(
-        "serve", help="build the slides, serve them on localhost, rebuild and reload on save"
+        "serve",
+        help="build the slides, serve them on localhost, rebuild and reload on save "
+        "(default: every lecture under content/, with the course index)",
     )
-    serve.add_argument("lecture", nargs="?", type=Path, metavar="LECTURE_DIR")
+    serve.add_argument("lectures", nargs="*", type=Path, metavar="LECTURE_DIR")
     serve.add_argument("--port", type=int, default=8000, help="port (8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     serve.add_argument("--out", type=Path, default=Path("out"), help="output folder (out/)")
@@ -359,11 +361,8 @@ def _import(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from slides.serve import serve
 
-    folders = _lecture_dirs([args.lecture] if args.lecture else [])
-    if len(folders) > 1:
-        names = ", ".join(str(f) for f in folders)
-        raise UsageError(f"serve takes one lecture; name one of: {names}")
-    return serve(folders[0], args.out, host=args.host, port=args.port)
+    folders = _lecture_dirs(args.lectures)
+    return serve(folders, args.out, host=args.host, port=args.port)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -1,5 +1,8 @@
 """`serve`: build a lecture's browser deck, serve its output folder, rebuild and reload on save.
 
+With several lectures (a course) the whole output folder is served, and the index is the
+course index (slides.course), rewritten after every rebuild.
+
 livereload (tornado) watches the lecture folder and templates/, calls `Rebuild` when a file
 changes and tells the browser to reload; reveal.js keeps the slide in the URL hash, so the
 browser comes back on the same slide. Only the output folder is served: tornado refuses paths
@@ -15,7 +18,7 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload import Server
@@ -49,6 +52,7 @@ class State:
     title: str = ""
     error: str | None = None
     builds: int = 0
+    course: list[Path] = field(default_factory=list)  # a course's lectures; out_dir is its out/
 
 
 class Rebuild:
@@ -63,15 +67,26 @@ class Rebuild:
         from slides.build import build_lecture, display_path
         from slides.render import Options
 
-        _settle(self.folder)
+        lectures = self.state.course or [self.folder]
+        _settle(lectures)
         started = time.perf_counter()
+        written: list[Path] = []
+        errors: list[str] = []  # one broken lecture of a course does not stop the others
         try:
-            written = build_lecture(self.folder, FORMATS, self.out_root, Options())
-        except SlidesError as error:
-            self._failed(error.show())
-            return
+            for folder in lectures:
+                try:
+                    written += build_lecture(folder, FORMATS, self.out_root, Options())
+                except SlidesError as error:
+                    errors.append(error.show())
+            if self.state.course:
+                from slides.course import write_index
+
+                write_index(self.state.course, self.out_root, Options())
         except Exception:  # a bug must not stop the server: show it, keep serving
             self._failed("internal error (please report):\n" + traceback.format_exc())
+            return
+        if errors:
+            self._failed("\n".join(errors))
             return
         self.state.error = None
         self.state.builds += 1
@@ -87,19 +102,23 @@ class Rebuild:
         sys.stderr.flush()
 
 
-def serve(folder: Path, out_root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build, then serve out/<lecture>/ at http://host:port/ until interrupted."""
-    folder = folder.resolve()
-    out_dir = (out_root / folder.name).resolve()
+def serve(folders: list[Path], out_root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, then serve out/<lecture>/ at http://host:port/ until interrupted; several
+    lectures: out/ with the course index."""
+    folders = [folder.resolve() for folder in folders]
+    folder = folders[0]
+    course = folders if len(folders) > 1 else []
+    out_dir = out_root.resolve() if course else (out_root / folder.name).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    state = State(folder, out_dir)
+    state = State(folder, out_dir, course=course)
     rebuild = Rebuild(folder, out_root, state)
     rebuild()
     # livereload drops a reload that comes within DEFAULT_RELOAD_TIME (3 s) of the last one;
     # a lecturer saving twice quickly must still see the second save.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0.5
     server = DeckServer(state)
-    server.watch(str(folder), rebuild, ignore=_ignored)
+    for watched in folders:
+        server.watch(str(watched), rebuild, ignore=_ignored)
     server.watch(str(TEMPLATES), rebuild, ignore=_ignored)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
@@ -114,16 +133,17 @@ def _ignored(path: str) -> bool:
     return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
-def _settle(folder: Path) -> None:
+def _settle(folders: list[Path]) -> None:
     """Wait until lecture.yaml has stopped changing (an editor may write it in pieces)."""
-    target = folder / "lecture.yaml"
     last = None
     for _ in range(20):
-        try:
-            stat = target.stat()
-            now = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            now = None
+        now = []
+        for folder in folders:
+            try:
+                stat = (folder / "lecture.yaml").stat()
+                now.append((stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                now.append(None)
         if now == last:
             return
         last = now
@@ -177,7 +197,12 @@ class IndexHandler(web.RequestHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
-        self.write(index_page(self.state))
+        index = self.state.out_dir / "index.html"
+        if self.state.course and index.is_file():  # the course index the last rebuild wrote
+            page = index.read_text("utf-8")
+            self.write(with_banner(page, self.state.error) if self.state.error else page)
+        else:
+            self.write(index_page(self.state))
 
 
 class FilesHandler(StaticFileHandler):
