@@ -31,6 +31,30 @@ def require(program: str) -> str:
     return path
 
 
+def libreoffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
+    """Convert a file with headless LibreOffice (to "pdf", "odp", …) in a profile of its own
+    (parallel runs clash); returns the converted file."""
+    soffice = require("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{out_dir / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    converted = out_dir / f"{path.stem}.{fmt}"
+    assert converted.is_file()
+    return converted
+
+
 def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run `python build.py ARGS` as a user would; returns the finished process."""
     return subprocess.run(

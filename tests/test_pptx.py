@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GENAI, SAMPLE, copy_lecture, require, run_cli
+from conftest import GENAI, SAMPLE, copy_lecture, libreoffice_convert, require, run_cli
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -81,26 +81,7 @@ def sample(tmp_path_factory) -> Built:
 
 def to_pdf(pptx: Path, tmp: Path) -> Path:
     """Convert with LibreOffice headless, in a profile of its own (parallel runs clash)."""
-    soffice = require("soffice")
-    profile = tmp / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp),
-            str(pptx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp / (pptx.stem + ".pdf")
-    assert pdf.is_file()
-    return pdf
+    return libreoffice_convert(pptx, tmp, "pdf")
 
 
 def words_by_page(pdf: Path, tmp: Path) -> list[list[tuple[str, float, float, float, float]]]:

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import require, run_cli
+from conftest import libreoffice_convert, run_cli
 from pptx import Presentation
 
 NS = {
@@ -173,23 +173,8 @@ def test_openxml_audit_finds_no_error(deck: Path) -> None:
 
 
 def test_libreoffice_reads_the_builds_back_paragraph_by_paragraph(deck: Path, tmp_path) -> None:
-    soffice = require("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "odp",
-            "--outdir",
-            str(tmp_path),
-            str(deck),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    content = zipfile.ZipFile(tmp_path / "builds.odp").read("content.xml").decode()
+    odp = libreoffice_convert(deck, tmp_path, "odp")
+    content = zipfile.ZipFile(odp).read("content.xml").decode()
     pages = re.findall(r"<draw:page .*?</draw:page>", content, re.S)
     page = next(p for p in pages if "Three points" in p)
     kinds = re.findall(r'presentation:node-type="(on-click|with-previous)"', page)
