@@ -17,6 +17,7 @@ import base64
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -143,7 +144,7 @@ def title_thumbnail(lecture: model.Lecture, theme: Theme) -> bytes:
     _text(draw, fitter, theme, [title], fit.Box(box.x, box.bottom - height, box.w, height))
     _text(draw, fitter, theme, _subtitle_paras(lecture), fit.SUBTITLE_BOX)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")  # optimize=True would take three times as long for 6 % fewer bytes
     return out.getvalue()
 
 
@@ -173,20 +174,24 @@ def _text(
 ) -> None:
     """Paragraphs from the top of box, wrapped as the fitter wraps them; each line centred
     on its line box, as the slide's text frames set it."""
-    from PIL import ImageFont
-
     from slides import fit
 
     s = THUMB_W / fit.SLIDE_W
     y = box.y
     for i, para in enumerate(paras):
         y += para.gap if i else 0.0
-        path = theme.sans.file(bold=para.bold, italic=para.italic)
-        size = para.size * s
-        font = ImageFont.truetype(str(path), round(size)) if path else ImageFont.load_default(size)
+        font = _font(theme.sans.file(bold=para.bold, italic=para.italic), round(para.size * s))
         for line, _ in fitter.wrap(para, box.w):
             if y + para.line > box.bottom + 0.5:
                 return  # what the slide's box cannot hold is not drawn either
             where = ((box.x + para.left) * s, (y + para.line / 2) * s)
             draw.text(where, line, font=font, fill=theme.color(para.role), anchor="lm")
             y += para.line
+
+
+@cache
+def _font(path: Path | None, size: int):
+    """A font file at a pixel size, loaded once."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
