@@ -1,7 +1,7 @@
 """The .qmd by Quarto's own rules (quarto-cli, read at commit 5d1da592), with hostile lecture text.
 
-Quarto can't be installed here, so each rule is checked by a port of Quarto's code, citing it;
-the shortcode check runs Quarto's own grammar (tests/quarto/lpegshortcode.lua) in pandoc's Lua.
+Quarto can't be installed here, so each rule is checked by our own port of it, citing Quarto's
+code; the shortcode rules are in tests/quarto_shortcodes.py.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import SAMPLE, chromium_browser, copy_lecture, run_cli
+from quarto_shortcodes import LIVE, read_as_quarto, shown_in_code
 from screenshots import SHOW_SLIDE, open_deck, serve_folder
 
 from slides import inline
 from slides.render.html import pandoc_path, reveal_variables
 from slides.render.qmd import REVEAL, quarto_date
-
-QUARTO_READER = Path(__file__).parent / "quarto" / "qmd-reader.lua"
 
 INCLUDE = "{{< include x >}}"
 META = "{{< meta title >}}"
@@ -66,18 +65,6 @@ def front_matter(qmd: Path) -> dict:
     return yaml.safe_load(qmd.read_text("utf-8").split("\n---\n")[0].removeprefix("---\n"))
 
 
-def read_as_quarto(qmd: Path) -> dict:
-    """The .qmd's AST as Quarto's shortcode stages leave it (tests/quarto/qmd-reader.lua)."""
-    done = subprocess.run(
-        [pandoc_path(), f"--from={QUARTO_READER}", "--to=json", qmd.name],
-        cwd=qmd.parent,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def walk(node, kind: str) -> list[dict]:
     """Every AST node of a kind, at any depth (blocks, inlines and metadata)."""
     found = []
@@ -96,8 +83,9 @@ def walk(node, kind: str) -> list[dict]:
 
 
 def test_no_shortcode_is_live_by_quartos_own_parser(built) -> None:
-    tree = read_as_quarto(built / "sample.qmd")
-    assert "LIVE-SHORTCODE" not in json.dumps(tree, ensure_ascii=False)
+    tree = read_as_quarto((built / "sample.qmd").read_text("utf-8"))
+    shown = json.dumps(tree, ensure_ascii=False)
+    assert LIVE not in shown and "quartoshortcode" not in shown
     # Quarto's parser keeps the whole document (it drops everything after a "{{<" it can't
     # read): every slide is there, the last one too.
     headers = [h["c"][1][0] for h in walk(tree, "Header")]
@@ -113,6 +101,30 @@ def test_no_shortcode_is_live_by_quartos_own_parser(built) -> None:
     assert HOSTILE["alt"] in alts
     targets = [link["c"][2][0] for link in walk(tree, "Link")]
     assert "https://example.org/%7B%7B%3Cmeta%3E%7D%7D?q=%7B%7B%3Cx%3E%7D%7D" in targets
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("a {{< meta title >}} b", f"a {LIVE} b"),
+        ("{{< kbd Ctrl-Q mac=Cmd-Q >}}", LIVE),
+        ('{{< video https://x.org/v?a=b width="400" >}}.', f"{LIVE}."),
+        ("{{< a {{< b >}} >}}", LIVE),
+        ("x {{< a k={{< b >}} >}} y", f"x {LIVE} y"),
+        ("{{</* meta title */>}} and {{{< meta >}}}", "{{< meta title >}} and {{< meta >}}"),
+        ("a {{< meta\n\nb >}} c", f"a {LIVE} c"),
+        # A "{{<" Quarto's grammar can't read: everything from it on is lost.
+        ("a {{< unclosed\n\n# next\n", "a "),
+        ("a {{< >}} b", "a "),
+        ("a {{< a {{< b >}} c\nd", "a "),
+        ("a {{{< b >}} c", "a "),
+        ('a {{< "open >}} b', "a "),
+        ("a {{\u2060< b", "a {{\u2060< b"),
+        ("{{< a", "{{< a"),  # nothing read: the second scan keeps the text
+    ],
+)
+def test_our_port_of_quartos_shortcode_grammar(written: str, shown: str) -> None:
+    assert shown_in_code(written) == shown
 
 
 def test_no_line_is_an_include_by_quartos_regex(built) -> None:
