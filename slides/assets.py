@@ -13,15 +13,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import tempfile
-import threading
 import warnings
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import PIL
@@ -30,6 +27,7 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from slides import fit, model
 from slides.errors import ContentError, Problem
+from slides.signals import checkpoint
 from slides.theme import Theme
 
 MAX_SIZE = (1920, 1080)  # slide resolution: larger pictures are downscaled to fit inside it
@@ -57,25 +55,12 @@ class Picture:
 class Assets:
     """Prepared pictures, keyed by the content node they come from."""
 
-    def __init__(
-        self,
-        pictures: dict[int, Picture],
-        rooms: dict[int, Room] | None = None,
-        drawing: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, pictures: dict[int, Picture], rooms: dict[int, Room] | None = None) -> None:
         self._pictures = pictures
         self._rooms = rooms or {}
-        self._drawing = drawing  # finishes the diagrams still being drawn (see prepare)
 
     def ready(self) -> Assets:
-        """Wait until every picture file is written; a renderer calls it before reading one.
-
-        Paths and sizes are known at once; only the files of diagrams still being drawn are
-        missing until then. Raises what drawing raised.
-        """
-        if self._drawing is not None:
-            finish, self._drawing = self._drawing, None
-            finish()
+        """The pictures, every file written (prepare returns only then; kept for renderers)."""
         return self
 
     def picture(self, node: model.Image | model.DiagramBase) -> Picture:
@@ -110,11 +95,9 @@ def pictures_of(lecture: model.Lecture) -> list[model.Image | model.DiagramBase]
     return [node for _, node in located_pictures(lecture)]
 
 
-def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, wait: bool = True) -> Assets:
-    """Draw every diagram and prepare every image into cache_dir.
+def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, jobs: int = 1) -> Assets:
+    """Draw every diagram (up to `jobs` at once) and prepare every image into cache_dir.
 
-    With wait=False, diagrams are drawn by other processes while the caller goes on (a renderer
-    writing slides meanwhile): `Assets.ready()` waits for them.
     Raises ContentError naming the file and the key path of every broken picture.
     """
     from slides.diagrams import Style, describe, layout
@@ -152,8 +135,8 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, wait: bool = 
     if problems:
         raise ContentError(problems)
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
-    assets = Assets(pictures, rooms, _draw_all(to_draw, style))
-    return assets.ready() if wait else assets
+    _draw_all(to_draw, style, jobs)
+    return Assets(pictures, rooms)
 
 
 def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
@@ -201,13 +184,7 @@ def check_pictures(lecture: model.Lecture) -> None:
 
 
 def _problem(lecture: model.Lecture, key: str, source: Path, error: BadImage) -> Problem:
-    line, col = lecture.line_of(key)
-    return Problem(_file(lecture), line, col, key, f"{_shown(source, lecture)}: {error}")
-
-
-def _file(lecture: model.Lecture) -> str:
-    located = lecture._located
-    return getattr(located, "file", None) or str(lecture.folder / "lecture.yaml")
+    return lecture.problem(key, f"{_shown(source, lecture)}: {error}")
 
 
 def _shown(path: Path, lecture: model.Lecture) -> str:
@@ -248,55 +225,13 @@ def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _draw_all(
-    to_draw: dict[Path, tuple[model.DiagramBase, Room]], style
-) -> Callable[[], None] | None:
-    """Start drawing the diagrams not in the cache; returns what finishes the drawing.
+def _draw_all(to_draw: dict[Path, tuple[model.DiagramBase, Room]], style, jobs: int) -> None:
+    """Draw the diagrams not in the cache, up to `jobs` at once (see slides.workers)."""
+    from slides import workers
 
-    Several are drawn at once, in processes of their own, on a machine with cores to spare;
-    the caller can go on meanwhile. Otherwise they are drawn when the drawing is finished.
-    """
-    jobs = list(to_draw.items())
-    if not jobs:
-        return None
-    # Only idle cores help: on a machine already busy, extra processes only add their start-up.
-    workers = min(len(jobs), round(_idle_cores()))
-    # Starting processes costs more than drawing one or two; and forking a process that runs
-    # other threads (the preview server) can deadlock a child, so those draw in-process.
-    if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
-
-        def draw_here() -> None:
-            for path, (node, room) in jobs:
-                _draw_one(path, node, room, style)
-
-        return draw_here
-    # Forked workers start at once, before the pool's own thread: the caller stays safe to fork.
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork") if forks else None)
-    futures = [pool.submit(_draw_one, path, node, room, style) for path, (node, room) in jobs]
-
-    def finish() -> None:
-        try:
-            for future in futures:
-                future.result()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    return finish
-
-
-def _idle_cores() -> float:
-    """The cores not busy right now.
-
-    Linux counts the tasks running at this moment in /proc/loadavg (this process among them);
-    the load average elsewhere lags by a minute, and counts builds that have already ended.
-    """
-    cores = os.cpu_count() or 1
-    try:
-        running = Path("/proc/loadavg").read_text().split()[3].split("/")[0]
-        return cores - (int(running) - 1)
-    except (OSError, ValueError, IndexError):
-        return cores - os.getloadavg()[0]
+    tasks = [partial(_draw_one, path, node, room, style) for path, (node, room) in to_draw.items()]
+    for _ in workers.run(tasks, jobs):
+        checkpoint("diagram")
 
 
 def _draw_one(path: Path, node: model.DiagramBase, room: Room, style) -> None:

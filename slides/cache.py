@@ -1,7 +1,8 @@
 """Incremental builds: an output is rebuilt only when something it is made from changed.
 
-Each output's key hashes the lecture folder (YAML and images), the theme, the templates that
-format uses, the tool's own source (its version) and the options. Keys and the outputs' sizes
+Each output's key hashes the lecture folder (YAML and images), the theme (with its font files),
+the templates that format uses, the tool's own source (its version) and the options (a user's
+PPTX template by its bytes). Nothing is keyed by a name or a path alone. Keys and the outputs' sizes
 are kept in `out/<lecture>/.cache/manifest.json`; an output that was deleted or edited by hand
 is rebuilt. This module imports nothing heavy, so a no-op build stays quick.
 """
@@ -34,13 +35,60 @@ def output_key(folder: Path, fmt: str, theme: str, options: dict) -> str:
     digest = hashlib.sha256()
     for part in (
         _tree_digest(folder.resolve()),
-        _tree_digest(TEMPLATES / "themes" / theme),
+        theme_digest(theme),
         _templates_digest(fmt),
         _tool_digest(),
         json.dumps({"format": fmt, **options}, sort_keys=True, default=str),
     ):
         digest.update(part.encode())
     return digest.hexdigest()
+
+
+def theme_digest(name: str) -> str:
+    """A theme's content: its folder (theme.yaml, logo …) and the font files it names.
+
+    In-process caches of a loaded theme and of its text measurer are keyed by it too, so an
+    edited theme (under `serve`) is never served from memory.
+    """
+    folder = TEMPLATES / "themes" / name
+    digest = hashlib.sha256(_tree_digest(folder).encode())
+    for font in _font_files(folder / "theme.yaml"):
+        digest.update(font.encode() + b"\0" + file_digest(Path(font)).encode())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """A hash of a file's bytes (remembered while its size and mtime stay the same)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _bytes_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def settings(options: dict) -> dict:
+    """Build options as they go into a key: a file given as an option (--pptx-template) by
+    its bytes, not its path, so an edited template rebuilds the deck."""
+    return {
+        name: file_digest(value) if isinstance(value, Path) else value
+        for name, value in options.items()
+    }
+
+
+@cache
+def _bytes_digest(path: Path, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _font_files(theme_yaml: Path) -> list[str]:
+    """The font files a theme uses, as slides.theme resolves them (none if it does not load)."""
+    from slides.errors import SlidesError
+    from slides.theme import font_files
+
+    try:
+        return [str(p) for p in font_files(theme_yaml)]
+    except (SlidesError, OSError, ValueError, KeyError, TypeError):
+        return []  # a broken theme fails the build with its own message
 
 
 def theme_name(folder: Path) -> str:

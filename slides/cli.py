@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import os
 import signal
 import sys
+from functools import partial
 from pathlib import Path
 
 from slides.errors import SlidesError, UsageError, display_path
@@ -18,20 +17,22 @@ FORMAT_NAMES = ("pptx", "qmd", "html", "handout", "pdf")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 build failure, 2 bad content/usage)."""
+    """Run the command line; returns the exit code (README: 0 ok, 1 build failure, 2 bad content
+    or usage, 130/143 interrupted by Ctrl-C/SIGTERM)."""
+    from slides import signals
+
     args = _parser().parse_args(argv)
-    # SIGTERM unwinds like Ctrl-C, so temporary files are removed and no output is half-written.
-    signal.signal(signal.SIGTERM, _interrupt)
+    if argv is None:  # the program itself, not a caller in this process (a test, serve)
+        signals.install()  # Ctrl-C and SIGTERM stop the build at its next safe point
     try:
-        return args.run(args)
+        signals.checkpoint("start")
+        status = args.run(args)
+        signals.checkpoint("end")  # a signal that came after the last step is not lost
+        return status
     except SlidesError as error:
         print(error.show(), file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        return _interrupted()
     except Exception as error:  # a bug of ours: say so plainly; the details on request
-        if _from_interrupt(error):  # Python 3.11 wraps a Ctrl-C in an import's __set_name__
-            return _interrupted()
         if getattr(args, "verbose", False):
             raise
         print(
@@ -41,30 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
-        if argv is None:  # the program itself, not a caller in this process
+        if argv is None:
             # The work is over: a late Ctrl-C or SIGTERM has nothing left to interrupt, and
             # once Python's handlers are gone at shutdown it would kill the process silently.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _interrupted() -> int:
-    print(
-        "interrupted; outputs already written are complete, none is half-written", file=sys.stderr
-    )
-    return 128 + signal.SIGINT
-
-
-def _from_interrupt(error: BaseException | None) -> bool:
-    while error is not None:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="lectures built at once (default: one per core when building several)",
+        help="how many lectures, outputs or pictures are made at once (default: one per core;"
+        " 1: nothing runs in parallel)",
     )
     _verbosity(build)
     build.set_defaults(run=_build)
@@ -201,6 +184,7 @@ def _lecture_dirs(given: list[Path], outputs: Path | None = None) -> list[Path]:
 
 
 def _print_problems(problems, args) -> None:
+    """The one way problems reach the user: errors always, warnings unless -q."""
     for problem in problems:
         if problem.severity == "error" or not args.quiet:
             print(problem, file=sys.stderr)
@@ -255,8 +239,10 @@ def _pictures(lecture) -> list[str]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from slides import workers
     from slides.build import ALL_FORMATS
     from slides.render import Options
+    from slides.signals import checkpoint
 
     folders = _lecture_dirs(args.lectures)
     options = Options(
@@ -268,81 +254,70 @@ def _build(args: argparse.Namespace) -> int:
         pptx_diagrams=args.pptx_diagrams,
     )
     formats = args.formats or list(ALL_FORMATS)
-    jobs = min(args.jobs or os.cpu_count() or 1, len(folders))
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        status = _build_parallel(folders, formats, options, args, jobs)
-    else:
-        status = 0
-        for folder in _progress(folders, args):
-            status = max(status, _build_one(folder, formats, options, args))
-    if len(folders) > 1:  # a course: a front page listing its lectures
-        from slides.course import write_index
+    jobs = args.jobs or workers.default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more (1: nothing runs in parallel)")
+    if len(folders) == 1:  # one lecture: its outputs and pictures share the jobs
+        return _build_one(folders[0], formats, options, args, jobs, _say)
+    # Several lectures: they share the jobs (each one built serially inside its worker), and
+    # each one's report is printed whole, in the order given, however they were run.
+    tasks = [partial(_build_reported, folder, formats, options, args, jobs) for folder in folders]
+    status = 0
+    for i, (folder, (code, lines)) in enumerate(
+        zip(folders, workers.run(tasks, jobs), strict=True), 1
+    ):
+        checkpoint(f"lecture:{folder.name}")
+        for stream, text in lines:
+            _say(stream, text)
+        if not args.quiet:
+            _say("out", f"[{i}/{len(folders)}] {folder.name} done")
+        status = max(status, code)
+    from slides.course import write_index  # a course: a front page listing its lectures
 
-        index = write_index(folders, args.out, options)
-        if index is not None and not args.quiet:
-            print(f"wrote {display_path(index)}", flush=True)
+    index = write_index(folders, args.out, options)
+    if index is not None and not args.quiet:
+        _say("out", f"wrote {display_path(index)}")
     return status
 
 
-def _build_one(folder: Path, formats: list[str], options, args: argparse.Namespace) -> int:
-    """Build one lecture and print what happened; returns its exit status."""
+def _say(stream: str, text: str) -> None:
+    print(text, file=sys.stderr if stream == "err" else sys.stdout, flush=True)
+
+
+def _build_reported(folder: Path, *rest) -> tuple[int, list[tuple[str, str]]]:
+    """Build one lecture; returns its exit status and what it has to say (stream, text)."""
+    lines: list[tuple[str, str]] = []
+    code = _build_one(folder, *rest, lambda stream, text: lines.append((stream, text)))
+    return code, lines
+
+
+def _build_one(folder: Path, formats: list[str], options, args, jobs: int, say) -> int:
+    """Build one lecture and report what happened through `say`; returns its exit status."""
     from slides.build import build_lecture
+    from slides.signals import Interrupted
 
     def report(fmt: str, path: Path) -> None:
         if not args.quiet:
-            print(f"wrote {display_path(path)}", flush=True)
+            say("out", f"wrote {display_path(path)}")
 
     def warn(problem) -> None:
-        if not args.quiet:
-            print(problem, file=sys.stderr, flush=True)
+        if problem.severity == "error" or not args.quiet:
+            say("err", str(problem))
 
     if args.verbose:
-        print(f"{display_path(folder)}: building {', '.join(formats)}", file=sys.stderr)
+        say("err", f"{display_path(folder)}: building {', '.join(formats)}")
     try:
         written = build_lecture(
-            folder, formats, args.out, options, report, on_problem=warn, force=args.force
+            folder, formats, args.out, options, report, warn, force=args.force, jobs=jobs
         )
         if not written and not args.quiet:
-            print(f"{display_path(folder)}: up to date", flush=True)
+            say("out", f"{display_path(folder)}: up to date")
+    except Interrupted:
+        raise  # the whole command stops
     except SlidesError as error:
-        print(error.show(), file=sys.stderr, flush=True)
+        say("err", error.show())
         return error.exit_code
     return 0
-
-
-def _build_parallel(folders: list[Path], formats: list[str], options, args, jobs: int) -> int:
-    """Build lectures in `jobs` forked processes, so a course keeps every core busy."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    sys.stdout.flush()  # a forked child must not repeat what the parent has not written yet
-    sys.stderr.flush()
-    status = 0
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = {
-            pool.submit(_build_one, folder, formats, options, args): folder for folder in folders
-        }
-        for i, future in enumerate(as_completed(futures), 1):
-            status = max(status, future.result())
-            if not args.quiet:
-                print(f"[{i}/{len(folders)}] {futures[future].name} done", flush=True)
-    finally:  # on Ctrl-C: lectures being built finish (atomically), the rest never start
-        pool.shutdown(wait=True, cancel_futures=True)
-    return status
-
-
-def _progress(folders: list[Path], args: argparse.Namespace):
-    """Lectures one by one, with a progress bar on a terminal and plain lines elsewhere."""
-    if len(folders) < 2 or args.quiet:
-        yield from folders
-    elif sys.stdout.isatty():
-        from rich.progress import track
-
-        yield from track(folders, description="Building lectures")
-    else:
-        for i, folder in enumerate(folders, 1):
-            print(f"[{i}/{len(folders)}] {folder.name}")
-            yield folder
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
+        # Line 0: a problem of a whole file (an output, a template) rather than of a line in it.
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         label = "warning: " if self.severity == "warning" else ""
         return (
             f"{where}: {self.path}: {label}{self.message}"
@@ -68,6 +69,9 @@ class ContentError(SlidesError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+    def __reduce__(self):  # rebuilt from its problems when it comes back from a worker
+        return type(self), (self.problems,)
 
     def show(self) -> str:
         errors = sum(p.severity == "error" for p in self.problems)

@@ -306,8 +306,13 @@ class Fitter:
 
     @classmethod
     def for_theme(cls, theme_name: str) -> Fitter:
-        """A fitter measuring with the theme's fonts (shared, so measurements are cached once)."""
-        return _fitter(theme_name)
+        """A fitter measuring with the theme's fonts (shared, so measurements are cached once).
+
+        Shared per theme content, not name: an edited theme or font gets a fitter of its own.
+        """
+        from slides.cache import theme_digest
+
+        return _fitter(theme_name, theme_digest(theme_name))
 
     # -- measuring --------------------------------------------------------------------------
 
@@ -811,12 +816,12 @@ def _words(para: Para) -> list[tuple[str, list[tuple[str, bool, bool, bool]]]]:
 
 
 @cache
-def _fitter(theme_name: str) -> Fitter:
-    return Fitter(_measurer(theme_name))
+def _fitter(theme_name: str, content: str) -> Fitter:
+    return Fitter(_measurer(theme_name, content))
 
 
 @cache
-def _measurer(theme_name: str) -> Measure:
+def _measurer(theme_name: str, content: str) -> Measure:
     from PIL import ImageFont
 
     from slides.theme import load_theme

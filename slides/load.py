@@ -394,8 +394,8 @@ def _walk_pictures(lecture: model.Lecture) -> Iterator[tuple[Loc, model.Image | 
                         yield base + ("columns", c, key), getattr(column, key)
 
 
-def resolve_inside(folder: Path, relative: str) -> tuple[Path | None, str]:
-    """A path inside the lecture folder, or None and the reason it is refused."""
+def resolve_inside(folder: Path, relative: str, what: str = "image") -> tuple[Path | None, str]:
+    """A path inside the lecture folder, or None and the reason it is refused (names `what`)."""
     candidate = Path(relative)
     if candidate.is_absolute() or relative.startswith(("/", "\\")):
         return None, f"'{relative}' is an absolute path; give a path inside the lecture folder"
@@ -406,7 +406,7 @@ def resolve_inside(folder: Path, relative: str) -> tuple[Path | None, str]:
     if not real.is_relative_to(folder.resolve()):
         return None, f"'{relative}' points outside the lecture folder (a symbolic link?)"
     if not real.exists():
-        return None, f"image not found: {path}"
+        return None, f"{what} not found: {path}"
     if not real.is_file():
         return None, f"'{relative}' is not a file"
     return real, ""

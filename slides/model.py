@@ -8,9 +8,12 @@ Text fields hold the small inline syntax of `slides.inline` (**bold**, *italic*,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+if TYPE_CHECKING:
+    from slides.errors import Problem
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
@@ -267,6 +270,14 @@ class Lecture(Node):
     def line_of(self, path: str) -> tuple[int, int]:
         """Line and column in lecture.yaml of a key path, for messages found after loading."""
         return self._located.at(path) if self._located is not None else (1, 1)
+
+    def problem(self, path: str, message: str, severity: str = "error") -> Problem:
+        """A problem found after loading, at a key path of lecture.yaml (file, line, column)."""
+        from slides.errors import Problem
+
+        line, col = self.line_of(path)
+        file = getattr(self._located, "file", None) or str(self.folder / "lecture.yaml")
+        return Problem(file, line, col, path, message, severity)  # type: ignore[arg-type]
 
     @property
     def folder(self) -> Path:

@@ -74,9 +74,24 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-@cache
 def load_theme(name: str) -> Theme:
-    """Load a theme by name; a missing theme or font is a BuildError naming it."""
+    """Load a theme by name; a missing theme or font is a BuildError naming it.
+
+    Remembered by content (slides.cache.theme_digest): an edited theme is read again.
+    """
+    from slides.cache import theme_digest
+
+    return _load_theme(name, theme_digest(name))
+
+
+def font_files(theme_yaml: Path) -> list[Path]:
+    """The font files a theme's theme.yaml resolves to (for cache keys)."""
+    data = yaml.safe_load(theme_yaml.read_text(encoding="utf-8"))
+    return _font(data["fonts"]["sans"]).files + _font(data["fonts"]["mono"]).files
+
+
+@cache
+def _load_theme(name: str, content: str) -> Theme:
     folder = THEMES / name
     path = folder / "theme.yaml"
     if not path.is_file():

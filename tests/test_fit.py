@@ -192,7 +192,7 @@ def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:
 def test_planning_a_whole_lecture_is_fast() -> None:
     folder = GENAI if (GENAI / "lecture.yaml").is_file() else SAMPLE
     lecture, _ = load_lecture(folder)
-    measure = fit._measurer(lecture.theme)
+    measure = fit.Fitter.for_theme(lecture.theme).measure
     for bold, mono, italic in itertools.product((False, True), repeat=3):
         measure("load the font files", 10.0, bold, mono, italic=italic)
     fresh = Fitter(measure)  # an empty word cache, as on a first build

@@ -7,12 +7,8 @@ syntax, right-to-left text, CJK, emoji and combining marks into every kind of te
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
-import sys
-import time
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -128,57 +124,3 @@ def test_failed_build_keeps_the_last_good_outputs(tmp_path: Path) -> None:
     assert "Traceback" not in broken.stderr
     after = {p.name: p.read_bytes() for p in (out / "sample").glob("sample.*")}
     assert after == before
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_interrupted_build_leaves_no_half_written_file(tmp_path: Path, signum: int) -> None:
-    """Interrupt rebuilds at many moments: each leaves the old deck or a whole new one."""
-    lecture = tmp_path / "big"
-    lecture.mkdir()
-    slides = "".join(
-        f"      - title: Slide {i}\n        bullets: [One, Two, Three]\n        notes: N{i}\n"
-        for i in range(300)
-    )
-    source = f"title: Big\ntopics:\n  - title: All\n    slides:\n{slides}"
-    (lecture / "lecture.yaml").write_text(source, "utf-8")
-    out = tmp_path / "out"
-    assert run_cli("build", lecture, "--format", "pptx", "--out", out).returncode == 0
-    deck = out / "big" / "big.pptx"
-    good = deck.read_bytes()
-    interrupted = 0
-    for step in range(10):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "build.py"),
-                "build",
-                str(lecture),
-                "--format",
-                "pptx",
-                "--out",
-                str(out),
-                "--force",
-                "--verbose",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        # Once our code runs (it says so), interrupt at a later moment each time: loading,
-        # fitting, building the slides, writing the deck.
-        assert process.stderr is not None
-        started = process.stderr.readline()
-        assert "building pptx" in started, started
-        time.sleep(step * 0.1)
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=60)
-        assert "Traceback" not in stderr and "panicked" not in stderr, stderr
-        leftovers = [p.name for p in deck.parent.iterdir() if p.name.startswith(".big.")]
-        assert leftovers == []
-        if process.returncode != 0:
-            interrupted += 1
-            assert "interrupted" in stderr
-        assert deck.read_bytes() == good  # interrupted: the old deck; finished: the same bytes
-        with zipfile.ZipFile(deck) as package:
-            assert package.testzip() is None
-    assert interrupted >= 3

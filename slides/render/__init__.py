@@ -10,14 +10,17 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from slides.signals import checkpoint
 
 if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for pydantic or Pillow
     from slides import model
     from slides.assets import Assets
     from slides.deck import Deck
+    from slides.errors import Problem
     from slides.theme import Theme
 
 # Format name -> (renderer module, output file name pattern). Order is build order:
@@ -54,10 +57,23 @@ class Build:
     assets: Assets
     out_dir: Path
     options: Options = field(default_factory=Options)
+    problems: list[Problem] = field(default_factory=list)  # what the renderers found
 
     def output(self, fmt: str) -> Path:
         """The path of one output file: out/<lecture>/<lecture>.<ext>."""
         return self.out_dir / FORMATS[fmt][1].format(name=self.lecture.name)
+
+    def warn(self, fmt: str, message: str) -> None:
+        """A renderer's warning about its output; with --strict it stops that output instead.
+
+        Renderers never print: the build hands these to the command line with all the others.
+        """
+        from slides.errors import ContentError, Problem, display_path
+
+        problem = Problem(display_path(self.output(fmt)), 0, 0, "", message, "warning")
+        if self.options.strict:
+            raise ContentError([replace(problem, severity="error")])
+        self.problems.append(problem)
 
 
 def renderer(fmt: str):
@@ -81,6 +97,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        checkpoint("replace")  # interrupted: the last output stays, the new one is dropped
         os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temp, target)
     finally:

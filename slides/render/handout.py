@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import jinja2
@@ -64,8 +63,8 @@ def render(build: Build) -> Path:
             # The diagnostic names the file, line and source line (of main.typ or handout.typ).
             detail = (error.diagnostic or error.message).strip()
             raise BuildError(f"the handout could not be compiled:\n{detail}") from None
-    for warning in warnings:
-        print(f"warning: handout: {warning.message}", file=sys.stderr)
+        for warning in warnings:  # before the PDF replaces the last one: --strict may refuse it
+            build.warn("handout", warning.message)
     return target
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from lxml import etree
 
 from slides import fit, inline, model
 from slides.deck import Frame
-from slides.errors import BuildError, ContentError, Problem
+from slides.errors import BuildError, ContentError
 from slides.fit import Box, Para
 from slides.render import Build, atomic_path
 from slides.render.pptx_builds import click_steps, timing_xml
@@ -270,9 +269,7 @@ def render(build: Build) -> Path:
     writer = _DeckWriter(build)
     data = writer.write()
     for message in writer.warnings:
-        print(f"warning: {message}", file=sys.stderr)
-    if build.options.strict and writer.warnings:
-        raise BuildError(f"{len(writer.warnings)} PPTX warning(s) in --strict mode")
+        build.warn("pptx", message)
     target = build.output("pptx")
     with atomic_path(target) as temp:
         temp.write_bytes(data)
@@ -733,15 +730,9 @@ class _DeckWriter:
             return None
         from slides.load import resolve_inside
 
-        folder = self.lecture.folder
-        path, reason = resolve_inside(folder, relative)
-        if path is None and reason.startswith("image not found"):
-            reason = f"template not found: {folder / relative}"  # the loader speaks of images
+        path, reason = resolve_inside(self.lecture.folder, relative, what="template")
         if path is None:
-            line, col = self.lecture.line_of("pptx_template")
-            located = self.lecture._located
-            file = getattr(located, "file", "lecture.yaml")
-            raise ContentError([Problem(file, line, col, "pptx_template", reason)])
+            raise ContentError([self.lecture.problem("pptx_template", reason)])
         return path
 
     def _open(self) -> Package:
