@@ -1,14 +1,17 @@
-"""`serve`: build a lecture's browser deck, serve its output folder, rebuild and reload on save.
+"""`serve`: build a lecture, serve its output folder, rebuild and reload on save.
 
 With several lectures (a course) the whole output folder is served, and the index is the
 course index (slides.course), rewritten after every rebuild.
 
-livereload (tornado) watches the lecture folder and templates/, calls `Rebuild` when a file
-changes and tells the browser to reload; reveal.js keeps the slide in the URL hash, so the
-browser comes back on the same slide. Only the output folder is served: tornado refuses paths
-that leave it (`..`, encoded or not, and symlinks pointing out), and dotfiles are refused too.
-A save that breaks the lecture keeps the last good deck; the error is printed in the terminal
-and shown on every page until the next good save.
+livereload (tornado) watches the lecture folders and templates/ (themes included), calls
+`Rebuild` when a file changes and tells the browser to reload; reveal.js keeps the slide in the
+URL hash, so the browser comes back on the same slide. The HTML decks are rebuilt first; the
+PPTX and the PDFs follow in the background, and until they are current the index does not link
+them and they are not served. Only the output folder is served: tornado refuses paths that
+leave it (`..`, encoded or not, and symlinks pointing out), and dotfiles are refused too. A save
+that breaks the lecture keeps the last good deck; the error is printed in the terminal and shown
+on every page until the next good save. Ctrl-C (noted by slides.signals) stops the server at its
+next look for changes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -26,12 +30,14 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import web
 
-from slides.errors import SlidesError
+from slides import signals
+from slides.errors import SlidesError, display_path
 from slides.jinja import environment
 from slides.theme import TEMPLATES
 
-FORMATS = ["html"]  # the browser needs the deck only (qmd comes with it)
-LINKED = (  # the index links these when a build has made them
+FIRST = ["html"]  # what the browser needs (the qmd comes with it): built before it reloads
+LATER = ["pptx", "handout", "pdf"]  # then these, one by one, in the background
+LINKED = (  # the index links these while they are current (built from the lecture as saved)
     ("html", "{name}.html", "Slides (reveal.js)"),
     ("pptx", "{name}.pptx", "PowerPoint"),
     ("handout", "{name}-handout.pdf", "Handout (PDF)"),
@@ -54,46 +60,127 @@ class State:
     builds: int = 0
     course: list[Path] = field(default_factory=list)  # a course's lectures; out_dir is its out/
 
+    @property
+    def lectures(self) -> list[Path]:
+        return self.course or [self.folder]
+
+    def current(self, folder: Path | None = None) -> set[str]:
+        """The formats of a lecture whose file on disk was built from it as it is now."""
+        from slides.build import current_outputs
+        from slides.render import Options
+
+        out_root = self.out_dir if self.course else self.out_dir.parent
+        return current_outputs(folder or self.folder, out_root, Options())
+
+    def stale_file(self, relative: str) -> bool:
+        """Whether a path of the served folder is an output that is out of date (being made).
+
+        The HTML deck is exempt: after a broken save it is the last good one, with a banner.
+        """
+        for folder in self.lectures:
+            prefix = f"{folder.name}/" if self.course else ""
+            for kind, pattern, _ in LINKED:
+                if kind != "html" and relative == prefix + pattern.format(name=folder.name):
+                    return kind not in self.current(folder)
+        return False
+
 
 class Rebuild:
-    """Build the browser deck; on failure keep the last good one and remember the error."""
+    """Build the browser decks, then the other outputs in the background.
+
+    On failure keep the last good deck and remember the error. Builds run one at a time (they
+    share the manifest and the pictures); a save while the background builds waits for the
+    output being made, and the background then starts over for the new save.
+    """
 
     def __init__(self, folder: Path, out_root: Path, state: State) -> None:
         self.folder = folder
         self.out_root = out_root
         self.state = state
+        self._one_at_a_time = threading.Lock()
+        self._save = 0  # which save the background works for; a newer one supersedes it
+        self._later: threading.Thread | None = None
 
     def __call__(self) -> None:
-        from slides.build import build_lecture, display_path
-        from slides.render import Options
-
-        lectures = self.state.course or [self.folder]
+        lectures = self.state.lectures
         _settle(lectures)
+        self._save += 1
         started = time.perf_counter()
         written: list[Path] = []
         errors: list[str] = []  # one broken lecture of a course does not stop the others
+        built: list[Path] = []  # the lectures whose other outputs the background makes
         try:
-            for folder in lectures:
-                try:
-                    written += build_lecture(folder, FORMATS, self.out_root, Options())
-                except SlidesError as error:
-                    errors.append(error.show())
-            if self.state.course:
-                from slides.course import write_index
-
-                write_index(self.state.course, self.out_root, Options())
+            with self._one_at_a_time:
+                for folder in lectures:
+                    try:
+                        written += self._build(folder, FIRST)
+                        built.append(folder)
+                    except SlidesError as error:
+                        errors.append(error.show())
+                self._write_course_index()
         except Exception:  # a bug must not stop the server: show it, keep serving
             self._failed("internal error (please report):\n" + traceback.format_exc())
             return
         if errors:
             self._failed("\n".join(errors))
-            return
-        self.state.error = None
-        self.state.builds += 1
-        self.state.title = _title(self.folder) or self.folder.name
-        took = time.perf_counter() - started
-        names = ", ".join(display_path(p) for p in written) or "up to date"
-        print(f"built {names} in {took:.2f} s", file=sys.stderr, flush=True)
+        else:
+            self.state.error = None
+            self.state.builds += 1
+            self.state.title = _title(self.folder) or self.folder.name
+            took = time.perf_counter() - started
+            names = ", ".join(display_path(p) for p in written) or "up to date"
+            print(f"built {names} in {took:.2f} s", file=sys.stderr, flush=True)
+        self._later = threading.Thread(
+            target=self._build_later, args=(self._save, built), daemon=True
+        )
+        self._later.start()
+
+    def stop(self) -> None:
+        """Start no more background builds; wait for the one running (it stops at a checkpoint)."""
+        self._save = -1
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait until the background builds of the last save are done."""
+        if self._later is not None:
+            self._later.join()
+
+    def _build_later(self, save: int, lectures: list[Path]) -> None:
+        for folder in lectures:
+            for fmt in LATER:
+                with self._one_at_a_time:
+                    if save != self._save:
+                        return  # a newer save (or the end): its own run builds the rest
+                    try:
+                        written = self._build(folder, [fmt])
+                        if written:
+                            self._write_course_index()
+                    except SlidesError as error:  # the deck is served; say what is missing
+                        print(error.show(), file=sys.stderr, flush=True)
+                        continue
+                    except Exception:  # a bug must not stop the server
+                        print(traceback.format_exc(), file=sys.stderr, flush=True)
+                        return
+                if written:
+                    names = ", ".join(display_path(p) for p in written)
+                    print(f"built {names} in the background", file=sys.stderr, flush=True)
+
+    def _build(self, folder: Path, formats: list[str]) -> list[Path]:
+        """Build some formats of a lecture with one job (this process runs threads)."""
+        from slides.build import build_lecture
+        from slides.render import Options
+
+        def warn(problem) -> None:
+            print(problem, file=sys.stderr, flush=True)
+
+        return build_lecture(folder, formats, self.out_root, Options(), on_problem=warn)
+
+    def _write_course_index(self) -> None:
+        if self.state.course:
+            from slides.course import write_index
+            from slides.render import Options
+
+            write_index(self.state.course, self.out_root, Options())
 
     def _failed(self, message: str) -> None:
         self.state.error = message
@@ -124,6 +211,7 @@ def serve(folders: list[Path], out_root: Path, host: str = "127.0.0.1", port: in
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     print(f"serving {out_dir} at {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
     server.serve(port=port, host=host, root=str(out_dir), restart_delay=0)
+    rebuild.stop()
     return 0
 
 
@@ -166,17 +254,26 @@ def _title(folder: Path) -> str | None:
 
 
 def index_page(state: State) -> str:
-    """The index: links to the deck and whichever other outputs exist, and the last error."""
+    """The index: links to the deck and the outputs that are current, and the last error."""
     name = state.folder.name
-    links = [
-        {"href": pattern.format(name=name), "label": label, "kind": kind}
-        for kind, pattern, label in LINKED
-        if (state.out_dir / pattern.format(name=name)).is_file()
-    ]
+    current = state.current()
+    links, coming = [], []
+    for kind, pattern, label in LINKED:
+        href = pattern.format(name=name)
+        if not (kind in current or (kind == "html" and (state.out_dir / href).is_file())):
+            coming.append(label)  # never hand out a stale file; the last good deck is fine
+            continue
+        links.append({"href": href, "label": label, "kind": kind})
     return (
         environment("html")
         .get_template("serve-index.html.j2")
-        .render(title=state.title or name, links=links, error=state.error, folder=str(state.folder))
+        .render(
+            title=state.title or name,
+            links=links,
+            coming=coming,
+            error=state.error,
+            folder=str(state.folder),
+        )
     )
 
 
@@ -225,6 +322,8 @@ class FilesHandler(StaticFileHandler):
         return valid
 
     async def get(self, path: str, include_body: bool = True) -> None:
+        if self.state.stale_file(path):
+            raise web.HTTPError(404, reason="Out of date: being rebuilt, reload the index soon")
         if self.state.error is None or not path.endswith((".html", ".htm")):
             await super().get(path, include_body)
             return
@@ -250,7 +349,13 @@ class QuickWatcher(Watcher):
     def start(self, callback) -> bool:
         from tornado import ioloop
 
-        ioloop.PeriodicCallback(callback, POLL_MS).start()
+        def look() -> None:
+            if signals.received():  # Ctrl-C or SIGTERM (noted by slides.signals): stop serving
+                ioloop.IOLoop.current().stop()
+            else:
+                callback()
+
+        ioloop.PeriodicCallback(look, POLL_MS).start()
         return True  # livereload then starts no 800 ms poll of its own
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, chromium_browser, copy_lecture, require, run_cli
+from conftest import ROOT, SAMPLE, chromium_browser, copy_lecture, require
+from pptx import Presentation
 
+from slides import cache, theme
 from slides.serve import Rebuild, State, index_page, with_banner
 
 
@@ -97,11 +100,12 @@ def test_serves_the_index_and_the_deck_on_localhost(served) -> None:
     assert f"Serving on http://127.0.0.1:{served.port}" in served.log.read_text()
 
 
-def test_index_links_the_pptx_once_it_is_built(served) -> None:
-    assert 'href="sample.pptx"' not in served.get("/")[1]
-    result = run_cli("build", served.folder, "--format", "pptx", "--out", served.out)
-    assert result.returncode == 0, result.stderr
-    assert 'href="sample.pptx"' in served.get("/")[1]
+def test_index_links_every_output_once_the_background_has_built_it(served) -> None:
+    def linked() -> bool:
+        page = served.get("/")[1]
+        return 'href="sample.pptx"' in page and 'href="sample-handout.pdf"' in page
+
+    assert wait_for(linked, 120), served.log.read_text()
     assert served.get("/sample.pptx")[0] == 200
 
 
@@ -200,3 +204,53 @@ def test_rebuild_keeps_serving_through_a_broken_lecture(tmp_path, capsys) -> Non
     assert state.error is None and state.title == "Every Slide Kind"
     assert (out / "sample" / "sample.html").is_file()
     assert 'href="sample.html"' in index_page(state)
+
+
+def test_an_output_made_before_a_save_is_neither_linked_nor_served(tmp_path) -> None:
+    """After a save, the PPTX and PDFs on disk are old until the background has rebuilt them."""
+    folder = copy_lecture(SAMPLE, tmp_path)
+    out = tmp_path / "out"
+    state = State(folder, out / folder.name)
+    rebuild = Rebuild(folder, out, state)
+    rebuild()
+    rebuild.wait()
+    assert 'href="sample.pptx"' in index_page(state) and not state.stale_file("sample.pptx")
+    yaml_file = folder / "lecture.yaml"
+    yaml_file.write_text(yaml_file.read_text("utf-8").replace("A quote", "A saved quote"), "utf-8")
+    page = index_page(state)
+    assert 'href="sample.pptx"' not in page and 'href="sample-handout.pdf"' not in page
+    assert "PowerPoint" in page[page.index('id="coming"') :]
+    assert state.stale_file("sample.pptx") and state.stale_file("sample-handout.pdf")
+    rebuild()
+    rebuild.wait()
+    assert 'href="sample.pptx"' in index_page(state) and not state.stale_file("sample.pptx")
+    deck = Presentation(str(out / "sample" / "sample.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "A saved quote" in titles
+
+
+def test_a_theme_edited_under_serve_reaches_the_served_css(tmp_path, monkeypatch) -> None:
+    themes = tmp_path / "templates" / "themes"
+    shutil.copytree(theme.THEMES, themes)
+    monkeypatch.setattr(theme, "THEMES", themes)
+    monkeypatch.setattr(cache, "TEMPLATES", themes.parent)
+    shutil.copytree(
+        cache.PACKAGE.parent / "templates",
+        themes.parent,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("themes"),
+    )
+    folder = copy_lecture(SAMPLE, tmp_path)
+    out = tmp_path / "out"
+    state = State(folder, out / folder.name)
+    rebuild = Rebuild(folder, out, state)
+    rebuild()
+    css = out / "sample" / "theme.css"
+    assert "#0B3C5D" in css.read_text("utf-8").upper()
+    theme_yaml = themes / "default" / "theme.yaml"
+    theme_yaml.write_text(theme_yaml.read_text("utf-8").replace("#0B3C5D", "#5D0B3C"), "utf-8")
+    rebuild()  # what the watcher calls on a save under templates/
+    assert state.error is None, state.error
+    text = css.read_text("utf-8").upper()
+    assert "#5D0B3C" in text and "#0B3C5D" not in text
+    rebuild.stop()
