@@ -18,7 +18,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 import PIL
@@ -26,6 +26,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
 from slides import fit, model
+from slides.cache import file_digest
 from slides.errors import ContentError, Problem
 from slides.signals import checkpoint
 from slides.theme import Theme
@@ -198,21 +199,11 @@ def _shown(path: Path, lecture: model.Lecture) -> str:
 # --- diagrams ------------------------------------------------------------------------------
 
 
-@cache
-def _file_hash(path: Path | None, size: int, mtime: int) -> str:
-    if path is None:
-        return "pillow-default"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
     """A hash of everything the drawing depends on (not alt, caption or source; the room)."""
     from slides.diagrams import PAINTER_VERSION
 
-    fonts = []
-    for font in (style.regular, style.bold):
-        stat = font.stat() if font else None
-        fonts.append(_file_hash(font, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0))
+    fonts = [file_digest(f) if f else "pillow-default" for f in (style.regular, style.bold)]
     data = {
         "node": node.model_dump(mode="json", exclude={"alt", "caption", "source"}),
         "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
