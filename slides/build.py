@@ -116,7 +116,8 @@ def build_lecture(
     written = []
     drift: list[str] = []
     failure: SlidesError | None = None
-    tasks = [partial(_render_group, group, build) for group in _groups(stale)]
+    early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
+    tasks = [partial(_render_group, group, build, early) for group in _groups(stale)]
     for rendered in workers.run(tasks, jobs):
         for fmt, path, problems in rendered.done:
             manifest.record(fmt, keys[fmt], path)
@@ -178,17 +179,18 @@ def _groups(stale: list[str]) -> list[list[str]]:
     return groups
 
 
-def _render_group(group: list[str], build: Build) -> _Rendered:
+def _render_group(group: list[str], build: Build, early: bool = True) -> _Rendered:
     """Render a group of formats in order, reading each back against the deck plan.
 
     Runs here or in a forked worker; an error stops the group, and what it finished is kept.
+    With `early`, the slides PDF's Chromium starts while the qmd and HTML are made.
     """
     from slides.parity import check_outputs
 
     rendered = _Rendered()
     known = len(build.problems)
     try:
-        with _early_browser(group) as browser:
+        with _early_browser(group if early else []) as browser:
             for fmt in group:
                 checkpoint(f"render:{fmt}")
                 try:
