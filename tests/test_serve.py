@@ -254,3 +254,27 @@ def test_a_theme_edited_under_serve_reaches_the_served_css(tmp_path, monkeypatch
     text = css.read_text("utf-8").upper()
     assert "#5D0B3C" in text and "#0B3C5D" not in text
     rebuild.stop()
+
+
+def test_an_edited_lecture_template_reaches_the_served_pptx(tmp_path) -> None:
+    """The lecture's own PPTX template (inside its folder, so watched) rebuilds the deck."""
+    from test_pptx import make_template
+
+    folder = copy_lecture(SAMPLE, tmp_path)
+    template = make_template(folder / "brand.pptx")
+    with (folder / "lecture.yaml").open("a", encoding="utf-8") as f:
+        f.write("pptx_template: brand.pptx\n")
+    out = tmp_path / "out"
+    state = State(folder, out / folder.name)
+    rebuild = Rebuild(folder, out, state)
+    rebuild()
+    rebuild.wait()
+    deck = out / "sample" / "sample.pptx"
+    layouts = {s.slide_layout.name for s in Presentation(str(deck)).slides}
+    assert "Two Content" in layouts
+    make_template(template, delete=("Two Content", "Comparison"))  # saved again, edited
+    rebuild()
+    rebuild.wait()
+    assert "pptx" in state.current()
+    layouts = {s.slide_layout.name for s in Presentation(str(deck)).slides}
+    assert "Two Content" not in layouts
