@@ -32,15 +32,13 @@ def expand_formats(requested: list[str]) -> list[str]:
 
 def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
     """Load and validate a lecture and lay out its deck; writes nothing."""
-    from slides.contrast import check_contrast
     from slides.deck import plan
     from slides.load import load_lecture
     from slides.theme import load_theme
 
     lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
     checkpoint("loaded")
-    theme = load_theme(lecture.theme)
-    check_contrast(theme)
+    theme = load_theme(lecture.theme)  # checked by the loader: colours, contrast, logo
     deck = plan(lecture)
     warnings += [_locate(w, lecture) for w in deck.warnings]
     if any(w.severity == "error" for w in warnings):  # content that fits no slide at all

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slides.errors import BuildError
+from slides.errors import ContentError
 from slides.theme import Theme, hex_to_rgb
 
 BODY, LARGE = 4.5, 3.0  # AA minimums: body text, large text (≥ 18 pt, or 14 pt bold)
@@ -35,18 +35,41 @@ def ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def check_contrast(theme: Theme) -> None:
-    """Raise a BuildError naming every colour pair of the theme below WCAG 2.1 AA."""
+def contrast_failures(theme: Theme) -> list[tuple[str, str]]:
+    """(colour key, message) for every colour pair of the theme below WCAG 2.1 AA."""
     failures = []
     for fg, bg, minimum, use in PAIRS:
         value = ratio(theme.color(fg), theme.color(bg))
         if value < minimum:
+            nearest = passing(theme.color(fg), theme.color(bg), minimum)
             failures.append(
-                f"theme '{theme.name}': {fg} {theme.color(fg)} on {bg} {theme.color(bg)} "
-                f"has contrast {value:.2f}:1; {use} need at least {minimum}:1 (WCAG 2.1 AA)"
+                (
+                    fg,
+                    f"{fg} {theme.color(fg)} on {bg} {theme.color(bg)} has contrast "
+                    f"{value:.2f}:1; {use} need at least {minimum}:1 (WCAG 2.1 AA). The "
+                    f'nearest that passes:  {fg}: "{nearest}"',
+                )
             )
+    return failures
+
+
+def passing(foreground: str, background: str, minimum: float) -> str:
+    """The colour nearest to `foreground` (mixed towards black or white) that meets `minimum`."""
+    rgb = hex_to_rgb(foreground)
+    towards = 0 if luminance(background) > 0.18 else 255  # away from the background
+    for step in range(1, 101):
+        mixed = [round(c + (towards - c) * step / 100) for c in rgb]
+        candidate = "#{:02X}{:02X}{:02X}".format(*mixed)
+        if ratio(candidate, background) >= minimum:
+            return candidate
+    return "#000000" if towards == 0 else "#FFFFFF"
+
+
+def check_contrast(theme: Theme) -> None:
+    """Raise a ContentError, located in theme.yaml, naming every pair below WCAG 2.1 AA."""
+    failures = contrast_failures(theme)
     if failures:
-        raise BuildError("\n".join(failures))
+        raise ContentError([theme.problem(f"colors.{key}", text) for key, text in failures])
 
 
 def readable_on(fill: str, theme: Theme) -> str:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from slides import model
+from slides import model, pitfalls
+from slides import theme as themes
 from slides.errors import ContentError, Problem, display_path
 
 LECTURE_FILE = "lecture.yaml"
@@ -23,6 +25,7 @@ MAX_DEPTH = 40
 MAX_BYTES = 5_000_000
 
 Loc = tuple[str | int, ...]
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class _Mark:
@@ -37,21 +40,40 @@ class _Mark:
 class Located:
     """Plain data from YAML, with the position of every key and value."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, base: Loc = ()) -> None:
         self.file = file
+        self.base = base  # the key path of this file's contents in the lecture (a diagram file)
         self.values: dict[Loc, _Mark] = {}
         self.keys: dict[Loc, _Mark] = {}
         self.problems: list[Problem] = []
         self.reported: set[Loc] = set()  # places already explained: no second message there
+        self.sources: dict[str, list[str]] = {}  # each file's lines, for corrected lines
+        self._lines: list[str] = []  # the lines of the file being built
         self._count = 0
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False, severity: str = "error"):
         mark = self.mark(loc, at_key=at_key)
         self.problems.append(
             Problem(
-                mark.file or self.file, mark.line, mark.col, format_path(loc), message, severity
-            )  # type: ignore[arg-type]
+                mark.file or self.file,
+                mark.line,
+                mark.col,
+                format_path(self.base + loc),
+                message,
+                severity,  # type: ignore[arg-type]
+            )
         )
+
+    def locate(self, path: str, message: str, severity: str = "error") -> Problem:
+        """A Problem at a key path such as 'topics[2].slides[0].image.src', in its own file."""
+        marks = (mark for loc, mark in self.values.items() if format_path(loc) == path)
+        mark = next(marks, None) or _Mark(yaml.Mark("", 0, 0, 0, None, None))
+        return Problem(mark.file or self.file, mark.line, mark.col, path, message, severity)  # type: ignore[arg-type]
+
+    def line_of(self, mark: _Mark) -> str:
+        """The source line a mark points into."""
+        lines = self.sources.get(mark.file or self.file, [])
+        return lines[mark.line - 1] if mark.line <= len(lines) else ""
 
     def mark(self, loc: Loc, at_key: bool = False) -> _Mark:
         """The mark of the deepest known node on the way to loc."""
@@ -63,13 +85,6 @@ class Located:
                 return self.values[key]
         return next(iter(self.values.values()))
 
-    def at(self, path: str) -> tuple[int, int]:
-        """Line and column of a key path such as 'topics[2].slides[0]'."""
-        for loc, mark in self.values.items():
-            if format_path(loc) == path:
-                return mark.line, mark.col
-        return 1, 1
-
     def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
         """Plain Python data from a node, recording positions; problems collected, not raised."""
         self._count += 1
@@ -77,9 +92,14 @@ class Located:
             raise _Refused(f"more than {MAX_NODES} values (an alias bomb?)", node)
         if len(loc) > MAX_DEPTH:
             raise _Refused(f"nested deeper than {MAX_DEPTH} levels", node)
-        if node.tag not in _PLAIN_TAGS:
-            raise _Refused(f"the tag '{node.tag}' is not allowed; write plain values", node)
         self.values[loc] = _Mark(node.start_mark)
+        if node.tag not in _PLAIN_TAGS:
+            if not (node.tag.startswith("!") and isinstance(node, yaml.ScalarNode)):
+                raise _Refused(f"the tag '{node.tag}' is not allowed; write plain values", node)
+            start = node.start_mark  # `- !important`: text meant, read as a local tag
+            self.problem(loc, pitfalls.tag_hint(self._lines[start.line], start.column))
+            self.reported.add(loc)
+            return node.value
         if isinstance(node, yaml.MappingNode):
             data: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -103,7 +123,21 @@ class Located:
             return data
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        if not node.style and node.tag == "tag:yaml.org,2002:str":  # plain: None, or '' (libyaml)
+            self._check_plain_text(node, loc)
         return _scalar(node)
+
+    def _check_plain_text(self, node: yaml.ScalarNode, loc: Loc) -> None:
+        """Warn where YAML quietly dropped part of unquoted text (a ` #…` or an `&anchor`)."""
+        start, end = node.start_mark, node.end_mark
+        line = self._lines[start.line] if start.line < len(self._lines) else ""
+        dropped = None
+        if end.line == start.line and end.column < len(line):
+            dropped = pitfalls.comment_hint(line, start.column, end.column)
+        if start.column < len(line) and line[start.column] == "&":
+            dropped = pitfalls.anchor_hint(line, start.column)
+        if dropped:
+            self.problem(loc, dropped, severity="warning")
 
 
 class _Refused(Exception):
@@ -151,7 +185,8 @@ def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lectur
     located = Located(file)
     data = _read_yaml(path, located)
     _include_diagram_files(data, folder, located)
-    lecture = _validate(data, located) if isinstance(data, dict) else None
+    _check_theme(data, located)
+    lecture = _validate(data, located, model.Lecture) if isinstance(data, dict) else None
     if lecture is not None:
         object.__setattr__(lecture, "_folder", folder.resolve())
         object.__setattr__(lecture, "_located", located)
@@ -163,9 +198,46 @@ def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lectur
     return lecture, located.problems
 
 
+def read_validated(path: Path, schema: type[Model]) -> tuple[Model, Located]:
+    """A YAML file other than the lecture (a theme) validated against `schema`, with its marks.
+
+    Raises ContentError with every problem found, located in the file.
+    """
+    located = Located(display_path(path))
+    data = _read_yaml(path, located)
+    valid = _validate(data, located, schema) if isinstance(data, dict) else None
+    if valid is None or located.problems:
+        raise ContentError(located.problems)
+    return valid, located
+
+
+def _check_theme(data: Any, located: Located) -> None:
+    """An unknown theme, or a mistake in the theme's own file, with the lecture's problems."""
+    name = data.get("theme", "default") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        return  # not text: the schema says so
+    known = themes.theme_names()
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1) or known[:1]
+        located.problem(
+            ("theme",),
+            f"no theme '{name}'; templates/themes/ holds {', '.join(known)}. "
+            f"Write:  theme: {close[0]}",
+        )
+        located.reported.add(("theme",))
+        return
+    try:
+        themes.load_theme(name)
+    except ContentError as error:
+        located.problems += error.problems
+
+
 def _read_yaml(path: Path, located: Located) -> Any:
-    def fail(message: str, line: int = 1, col: int = 1) -> None:
-        located.problems.append(Problem(located.file, line, col, "", message))
+    """The file's plain data, positions recorded in `located`; None when it cannot be read."""
+
+    def fail(message: str, line: int = 1, col: int = 1, loc: Loc = ()) -> None:
+        path = format_path(located.base + loc) if loc else ""
+        located.problems.append(Problem(located.file, line, col, path, message))
 
     if not path.is_file():
         fail(f"no {path.name} here (looked for {path})")
@@ -181,12 +253,18 @@ def _read_yaml(path: Path, located: Located) -> Any:
         col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, col)
         return None
+    lines = located.sources[located.file] = located._lines = text.splitlines()
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
+        hint = pitfalls.syntax_hint(lines, error, _vocabulary())
+        if hint is not None:
+            line, col, message, key = hint
+            loc = pitfalls.path_at_error(text, line - 1)
+            fail(message, line, col, loc + (key,) if key and loc[-1:] != (key,) else loc)
+            return None
         mark = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context}"
-        lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             message += " (indent with spaces, not tabs)"
         fail(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
@@ -230,14 +308,16 @@ def _include_diagram_files(data: Any, folder: Path, located: Located) -> None:
         name = holder.get("diagram")
         if not isinstance(name, str):
             continue
-        path, reason = resolve_inside(folder, name)
+        path, reason = resolve_inside(folder, name, "diagram file")
         if path is None or path.suffix not in (".yaml", ".yml"):
             located.problem(loc + ("diagram",), reason or f"'{name}' is not a .yaml file")
             located.reported.add(loc + ("diagram",))
             continue
-        included = Located(display_path(path))
+        included = Located(display_path(path), base=loc + ("diagram",))
         holder["diagram"] = _read_yaml(path, included)
         located.problems += included.problems
+        located.sources.update(included.sources)
+        located.reported |= {included.base + loc for loc in included.reported}
         for marks, into in ((included.values, located.values), (included.keys, located.keys)):
             for sub, mark in marks.items():
                 mark.file = included.file
@@ -256,24 +336,36 @@ def _compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def _validate(data: Any, located: Located) -> model.Lecture | None:
+def _validate(data: Any, located: Located, schema: type[Model]) -> Model | None:
     try:
-        return model.Lecture.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as error:
-        for loc, message, at_key in _friendly(error, data):
+        for loc, message, at_key in _friendly(error, data, located):
             if not any(loc[: len(done)] == done for done in located.reported):
                 located.problem(loc, message, at_key=at_key)
         return None
 
 
-def _friendly(error: ValidationError, data: Any) -> Iterator[tuple[Loc, str, bool]]:
-    """Pydantic's errors as (location, message, point-at-key), union branches pruned."""
+def _friendly(
+    error: ValidationError, data: Any, located: Located
+) -> Iterator[tuple[Loc, str, bool]]:
+    """Pydantic's errors as (location, message, point-at-key), union branches pruned.
+
+    Where YAML read text as something else (`- Alice pays Bob: done` as a mapping, `answer:
+    Yes` as true), the one message says so and shows the line in quotes.
+    """
+    items = error.errors(include_url=False)
+    misread = dict(_misread_text(items, data, located))
     found: list[tuple[Loc, str, bool]] = []
     suggested: set[Loc] = set()  # 'unknown key titel (did you mean title?)' covers 'missing title'
-    for item in error.errors(include_url=False):
+    for item in items:
         loc = _real_loc(tuple(item["loc"]), data)
         if loc is None:
             continue  # an error of a union branch that does not match the value's shape
+        place = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in misread), None)
+        if place is not None:
+            found.append((place, misread[place], False))
+            continue
         message, at_key = _message(item, loc)
         if "did you mean '" in message:
             suggested.add(loc[:-1] + (message.split("did you mean '")[1].split("'")[0],))
@@ -290,6 +382,25 @@ def _friendly(error: ValidationError, data: Any) -> Iterator[tuple[Loc, str, boo
         if (loc, message) not in seen:
             seen.add((loc, message))
             yield loc, message, at_key
+
+
+def _misread_text(items: list, data: Any, located: Located) -> Iterator[tuple[Loc, str]]:
+    """(place, message) where text was expected and YAML read a mapping, true/false or null."""
+    for item in items:
+        if item["type"] != "string_type":
+            continue
+        raw = tuple(item["loc"])
+        loc = _real_loc(raw[:-1] if raw[-1] in ("str", "constrained-str") else raw, data)
+        mark = located.values.get(loc) if loc is not None else None
+        if mark is None:
+            continue
+        line, value = located.line_of(mark), item["input"]
+        if isinstance(value, dict):
+            hint = pitfalls.colon_hint(line, mark.col - 1, value, _vocabulary())
+        else:
+            hint = pitfalls.scalar_hint(line, mark.col - 1, value)
+        if hint:
+            yield loc, hint
 
 
 def _real_loc(loc: Loc, data: Any) -> Loc | None:
@@ -315,12 +426,14 @@ def _real_loc(loc: Loc, data: Any) -> Loc | None:
     return tuple(real)
 
 
-def _vocabulary() -> set[str]:
+@cache
+def _vocabulary() -> frozenset[str]:
+    """Every key of the lecture and theme formats."""
     words: set[str] = set()
-    for cls in vars(model).values():
+    for cls in [*vars(model).values(), *vars(themes).values()]:
         if isinstance(cls, type) and issubclass(cls, BaseModel):
             words.update(cls.model_fields)
-    return words
+    return frozenset(words)
 
 
 def _message(item: dict, loc: Loc) -> tuple[str, bool]:
@@ -360,6 +473,8 @@ def _message(item: dict, loc: Loc) -> tuple[str, bool]:
         return f"takes at most {n} items, got {len(value)}", False
     if kind == "string_too_long":
         return f"is {len(value):,} characters; at most {item['ctx']['max_length']:,}", False
+    if kind == "string_pattern_mismatch" and item["ctx"]["pattern"] == themes.COLOUR_PATTERN:
+        return f'expected a colour written "#RRGGBB" (in quotes), got {_describe(value)}', False
     if kind == "string_pattern_mismatch":
         return f"{_describe(value)} is not a valid {key}", False
     if kind == "value_error":
@@ -414,6 +529,10 @@ def resolve_inside(folder: Path, relative: str, what: str = "image") -> tuple[Pa
 
 def _check_files(lecture: model.Lecture, located: Located) -> None:
     folder = lecture.folder
+    if lecture.pptx_template is not None:
+        path, reason = resolve_inside(folder, lecture.pptx_template, "template")
+        if path is None:
+            located.problem(("pptx_template",), reason)
     for loc, picture in _walk_pictures(lecture):
         if isinstance(picture, model.Image):
             path, reason = resolve_inside(folder, picture.src)

@@ -10,7 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from slides.errors import Problem
 
 if TYPE_CHECKING:
     from slides.errors import Problem
@@ -185,11 +195,29 @@ class Table(Node):
 
     @model_validator(mode="after")
     def _rectangular(self) -> Table:
-        for i, row in enumerate(self.rows):
-            if len(row) != len(self.header):
-                raise ValueError(
-                    f"row {i + 1} has {len(row)} cells, the header has {len(self.header)}"
-                )
+        """Every row as wide as the header; each ragged row is reported at its own line."""
+        width = len(self.header)
+        ragged = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "ragged_row",
+                    "row {n} has {cells} cell{s}, the header has {width}: give it {width} "
+                    '(write "" for an empty cell)',
+                    {
+                        "n": i + 1,
+                        "cells": len(row),
+                        "s": "" if len(row) == 1 else "s",
+                        "width": width,
+                    },
+                ),
+                loc=("rows", i),
+                input=row,
+            )
+            for i, row in enumerate(self.rows)
+            if len(row) != width
+        ]
+        if ragged:  # raised from a validator, pydantic adds the table's own location in front
+            raise ValidationError.from_exception_data("Table", ragged)
         return self
 
 
@@ -267,9 +295,11 @@ class Lecture(Node):
     _folder: Path | None = PrivateAttr(default=None)
     _located: object = PrivateAttr(default=None)  # slides.load.Located: positions for messages
 
-    def line_of(self, path: str) -> tuple[int, int]:
-        """Line and column in lecture.yaml of a key path, for messages found after loading."""
-        return self._located.at(path) if self._located is not None else (1, 1)
+    def problem(self, path: str, message: str, severity: str = "error") -> Problem:
+        """A problem found after loading, at the file, line and column of a key path."""
+        if self._located is None:  # a lecture made in code, not loaded from a file
+            return Problem("lecture.yaml", 1, 1, path, message, severity)  # type: ignore[arg-type]
+        return self._located.locate(path, message, severity)  # type: ignore[attr-defined]
 
     def problem(self, path: str, message: str, severity: str = "error") -> Problem:
         """A problem found after loading, at a key path of lecture.yaml (file, line, column)."""

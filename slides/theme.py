@@ -7,13 +7,16 @@ text measurer, the diagram painter, Typst and the browser all use the same face.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 
-from slides.errors import BuildError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from slides.errors import BuildError, ContentError, Problem
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 THEMES = TEMPLATES / "themes"
@@ -45,6 +48,63 @@ class Font:
         return list(dict.fromkeys(f for f in found if f))
 
 
+# --- theme.yaml, as validated ---------------------------------------------------------------
+
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+Colour = Annotated[str, Field(pattern=COLOUR_PATTERN, description="#RRGGBB")]
+
+
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FontSpec(_Strict):
+    """A font family and where its files are: a Python package's `files/`, or absolute paths."""
+
+    family: str
+    package: str | None = None
+    regular: str | None = None
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+    files: list[str] | None = None
+
+
+class ThemeColours(_Strict):
+    background: Colour
+    text: Colour
+    heading: Colour
+    accent: Colour
+    accent_text: Colour
+    muted: Colour
+    surface: Colour
+    palette: list[Colour] = Field(min_length=1)
+
+
+class ThemeFonts(_Strict):
+    sans: FontSpec
+    mono: FontSpec
+
+
+class ThemeFile(_Strict):
+    """`templates/themes/<name>/theme.yaml`."""
+
+    name: str | None = None
+    colors: ThemeColours
+    fonts: ThemeFonts
+    logo: str | None = Field(default=None, description="A PNG or JPEG file beside theme.yaml.")
+
+    @field_validator("logo")
+    @classmethod
+    def _picture(cls, logo: str | None) -> str | None:
+        if logo is not None and not logo.lower().endswith(LOGO_SUFFIXES):
+            raise ValueError(f"'{logo}' is not a PNG or JPEG file")
+        return logo
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -54,6 +114,13 @@ class Theme:
     sans: Font
     mono: Font
     logo: Path | None
+    source: object = field(default=None, compare=False)  # slides.load.Located of theme.yaml
+
+    def problem(self, path: str, message: str) -> Problem:
+        """An error at a key path of theme.yaml, such as 'colors.text'."""
+        if self.source is None:  # a theme made in code
+            return Problem(str(self.folder / "theme.yaml"), 1, 1, path, message)
+        return self.source.locate(path, message)  # type: ignore[attr-defined]
 
     def color(self, name: str) -> str:
         """A colour as #RRGGBB."""
@@ -74,10 +141,17 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def load_theme(name: str) -> Theme:
-    """Load a theme by name; a missing theme or font is a BuildError naming it.
+def theme_names() -> list[str]:
+    """The themes there are: folders holding a theme.yaml."""
+    return sorted(p.name for p in THEMES.iterdir() if (p / "theme.yaml").is_file())
 
-    Remembered by content (slides.cache.theme_digest): an edited theme is read again.
+
+def load_theme(name: str) -> Theme:
+    """Load and check a theme by name.
+
+    A mistake in theme.yaml (a missing key, a colour that is not #RRGGBB, a missing logo,
+    colours below WCAG AA contrast) is a ContentError located in theme.yaml. Remembered by
+    content (slides.cache.theme_digest): an edited theme is read again.
     """
     from slides.cache import theme_digest
 
@@ -92,24 +166,36 @@ def font_files(theme_yaml: Path) -> list[Path]:
 
 @cache
 def _load_theme(name: str, content: str) -> Theme:
+    from slides.contrast import contrast_failures
+    from slides.load import read_validated
+
     folder = THEMES / name
     path = folder / "theme.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.name for p in THEMES.iterdir() if (p / "theme.yaml").is_file()))
-        raise BuildError(f"theme '{name}' not found in {THEMES} (themes: {known})")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    colors = dict(data["colors"])
-    palette = tuple(colors.pop("palette", ()))
-    logo = folder / data["logo"] if data.get("logo") else None
-    return Theme(
+        raise BuildError(
+            f"theme '{name}' not found in {THEMES} (themes: {', '.join(theme_names())})"
+        )
+    data, source = read_validated(path, ThemeFile)
+    colors = data.colors.model_dump(exclude={"palette"})
+    logo = folder / data.logo if data.logo else None
+    theme = Theme(
         name=name,
         folder=folder,
         colors=colors,
-        palette=palette,
-        sans=_font(data["fonts"]["sans"]),
-        mono=_font(data["fonts"]["mono"]),
+        palette=tuple(data.colors.palette),
+        sans=_font(data.fonts.sans.model_dump(exclude_none=True)),
+        mono=_font(data.fonts.mono.model_dump(exclude_none=True)),
         logo=logo,
+        source=source,
     )
+    problems = [
+        theme.problem(f"colors.{key}", message) for key, message in contrast_failures(theme)
+    ]
+    if logo is not None and not logo.is_file():
+        problems.append(theme.problem("logo", f"logo not found: {logo}"))
+    if problems:
+        raise ContentError(problems)
+    return theme
 
 
 def _font(spec: dict) -> Font:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from slides.contrast import check_contrast, ratio, readable_on
-from slides.errors import BuildError
+from slides.errors import ContentError
 from slides.theme import load_theme
 
 
@@ -21,11 +21,13 @@ def test_default_theme_passes() -> None:
 def test_low_contrast_theme_is_refused_naming_the_pair() -> None:
     theme = load_theme("default")
     pale = replace(theme, colors={**theme.colors, "text": "#BBBBBB"})
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(ContentError) as caught:
         check_contrast(pale)
     message = str(caught.value)
     assert "text #BBBBBB on background #FFFFFF has contrast 1.92:1" in message
     assert "body text need at least 4.5:1" in message
+    suggested = message.split('text: "')[1].rstrip('"')
+    assert 4.5 <= ratio(suggested, "#FFFFFF") < 4.7  # passes, and barely: the nearest
 
 
 def test_text_on_palette_fills_is_readable() -> None:
