@@ -198,7 +198,8 @@ def _render_group(group: list[str], build: Build, early: bool = True) -> _Render
                         raise BuildError(f"format '{fmt}' is not available yet") from None
                     raise
                 path = render(build, browser) if fmt == "pdf" else render(build)
-                rendered.done.append((fmt, path, check_outputs(build.deck, {fmt: path})))
+                drift = check_outputs(build.deck, {fmt: path}, build.theme.logo)
+                rendered.done.append((fmt, path, drift))
     except SlidesError as error:
         rendered.error = error
     rendered.problems = build.problems[known:]

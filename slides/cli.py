@@ -198,7 +198,7 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for folder in _lecture_dirs(args.lectures, args.outputs):
         try:
-            deck, _, warnings = plan_lecture(folder)
+            deck, theme, warnings = plan_lecture(folder)
             check_pictures(deck.lecture)  # broken image files fail `check`, not only `build`
         except SlidesError as error:
             print(error.show(), file=sys.stderr)
@@ -211,7 +211,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.outputs:
             outputs = {fmt: args.outputs / output_name(folder, fmt) for fmt in FORMAT_NAMES}
             found = {fmt: path for fmt, path in outputs.items() if path.exists()}
-            drift = check_outputs(deck, found)
+            drift = check_outputs(deck, found, theme.logo)
             for line in drift:
                 print(f"{display_path(args.outputs)}: {line}", file=sys.stderr)
             status = max(status, 1 if drift else 0)

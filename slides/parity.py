@@ -7,6 +7,7 @@ parse the files (PPTX XML, the HTML deck, the PDFs' text) as any other program w
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 import shutil
@@ -15,6 +16,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree, html
 
@@ -35,16 +37,18 @@ class SlideFacts:
 
     title: str
     notes: str
-    pictures: int
+    pictures: int  # the lecture's pictures and diagrams
+    logos: int = 0  # the theme's logo: a picture too, but the theme's, not the lecture's
 
 
-def expected(deck: Deck) -> list[SlideFacts]:
-    """The facts every slide-shaped output must show, from the deck plan."""
+def expected(deck: Deck, logo: Path | None = None) -> list[SlideFacts]:
+    """The facts every slide-shaped output must show, from the deck plan and the theme's logo."""
     return [
         SlideFacts(
             squash(inline.plain(frame.display_title)),
             squash(frame.notes),
             _picture_count(frame.slide) if frame.slide else 0,
+            int(logo is not None and frame.kind == "title"),
         )
         for frame in deck.frames
     ]
@@ -78,8 +82,12 @@ class _Kept(dict):
 _KEPT = _Kept()
 
 
-def read_pptx(path: Path) -> list[SlideFacts]:
-    """Slides of a PPTX in presentation order: title placeholder text, notes, picture count."""
+def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
+    """Slides of a PPTX in presentation order: title text, notes, pictures and logos.
+
+    A picture whose bytes are the theme's logo file counts as a logo.
+    """
+    logo_bytes = logo.read_bytes() if logo is not None else None
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())  # namelist() builds a new list on every call
 
@@ -113,14 +121,22 @@ def read_pptx(path: Path) -> list[SlideFacts]:
                     title = "".join(shape.itertext())
                     break
             notes = ""
-            for key, target in rels(part).items():
+            related = rels(part)
+            for key, target in related.items():
                 if key.startswith("notesSlide:"):
                     notes = _notes_text(xml(_normalise(target)))
-            pictures = len(slide.findall(".//p:pic", NS))
+            logos = 0
+            for blip in slide.iterfind(".//p:pic/p:blipFill/a:blip", NS) if logo_bytes else ():
+                media = related.get(f"image:{blip.get(EMBED)}")
+                logos += media is not None and package.read(_normalise(media)) == logo_bytes
+            pictures = len(slide.findall(".//p:pic", NS)) - logos
             # A diagram drawn as native shapes is one group that carries the alt text.
             pictures += len(slide.findall(".//p:grpSp/p:nvGrpSpPr/p:cNvPr[@descr]", NS))
-            facts.append(SlideFacts(squash(title), squash(notes), pictures))
+            facts.append(SlideFacts(squash(title), squash(notes), pictures, logos))
         return facts
+
+
+EMBED = f"{{{NS['r']}}}embed"
 
 
 def _normalise(part: str) -> str:
@@ -142,8 +158,12 @@ def _notes_text(notes: etree._Element) -> str:
     return ""
 
 
-def read_html(path: Path) -> list[SlideFacts]:
-    """Slides of a reveal.js deck: leaf <section>s in document order."""
+def read_html(path: Path, logo: Path | None = None) -> list[SlideFacts]:
+    """Slides of a reveal.js deck: leaf <section>s in document order.
+
+    An <img> showing the theme's logo file (beside the deck, or embedded) counts as a logo.
+    """
+    logo_bytes = logo.read_bytes() if logo is not None else None
     tree = html.parse(str(path))
     facts = []
     for section in tree.iterfind(".//div[@class='slides']//section"):
@@ -152,9 +172,19 @@ def read_html(path: Path) -> list[SlideFacts]:
         heading = next(iter(section.iter("h1", "h2", "h3")), None)
         title = heading.text_content() if heading is not None else ""
         notes = " ".join(a.text_content() for a in section.iterfind(".//aside"))
-        pictures = len(list(section.iter("img")))
-        facts.append(SlideFacts(squash(title), squash(notes), pictures))
+        images = [img.get("src") or img.get("data-src", "") for img in section.iter("img")]
+        logos = sum(_image_bytes(src, path.parent) == logo_bytes for src in images) if logo else 0
+        facts.append(SlideFacts(squash(title), squash(notes), len(images) - logos, logos))
     return facts
+
+
+def _image_bytes(src: str, folder: Path) -> bytes | None:
+    """The bytes an <img> shows: a data: URI's, or a file's beside the deck."""
+    if src.startswith("data:"):
+        header, _, data = src.partition(",")
+        return base64.b64decode(data) if header.endswith(";base64") else unquote(data).encode()
+    file = folder / unquote(src)
+    return file.read_bytes() if "://" not in src and file.is_file() else None
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
@@ -198,6 +228,11 @@ def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck
                 f"{name}: slide {frame.number} ({where}): "
                 f"{g.pictures} pictures, the lecture has {w.pictures}"
             )
+        if w.logos != g.logos:
+            problems.append(
+                f"{name}: slide {frame.number} ({where}): "
+                f"{g.logos} logos, the theme puts {w.logos} there"
+            )
     return problems
 
 
@@ -235,14 +270,14 @@ def _where(frame: Frame) -> str:
     return frame.where or frame.kind
 
 
-def check_outputs(deck: Deck, outputs: dict[str, Path]) -> list[str]:
-    """Compare the outputs that exist with the deck plan; returns the drift found."""
-    want = expected(deck)
+def check_outputs(deck: Deck, outputs: dict[str, Path], logo: Path | None = None) -> list[str]:
+    """Compare the outputs that exist with the deck plan and the theme's logo; the drift found."""
+    want = expected(deck, logo)
     problems = []
     if "pptx" in outputs:
-        problems += compare("pptx", want, read_pptx(outputs["pptx"]), deck)
+        problems += compare("pptx", want, read_pptx(outputs["pptx"], logo), deck)
     if "html" in outputs:
-        problems += compare("html", want, read_html(outputs["html"]), deck)
+        problems += compare("html", want, read_html(outputs["html"], logo), deck)
     if "handout" in outputs:
         problems += compare_handout(outputs["handout"], deck)
     if "pdf" in outputs:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from slides.errors import BuildError, ContentError, Problem
+from slides.inline import plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 THEMES = TEMPLATES / "themes"
@@ -96,6 +97,10 @@ class ThemeFile(_Strict):
     colors: ThemeColours
     fonts: ThemeFonts
     logo: str | None = Field(default=None, description="A PNG or JPEG file beside theme.yaml.")
+    logo_alt: str | None = Field(
+        default=None,
+        description="The logo's alternative text; by default '<institution> logo' of the lecture.",
+    )
 
     @field_validator("logo")
     @classmethod
@@ -114,6 +119,7 @@ class Theme:
     sans: Font
     mono: Font
     logo: Path | None
+    logo_text: str | None = None  # theme.yaml's logo_alt
     source: object = field(default=None, compare=False)  # slides.load.Located of theme.yaml
 
     def problem(self, path: str, message: str) -> Problem:
@@ -129,6 +135,12 @@ class Theme:
     def rgb(self, name: str) -> tuple[int, int, int]:
         """A colour as an (r, g, b) tuple."""
         return hex_to_rgb(self.colors[name])
+
+    def logo_alt(self, institution: str | None) -> str:
+        """The logo's alternative text: the theme's own, or the lecture's institution's logo."""
+        if self.logo_text:
+            return self.logo_text
+        return f"{plain(institution)} logo" if institution else "Logo"
 
     @property
     def font_dirs(self) -> list[Path]:
@@ -186,6 +198,7 @@ def _load_theme(name: str, content: str) -> Theme:
         sans=_font(data.fonts.sans.model_dump(exclude_none=True)),
         mono=_font(data.fonts.mono.model_dump(exclude_none=True)),
         logo=logo,
+        logo_text=data.logo_alt,
         source=source,
     )
     problems = [

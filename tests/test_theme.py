@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE, chromium_browser, copy_lecture, require
 
 from slides import theme
 from slides.cli import main
@@ -91,3 +94,65 @@ def test_a_missing_logo_is_located_at_its_key(themes, tmp_path, capsys):
 
     shown = capsys.readouterr().err.splitlines()
     assert shown[0] == f"{path}:19:7: logo: logo not found: {path.parent / 'dept.png'}"
+
+
+def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None:
+    """The logo is the theme's picture: every output shows it, parity counts it as the theme's."""
+    from PIL import Image
+    from pptx import Presentation
+    from screenshots import SHOW_SLIDE, open_deck
+
+    from slides import fit
+    from slides.build import plan_lecture
+    from slides.parity import check_outputs
+    from slides.render.qmd import px
+
+    dept = themes / "dept"
+    shutil.copytree(themes / "default", dept)
+    Image.new("RGB", (400, 160), "#0B3C5D").save(dept / "crest.png")
+    text = (dept / "theme.yaml").read_text(encoding="utf-8")
+    (dept / "theme.yaml").write_text(text.replace("logo: null", "logo: crest.png"), "utf-8")
+    folder = copy_lecture(SAMPLE, tmp_path)
+    text = (folder / "lecture.yaml").read_text(encoding="utf-8")
+    (folder / "lecture.yaml").write_text(text.replace("\ntopics:", "\ntheme: dept\ntopics:"))
+    out = tmp_path / "out"
+    formats = "pptx,html,handout"
+
+    assert main(["build", str(folder), "--format", formats, "--out", str(out), "-q"]) == 0
+
+    built = out / folder.name
+    alt = "Test University logo"  # the lecture's institution
+    logo = (dept / "crest.png").read_bytes()
+    title = Presentation(built / f"{folder.name}.pptx").slides[0]
+    [picture] = [shape for shape in title.shapes if shape.shape_type == 13]  # PICTURE
+    assert picture.image.blob == logo
+    assert picture._element.nvPicPr.cNvPr.get("descr") == alt
+    pages = subprocess.run(
+        [require("pdfimages"), "-list", "-f", "1", "-l", "1", built / f"{folder.name}-handout.pdf"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    assert [line.split()[3:5] for line in pages] == [["400", "160"]]
+    require("chromium")
+    with chromium_browser("the logo test") as browser:
+        page = open_deck(browser, (built / f"{folder.name}.html").as_uri())
+        page.evaluate(SHOW_SLIDE, 0)
+        shown = page.get_by_role("img", name=alt)
+        box = shown.bounding_box()
+        frame = page.locator(".reveal .slides").bounding_box()
+        natural = shown.evaluate("img => img.naturalWidth")
+        page.close()
+    assert natural == 400
+    assert box["x"] + box["width"] - frame["x"] == pytest.approx(px(fit.LOGO_BOX.right), abs=1)
+    assert box["y"] - frame["y"] == pytest.approx(px(fit.LOGO_BOX.y), abs=1)
+    # Parity counts it as the theme's: an HTML deck that lost it is drift.
+    deck, theme_, _ = plan_lecture(folder)
+    html = built / f"{folder.name}.html"
+    html.write_text(
+        re.sub(r'<img [^>]*alt="Test University logo"[^>]*>', "", html.read_text("utf-8")),
+        "utf-8",
+    )
+    assert check_outputs(deck, {"html": html}, theme_.logo) == [
+        "html: slide 1 (title): 0 logos, the theme puts 1 there"
+    ]

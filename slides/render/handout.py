@@ -44,6 +44,8 @@ def render(build: Build) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(LIBRARY, work / "handout.typ")  # the name main.typ imports
     pictures = [p.path.resolve() for p in build.assets.all()]
+    if build.theme.logo is not None:
+        pictures.append(build.theme.logo.resolve())
     # Typst reads files only under its root: the common folder of the source and the pictures.
     root = Path(os.path.commonpath([work, *pictures]))
     main = work / "main.typ"
@@ -75,8 +77,14 @@ def typst_source(build: Build, root: Path) -> str:
 
     def picture_of(node: model.Image | model.DiagramBase) -> dict[str, str]:
         picture = build.assets.picture(node)
-        relative = picture.path.resolve().relative_to(root).as_posix()
-        return {"path": "/" + relative, "alt": picture.alt}
+        return {"path": inside(picture.path), "alt": picture.alt}
+
+    def inside(path: Path) -> str:
+        return "/" + path.resolve().relative_to(root).as_posix()
+
+    logo = None
+    if theme.logo is not None:
+        logo = {"path": inside(theme.logo), "alt": theme.logo_alt(build.lecture.institution)}
 
     return (
         environment()
@@ -90,6 +98,8 @@ def typst_source(build: Build, root: Path) -> str:
             paper=PAPER.get(build.options.paper, "a4"),
             layout=build.options.handout_layout,
             colors=theme.colors,
+            logo=logo,
+            sans=theme.sans.family,
             mono=theme.mono.family,
             geometry={
                 "width": fit.SLIDE_W,

@@ -223,10 +223,6 @@ def publish_fonts(build: Build) -> list[FontFace]:
 
 def write_theme_css(build: Build) -> Path:
     """The reveal.js theme CSS, from the shared theme and the slide geometry of slides.fit."""
-    logo = None
-    if build.theme.logo is not None and build.theme.logo.is_file():
-        logo = f"logo{build.theme.logo.suffix.lower()}"
-        copy_if_changed(build.theme.logo, build.out_dir / logo)
     text = (
         environment("css")
         .get_template("reveal-theme.css.j2")
@@ -235,7 +231,6 @@ def write_theme_css(build: Build) -> Path:
             fonts=publish_fonts(build),
             sans=build.theme.sans.family,
             mono=build.theme.mono.family,
-            logo=logo,
             px=px,
             fit=fit,
             title_box=fit.title_box(),

@@ -559,8 +559,7 @@ class _DeckWriter:
         with Image.open(logo) as img:
             w, h = img.size
         place = fit.place_picture(LOGO_BOX, w / h)
-        owner = inline.plain(self.lecture.institution) if self.lecture.institution else ""
-        self._picture(slide, logo, place, f"{owner} logo" if owner else "Logo", "Logo")
+        self._picture(slide, logo, place, self.theme.logo_alt(self.lecture.institution), "Logo")
 
     # -- text -------------------------------------------------------------------------------
 

@@ -93,6 +93,8 @@ def render(build: Build) -> Path:
             head=HEAD,
             date=quarto_date(build.lecture.date) if build.lecture.date else None,
             ids=frame_ids(build),
+            logo=publish_logo(build),
+            logo_alt=build.theme.logo_alt(build.lecture.institution),
             layout=layout,
             attrs=attrs,
             as_bullet=model.as_bullet,
@@ -245,6 +247,16 @@ def publish_pictures(build: Build) -> dict[Path, str]:
         copy_if_changed(picture.path, folder / name)
         published[picture.path] = f"images/{name}"
     return published
+
+
+def publish_logo(build: Build) -> str | None:
+    """The theme's logo copied beside the deck, for its title slide; its file name."""
+    logo = build.theme.logo
+    if logo is None:
+        return None
+    name = f"logo{logo.suffix.lower()}"
+    copy_if_changed(logo, build.out_dir / name)
+    return name
 
 
 def copy_if_changed(source: Path, target: Path) -> None:
