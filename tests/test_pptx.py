@@ -481,10 +481,12 @@ EXPECTED_LAYOUTS = {
 BODY_LAYOUTS = {"columns": "Two Content", "image": "Title Only", "bullets": "Title and Content"}
 
 
-def make_template(path: Path, delete: tuple[str, ...] = ()) -> Path:
+def make_template(
+    path: Path, delete: tuple[str, ...] = (), size: tuple[int, int] = (12192000, 6858000)
+) -> Path:
     """The default template with its layouts reversed, a named master and two slides of its own."""
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    prs.slide_width, prs.slide_height = Emu(size[0]), Emu(size[1])
     master = prs.slide_master
     master._element.cSld.set("name", "Brand master")
     id_list = master._element.sldLayoutIdLst
@@ -519,6 +521,25 @@ def test_a_template_with_reordered_layouts_is_used_by_layout_name(tmp_path: Path
             assert name == EXPECTED_LAYOUTS[frame.kind], frame
         elif frame.slide.kind in BODY_LAYOUTS:
             assert name == BODY_LAYOUTS[frame.slide.kind], frame
+
+
+@pytest.mark.parametrize(
+    ("size", "warning"),
+    [
+        ((12188952, 6858000), None),  # 16:9 as older PowerPoint saves it: 13.33 × 7.50 in
+        (
+            (9144000, 5143500),  # 16:9, but 10 in wide
+            "warning: template brand.pptx has 10.00 × 5.62 in slides; the deck's are "
+            "13.33 × 7.50 in (16:9), so the layouts' own placeholder positions may not line up",
+        ),
+    ],
+)
+def test_a_template_of_another_size_is_named_but_16_9_is_not(tmp_path, size, warning) -> None:
+    template = make_template(tmp_path / "brand.pptx", size=size)
+    result, _ = build(SAMPLE, tmp_path / "out", "--pptx-template", template)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning: template" in line]
+    assert warnings == ([warning] if warning else [])
 
 
 def test_a_template_missing_layouts_falls_back_with_a_warning(tmp_path: Path) -> None:

@@ -246,6 +246,20 @@ def _e(points: float) -> int:
     return round(points * 12700)
 
 
+SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
+
+
+def _size_warning(name: str, width: int, height: int) -> list[str]:
+    """A warning when a template's slides are not the deck's size (compared in EMU)."""
+    if abs(width - SLIDE_WIDTH) <= SIZE_TOLERANCE and abs(height - SLIDE_HEIGHT) <= SIZE_TOLERANCE:
+        return []
+    inches = f"{width / 914400:.2f} × {height / 914400:.2f} in"
+    return [
+        f"template {name} has {inches} slides; the deck's are 13.33 × 7.50 in (16:9), "
+        "so the layouts' own placeholder positions may not line up"
+    ]
+
+
 def _xfrm(box: Box, tag: str = "a:xfrm") -> str:
     """A shape's position and size in EMU."""
     return (
@@ -755,13 +769,9 @@ class _DeckWriter:
             (id_list if id_list is not None else pres.xml.find(qn("p:sldMasterIdLst"))).addnext(
                 size
             )
-        width, height = int(size.get("cx", "0")), int(size.get("cy", "0"))
-        if self.template is not None and (width, height) != (SLIDE_WIDTH, SLIDE_HEIGHT):
-            self.warnings.append(
-                f"template {self.template.name} has {width / 914400:.2f} × "
-                f"{height / 914400:.2f} in slides; the deck is 16:9 "
-                "(13.33 × 7.5 in), so the layouts' own placeholder positions may not line up"
-            )
+        if self.template is not None:
+            width, height = int(size.get("cx", "0")), int(size.get("cy", "0"))
+            self.warnings += _size_warning(self.template.name, width, height)
         size.set("cx", str(SLIDE_WIDTH))
         size.set("cy", str(SLIDE_HEIGHT))
         if self.template is None:
