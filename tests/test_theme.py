@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, chromium_browser, copy_lecture, require
+from conftest import IN_CI, SAMPLE, chromium_browser, copy_lecture, require
 
 from slides import theme
 from slides.cli import main
@@ -156,3 +156,36 @@ def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None
     assert check_outputs(deck, {"html": html}, theme_.logo) == [
         "html: slide 1 (title): 0 logos, the theme puts 1 there"
     ]
+
+
+def test_the_handout_uses_the_themes_own_font(themes, tmp_path, capsys) -> None:
+    """A theme without Lato: the handout is set in its font, with no warning about Lato."""
+    serif = require_file("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+    folder = themes / "serif"
+    shutil.copytree(themes / "default", folder)
+    text = (folder / "theme.yaml").read_text(encoding="utf-8")
+    start = text.index("  sans: {")
+    end = text.index("}", start) + 1
+    sans = f"  sans: {{family: Liberation Serif, files: [{serif}]}}"
+    (folder / "theme.yaml").write_text(text[:start] + sans + text[end:], encoding="utf-8")
+    lecture = lecture_with_theme(tmp_path / "lecture", "serif")
+    out = tmp_path / "out"
+
+    assert main(["build", str(lecture), "--format", "handout", "--out", str(out)]) == 0
+
+    assert "unknown font family" not in capsys.readouterr().err
+    fonts = subprocess.run(
+        [require("pdffonts"), out / "lecture" / "lecture-handout.pdf"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "LiberationSerif" in fonts and "Lato" not in fonts
+
+
+def require_file(path: str) -> str:
+    """A font file the set-up installs; skip without it, except in CI."""
+    if not Path(path).is_file():
+        message = f"{path} is not installed (make setup installs it)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return path
