@@ -301,14 +301,6 @@ class Lecture(Node):
             return Problem("lecture.yaml", 1, 1, path, message, severity)  # type: ignore[arg-type]
         return self._located.locate(path, message, severity)  # type: ignore[attr-defined]
 
-    def problem(self, path: str, message: str, severity: str = "error") -> Problem:
-        """A problem found after loading, at a key path of lecture.yaml (file, line, column)."""
-        from slides.errors import Problem
-
-        line, col = self.line_of(path)
-        file = getattr(self._located, "file", None) or str(self.folder / "lecture.yaml")
-        return Problem(file, line, col, path, message, severity)  # type: ignore[arg-type]
-
     @property
     def folder(self) -> Path:
         """The lecture folder (set by the loader)."""

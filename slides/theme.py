@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from slides.errors import BuildError, ContentError, Problem

@@ -21,9 +21,9 @@ def themes(tmp_path: Path, monkeypatch) -> Path:
     folder = tmp_path / "themes"
     shutil.copytree(theme.THEMES / "default", folder / "default")
     monkeypatch.setattr(theme, "THEMES", folder)
-    theme.load_theme.cache_clear()
+    theme._load_theme.cache_clear()
     yield folder
-    theme.load_theme.cache_clear()
+    theme._load_theme.cache_clear()
 
 
 def build_with_themes(themes: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
