@@ -15,7 +15,6 @@ for every property) and importing it 0.14 s; this writer takes about 0.6 ms per 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 import zipfile
@@ -31,6 +30,7 @@ from slides.errors import BuildError, ContentError
 from slides.fit import Box, Para
 from slides.render import Build, atomic_path
 from slides.render.pptx_builds import click_steps, timing_xml
+from slides.render.pptx_metadata import write_metadata
 from slides.render.pptx_package import (
     CT,
     RT,
@@ -43,7 +43,7 @@ from slides.render.pptx_package import (
     open_package,
     qn,
     rid_number,
-    set_core_properties,
+    xml_safe,
 )
 
 
@@ -83,7 +83,6 @@ FONT_HINTS = {
 P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
 SECTIONS_URI = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
-EPOCH = dt.datetime(2000, 1, 1)
 
 # The geometry of the title, section and closing slides lives in slides.fit (names kept here
 # for modules that import them from the PPTX renderer).
@@ -332,7 +331,7 @@ class _DeckWriter:
         # Slide ids in p:sldIdLst: 256 up (the template's own slides are gone).
         slide_ids = {frame.number: 256 + i for i, frame in enumerate(self.build.deck.frames)}
         self._sections(slide_ids)
-        self._properties()
+        write_metadata(self.package, self.lecture, len(slides), sum(1 for s in slides if s.notes))
         return self._package(slides, list(slide_ids.values()))
 
     def _frame(self, frame: Frame) -> _Slide:
@@ -895,35 +894,12 @@ class _DeckWriter:
             element = etree.SubElement(
                 section_list,
                 f"{{{P14}}}section",
-                name=_xml_safe(inline.plain(section.title)),
+                name=xml_safe(inline.plain(section.title)),
                 id="{" + str(guid).upper() + "}",
             )
             ids = etree.SubElement(element, f"{{{P14}}}sldIdLst")
             for number in sorted(numbers):
                 etree.SubElement(ids, f"{{{P14}}}sldId", id=str(slide_ids[number]))
-
-    def _properties(self) -> None:
-        lecture = self.lecture
-        author = inline.plain(lecture.author) if lecture.author else ""
-        # Fixed timestamps: two builds of the same content must be byte-identical.
-        stamp = _date_of(lecture.date)
-        values: list[tuple[str, str | dt.datetime]] = [
-            ("dc:title", inline.plain(lecture.title)),
-            ("dc:subject", inline.plain(lecture.subtitle) if lecture.subtitle else ""),
-            ("dc:creator", author),
-            ("cp:lastModifiedBy", author),
-            ("dc:language", lecture.language),
-            ("dc:description", ""),
-            ("cp:keywords", ", ".join(inline.plain(t.title) for t in lecture.topics)[:255]),
-            ("cp:revision", "1"),
-            ("dcterms:created", stamp),
-            ("dcterms:modified", stamp),
-            ("cp:lastPrinted", stamp),
-        ]
-        set_core_properties(
-            self.package.core_properties(),
-            [(k, _xml_safe(v) if isinstance(v, str) else v) for k, v in values],
-        )
 
     # -- the package ------------------------------------------------------------------------
 
@@ -1017,17 +993,6 @@ def _notes_xml(head: bytes, tail: bytes, notes: str) -> bytes:
     return head + paras.encode() + tail
 
 
-def _date_of(text: str | None) -> dt.datetime:
-    """The lecture's date when it is an ISO date (2026-11-28), else a fixed epoch."""
-    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", text or "")
-    if match:
-        try:
-            return dt.datetime(*map(int, match.groups()))
-        except ValueError:
-            pass
-    return EPOCH
-
-
 def _alt_text(alt: str, node, frame: Frame) -> str:
     """Alt text from the content (alt, caption or slide title), never a file path."""
     for candidate in (alt, getattr(node, "alt", None), getattr(node, "caption", None)):
@@ -1039,15 +1004,7 @@ def _alt_text(alt: str, node, frame: Frame) -> str:
 
 def _text(text: str) -> str:
     """Text for XML character data: escaped, without the characters XML cannot hold."""
-    return _xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _xml_safe(text: str) -> str:
-    """Text without the control characters XML cannot hold."""
-    return _CONTROL.sub("", text)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _looks_like_path(text: str) -> bool:

@@ -10,7 +10,6 @@ installed but not imported), and so are the default notes master and its theme.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import importlib.util
 import io
@@ -81,10 +80,6 @@ NS = {
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-_CORE = (
-    '<cp:coreProperties xmlns:cp="{cp}" xmlns:dc="{dc}" xmlns:dcterms="{dcterms}" '
-    'xmlns:xsi="{xsi}"/>'.format(**NS)
-)
 
 
 def qn(name: str) -> str:
@@ -242,15 +237,6 @@ class Package:
         self._taken.add(part.name)
         return part
 
-    def core_properties(self) -> Part:
-        """The document properties part, added when the package has none."""
-        for rel in self.rels:
-            if rel.reltype == RT.CORE_PROPERTIES and rel.target in self.parts:
-                return self.parts[rel.target]
-        part = self.add(Part("/docProps/core.xml", CT.CORE_PROPERTIES, _CORE.encode()))
-        self.rels.append(Rel(_next_rid(self.rels), RT.CORE_PROPERTIES, part.name))
-        return part
-
     def notes_master(self) -> Part:
         """The presentation's notes master; python-pptx's default one (and its theme) if none."""
         main = self.main
@@ -348,20 +334,12 @@ def masters(package: Package) -> list[Part]:
     return found
 
 
-def set_core_properties(part: Part, values: Sequence[tuple[str, str | dt.datetime]]) -> None:
-    """Set document properties ('dc:title', 'dcterms:created', …) in core.xml, in order."""
-    root = part.edit()
-    for name, value in values:
-        element = root.find(qn(name))
-        if element is None:
-            element = etree.SubElement(root, qn(name))
-        if isinstance(value, dt.datetime):
-            text = value.strftime("%Y-%m-%dT%H:%M:%SZ")
-            if name in ("dcterms:created", "dcterms:modified"):
-                element.set(qn("xsi:type"), "dcterms:W3CDTF")
-        else:
-            text = value
-        element.text = text or None
+def xml_safe(text: str) -> str:
+    """Text without the control characters XML cannot hold."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def rels_xml(rels: Sequence[Rel], source: str) -> bytes:
