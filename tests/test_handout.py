@@ -221,6 +221,59 @@ def test_two_and_three_slides_per_page(layout: int, sample_letter_2: Path, sampl
     assert len(set(image_pages(pdf))) < 3
 
 
+# --- standards: PDF/UA-1 and PDF/A-2a ---------------------------------------------------------
+
+PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}"
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+def declared_standards(pdf: Path) -> dict[str, str]:
+    """The conformance the PDF's XMP declares: pdfuaid:part, pdfaid:part and conformance."""
+    from lxml import etree
+    from pypdf import PdfReader
+
+    metadata = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
+    xmp = etree.fromstring(metadata)
+    names = {"ua": f"{PDFUAID}part", "a": f"{PDFAID}part", "a-level": f"{PDFAID}conformance"}
+    found = {key: xmp.find(f".//{name}") for key, name in names.items()}
+    return {key: element.text for key, element in found.items() if element is not None}
+
+
+def test_the_handout_declares_pdf_ua_1_and_pdf_a_2a(built, hostile_pdf: Path) -> None:
+    from pypdf import PdfReader
+
+    for pdf in (built[1], hostile_pdf):
+        assert declared_standards(pdf) == {"ua": "1", "a": "2", "a-level": "A"}
+        root = PdfReader(pdf).trailer["/Root"]
+        # What PDF/UA-1 asks of the document as a whole, read back rather than trusted:
+        assert root["/MarkInfo"]["/Marked"].value is True  # tagged
+        assert root["/Lang"] == "en"
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # not the file name
+        assert "/StructTreeRoot" in root
+
+
+def test_a_character_the_standards_forbid_gives_a_warning_and_a_plain_handout(
+    tmp_path: Path,
+) -> None:
+    """A private-use character (an icon font's) may not be in a PDF/A; the handout still builds."""
+    folder = tmp_path / "icons"
+    folder.mkdir()
+    slide = {"title": "Icons", "bullets": ["Press \ue000 to start", "Then wait"]}
+    data = {"title": "Icons", "topics": [{"title": "One", "slides": [slide]}]}
+    (folder / "lecture.yaml").write_text(json.dumps(data), "utf-8")
+    result = run_cli("build", folder, "--format", "handout", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"^warning: handout: not declared PDF/UA-1 or PDF/A-2a: PDF/A-2a(, PDF/UA-1)? error: .*"
+        r"codepoint",
+        result.stderr,
+        re.M,
+    ), result.stderr
+    pdf = tmp_path / "out" / "icons" / "icons-handout.pdf"
+    assert declared_standards(pdf) == {}
+    assert "Then wait" in pdf_text(pdf)
+
+
 # --- hostile content: every Typst metacharacter shows literally ------------------------------
 
 HOSTILE = [

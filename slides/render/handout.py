@@ -9,7 +9,9 @@ become Typst markup, whatever characters it holds.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
@@ -21,6 +23,10 @@ from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES
 
 TEMPLATE = "handout.typ.j2"
+# PDF/UA-1 (accessible: tagged, with title, language, alt text and heading order) and PDF/A-2a
+# (archival, tagged); Typst checks their rules as it compiles. Measured on genai-intro (24
+# pages), CPU per compile, median of 9: 0.424 s without, 0.426 s with UA-1, 0.417 s with both.
+PDF_STANDARDS = ("ua-1", "a-2a")
 LIBRARY = TEMPLATES / "handout.typ"
 PAPER = {"a4": "a4", "letter": "us-letter"}
 
@@ -53,21 +59,45 @@ def render(build: Build) -> Path:
     build.assets.ready()  # Typst reads the pictures
     with atomic_path(target) as temp:
         try:
-            _, warnings = typst.compile_with_warnings(
-                str(main),
-                output=str(temp),
-                root=str(root),
-                # The theme's fonts first; installed fonts stay as a fallback for scripts
-                # Lato lacks (CJK, Arabic, emoji …).
-                font_paths=[str(d) for d in build.theme.font_dirs],
-            )
+            warnings = _compile(typst, main, temp, root, build.theme.font_dirs)
         except typst.TypstError as error:
             # The diagnostic names the file, line and source line (of main.typ or handout.typ).
             detail = (error.diagnostic or error.message).strip()
             raise BuildError(f"the handout could not be compiled:\n{detail}") from None
         for warning in warnings:  # before the PDF replaces the last one: --strict may refuse it
-            build.warn("handout", warning.message)
+            build.warn("handout", warning)
     return target
+
+
+def _compile(typst, main: Path, output: Path, root: Path, font_dirs: Sequence[Path]) -> list[str]:
+    """Compile the handout, declaring PDF_STANDARDS; returns Typst's warnings.
+
+    Typst refuses to declare a standard whose rules the document breaks. Content can break
+    them (a character no font has, an icon font's private-use character): the handout is then
+    compiled without the declaration, and a warning says which rule failed.
+    """
+    options = {
+        "output": str(output),
+        "root": str(root),
+        # The theme's fonts first; installed fonts stay as a fallback for scripts Lato lacks
+        # (CJK, Arabic, emoji …).
+        "font_paths": [str(d) for d in font_dirs],
+    }
+    try:
+        _, warnings = typst.compile_with_warnings(
+            str(main), pdf_standards=list(PDF_STANDARDS), **options
+        )
+        return [warning.message for warning in warnings]
+    except typst.TypstError as error:
+        if not _BROKEN_STANDARD.match(error.message):
+            raise
+        _, warnings = typst.compile_with_warnings(str(main), **options)
+        hint = "".join(f" ({hint})" for hint in error.hints)
+        refused = f"not declared PDF/UA-1 or PDF/A-2a: {error.message}{hint}"
+        return [refused, *(warning.message for warning in warnings)]
+
+
+_BROKEN_STANDARD = re.compile(r"(PDF/[AU]+-\w+, )*PDF/[AU]+-\w+ error: ")
 
 
 def typst_source(build: Build, root: Path) -> str:
