@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import GENAI, ROOT, SAMPLE, require, run_cli
+from conftest import GENAI, ROOT, SAMPLE, copy_lecture, require, run_cli
 
 from slides import build, chromium, cli, inline
 from slides.deck import plan
@@ -321,6 +321,69 @@ def test_each_printed_page_shows_its_slide_title(printed_lecture) -> None:
     # A title missing here but shown on screen means the deck's CSS does not hold in reveal.js
     # print mode (slides are moved into .pdf-page elements and lose their padding there).
     assert not missing, f"titles not on their printed page: {', '.join(missing)}"
+
+
+def structure(pdf: Path) -> list[dict]:
+    """The PDF's structure elements (tags) in document order: each a dict of /S, /Alt …."""
+    from pypdf import PdfReader
+
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)  # a marked-content id (a number) is no dict: skipped
+
+    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def pdf_info(pdf: Path) -> str:
+    return subprocess.run(
+        [require("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_lecture_pdf_is_tagged_with_every_slide_in_its_structure(printed_lecture) -> None:
+    """reveal.js hides all slides but one from assistive technology, so Chromium tagged them
+    as NonStruct until the print un-hid them: every slide needs its heading, every picture its
+    alt text."""
+    frames, pdf = printed_lecture
+    assert re.search(r"^Tagged:\s+yes$", pdf_info(pdf), re.M)
+    tags = structure(pdf)
+    headings = [tag for tag in tags if tag["/S"] in ("/H1", "/H2")]
+    assert len(headings) == len(frames)
+    # A picture is a Figure of its own; an HTML <figure> a Figure holding it and a Caption.
+    pictures = [tag for tag in tags if tag["/S"] == "/Figure" and not _holds_tags(tag)]
+    assert pictures and all(str(tag.get("/Alt", "")).strip() for tag in pictures)
+
+
+def _holds_tags(tag: dict) -> bool:
+    kids = tag.get("/K", [])
+    kids = [kid.get_object() for kid in (kids if isinstance(kids, list) else [kids])]
+    return any(isinstance(kid, dict) and "/S" in kid for kid in kids)
+
+
+def test_the_slides_pdf_has_the_lectures_title_and_language(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    require("chromium")
+    folder = copy_lecture(SAMPLE, tmp_path)
+    text = (folder / "lecture.yaml").read_text("utf-8")
+    text = text.replace("title: Every Slide Kind", "title: Ein **Titel** & <mehr>", 1)
+    (folder / "lecture.yaml").write_text(text.replace("language: en", "language: de-AT"), "utf-8")
+    result = run_cli("build", folder, "--format", "html,pdf", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / folder.name / f"{folder.name}-slides.pdf"
+    assert re.search(r"^Title:\s+Ein Titel & <mehr>$", pdf_info(pdf), re.M)
+    root = PdfReader(pdf).trailer["/Root"]
+    assert root["/Lang"] == "de-AT"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
 
 
 @needs_html

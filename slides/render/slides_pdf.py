@@ -44,6 +44,17 @@ async (timeoutMs) => {
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }
 """
+# reveal.js hides every slide but the current one from assistive technology (aria-hidden and
+# hidden), and Chromium tags a PDF from what assistive technology sees. Printed, every slide is
+# shown: every slide is content.
+_ACCESSIBLE = """
+() => {
+  for (const slide of document.querySelectorAll('.reveal .slides section')) {
+    slide.removeAttribute('aria-hidden');
+    slide.removeAttribute('hidden');
+  }
+}
+"""
 # Each printed slide: its title and how many PDF pages its .pdf-page element spans.
 _PAGES = """
 () => {
@@ -108,6 +119,7 @@ def print_deck(
             devtools.forget("Page.loadEventFired", tab)  # the blank tab's, if any
             devtools.event("Page.loadEventFired", tab, timeout)
             devtools.evaluate(tab, _SETTLED, timeout_ms, timeout=timeout)
+            devtools.evaluate(tab, _ACCESSIBLE, timeout=timeout)
             printed = [
                 Printed(p["title"], p["pages"])
                 for p in devtools.evaluate(tab, _PAGES, timeout=timeout)
@@ -118,7 +130,7 @@ def print_deck(
                 preferCSSPageSize=True,
                 printBackground=True,
                 **dict.fromkeys(("marginTop", "marginBottom", "marginLeft", "marginRight"), 0),
-                generateTaggedPDF=False,  # as Playwright printed it; tagging takes longer
+                generateTaggedPDF=True,
             )
             import pypdf  # noqa: F401  (check_pages reads the PDF: import it while Chromium prints)
 
