@@ -75,6 +75,26 @@ def sample_built(tmp_path_factory) -> Path:
     return out / "sample"
 
 
+def pdf_structure(pdf: Path) -> list[dict]:
+    """The PDF's structure elements (tags) in document order: each a dict of /S, /Alt …."""
+    from pypdf import PdfReader
+
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)  # a marked-content id (a number) is no dict: skipped
+
+    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def copy_lecture(source: Path, tmp_path: Path) -> Path:
     """A private copy of a lecture folder that a test may change."""
     target = tmp_path / source.name

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import typst
-from conftest import GENAI, SAMPLE, require, run_cli
+from conftest import GENAI, SAMPLE, pdf_structure, require, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -250,6 +250,16 @@ def test_the_handout_declares_pdf_ua_1_and_pdf_a_2a(built, hostile_pdf: Path) ->
         assert root["/Lang"] == "en"
         assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # not the file name
         assert "/StructTreeRoot" in root
+
+
+def test_topics_and_slide_titles_are_headings_in_the_structure(built) -> None:
+    """PDF/UA readers navigate by headings: the contents and each topic H1, each slide H2."""
+    folder, pdf = built
+    frames = content_frames(folder)
+    tags = [tag["/S"] for tag in pdf_structure(pdf)]
+    assert tags.count("/H1") == 1 + len({frame.topic for frame in frames})
+    assert tags.count("/H2") == len(frames)
+    assert tags.index("/H1") < tags.index("/H2")
 
 
 def test_a_character_the_standards_forbid_gives_a_warning_and_a_plain_handout(

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import GENAI, ROOT, SAMPLE, copy_lecture, require, run_cli
+from conftest import GENAI, ROOT, SAMPLE, copy_lecture, pdf_structure, require, run_cli
 
 from slides import build, chromium, cli, inline
 from slides.deck import plan
@@ -323,26 +323,6 @@ def test_each_printed_page_shows_its_slide_title(printed_lecture) -> None:
     assert not missing, f"titles not on their printed page: {', '.join(missing)}"
 
 
-def structure(pdf: Path) -> list[dict]:
-    """The PDF's structure elements (tags) in document order: each a dict of /S, /Alt …."""
-    from pypdf import PdfReader
-
-    found: list[dict] = []
-
-    def walk(node) -> None:
-        node = node.get_object()
-        if not isinstance(node, dict):
-            return
-        if "/S" in node:
-            found.append(node)
-        kids = node.get("/K", [])
-        for kid in kids if isinstance(kids, list) else [kids]:
-            walk(kid)  # a marked-content id (a number) is no dict: skipped
-
-    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
-    return found
-
-
 def pdf_info(pdf: Path) -> str:
     return subprocess.run(
         [require("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True
@@ -355,7 +335,7 @@ def test_the_lecture_pdf_is_tagged_with_every_slide_in_its_structure(printed_lec
     alt text."""
     frames, pdf = printed_lecture
     assert re.search(r"^Tagged:\s+yes$", pdf_info(pdf), re.M)
-    tags = structure(pdf)
+    tags = pdf_structure(pdf)
     headings = [tag for tag in tags if tag["/S"] in ("/H1", "/H2")]
     assert len(headings) == len(frames)
     # A picture is a Figure of its own; an HTML <figure> a Figure holding it and a Caption.
