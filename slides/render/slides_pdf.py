@@ -130,7 +130,7 @@ def print_deck(
                 preferCSSPageSize=True,
                 printBackground=True,
                 **dict.fromkeys(("marginTop", "marginBottom", "marginLeft", "marginRight"), 0),
-                generateTaggedPDF=True,
+                generateTaggedPDF=True,  # for screen readers: +0.02 s CPU at 32 slides
             )
             import pypdf  # noqa: F401  (check_pages reads the PDF: import it while Chromium prints)
 
