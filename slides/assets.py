@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -28,6 +26,7 @@ from PIL import ImageOps, UnidentifiedImageError
 from slides import fit, model
 from slides.cache import file_digest
 from slides.errors import ContentError, Problem
+from slides.render import atomic_path
 from slides.signals import checkpoint
 from slides.theme import Theme
 
@@ -228,7 +227,7 @@ def _draw_all(to_draw: dict[Path, tuple[model.DiagramBase, Room]], style, jobs: 
 def _draw_one(path: Path, node: model.DiagramBase, room: Room, style) -> None:
     from slides.diagrams import draw_png
 
-    with _atomic(path) as temp:
+    with atomic_path(path) as temp:
         draw_png(node, style, temp, room)
 
 
@@ -299,7 +298,7 @@ def _store(image: PILImage.Image, fmt: str, data: bytes, stem: Path) -> tuple[Pa
     plain_jpeg = fmt != "JPEG" or image.mode in ("RGB", "L")
     if fmt in KEPT and not too_big and not turned and plain_jpeg:
         path = stem.with_suffix(KEPT[fmt])
-        with _atomic(path) as temp:
+        with atomic_path(path) as temp:
             temp.write_bytes(data)
         return path, image.width, image.height
     out = rotated.copy()
@@ -308,39 +307,18 @@ def _store(image: PILImage.Image, fmt: str, data: bytes, stem: Path) -> tuple[Pa
     if fmt == "JPEG":
         path = stem.with_suffix(".jpg")
         out = out.convert("RGB") if out.mode not in ("RGB", "L") else out
-        with _atomic(path) as temp:
+        with atomic_path(path) as temp:
             out.save(temp, "JPEG", quality=90)
     else:
         path = stem.with_suffix(".png")
         transparent = out.mode in ("RGBA", "LA", "PA") or "transparency" in out.info
         out = out.convert("RGBA" if transparent else "RGB") if out.mode not in ("RGB", "L") else out
-        with _atomic(path) as temp:
+        with atomic_path(path) as temp:
             out.save(temp, "PNG")
     return path, out.width, out.height
 
 
 # --- files ---------------------------------------------------------------------------------
-
-
-class _atomic:
-    """A temporary file beside `target`, moved into place when the block succeeds."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> Path:
-        fd, name = tempfile.mkstemp(
-            prefix=".tmp-", suffix=self.target.suffix, dir=self.target.parent
-        )
-        os.close(fd)
-        self.temp = Path(name)
-        return self.temp
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            os.replace(self.temp, self.target)
-        else:
-            self.temp.unlink(missing_ok=True)
 
 
 def _prune(cache_dir: Path, used: set[Path]) -> None:

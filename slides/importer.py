@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from pydantic import ValidationError
 
 from slides import model
 from slides.errors import BuildError, UsageError
+from slides.render import atomic_path
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 MAX_NOTE_BYTES = 5_000_000
@@ -796,13 +796,8 @@ def _write(out: Path, data: dict[str, Any], copies: dict[str, Path], force: bool
     text = f"# yaml-language-server: $schema={_schema_ref(out)}\n"
     text += "# Imported from a note: a draft to edit. `python build.py check <folder>` checks it.\n"
     text += yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    fd, name = tempfile.mkstemp(prefix=".lecture.", suffix=".yaml", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(name, out / "lecture.yaml")
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with atomic_path(out / "lecture.yaml") as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def _schema_ref(out: Path) -> str:

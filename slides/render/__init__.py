@@ -81,15 +81,12 @@ def renderer(fmt: str):
     return importlib.import_module(FORMATS[fmt][0]).render
 
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside target, moved into place only if the block succeeds.
 
     A failed or interrupted build so never leaves a half-written file or destroys the last one.
+    The file is private while it is written, then gets the mode the user's umask gives.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
@@ -98,7 +95,26 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temp
         checkpoint("replace")  # interrupted: the last output stays, the new one is dropped
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(temp, 0o666 & ~umask())
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def umask() -> int:
+    """The process's umask, read without changing it.
+
+    os.umask can only read it by setting it, for every thread at once: a file another thread
+    creates in between would get the wrong mode.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # Linux
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with tempfile.TemporaryDirectory() as folder:  # elsewhere: a new folder's mode shows it
+        probe = Path(folder) / "probe"
+        probe.mkdir(0o777)
+        return 0o777 & ~probe.stat().st_mode

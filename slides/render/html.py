@@ -21,7 +21,7 @@ from pathlib import Path
 from slides import fit, inline
 from slides.errors import BuildError
 from slides.jinja import environment, html_inline
-from slides.render import Build, atomic_path
+from slides.render import Build, atomic_path, umask
 from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
 
@@ -174,12 +174,17 @@ def install_reveal(out_dir: Path) -> Path:
         return target
     out_dir.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=".reveal.", dir=out_dir))
-    temp.chmod(0o755)  # mkdtemp makes it owner-only; a web server must read it
     try:
         ignore = shutil.ignore_patterns("*.map", "*.esm.js")
         for part in ("dist", "plugin"):
-            shutil.copytree(REVEAL_PACKAGE / part, temp / part, ignore=ignore)
+            shutil.copytree(
+                REVEAL_PACKAGE / part, temp / part, ignore=ignore, copy_function=shutil.copyfile
+            )
         (temp / ".version").write_text(version, "utf-8")
+        # Private while copied; then folders as the umask says (copytree gave them npm's modes).
+        mode = 0o777 & ~umask()
+        for folder in [temp, *(path for path in temp.rglob("*") if path.is_dir())]:
+            folder.chmod(mode)
         old = out_dir / f".reveal.old.{os.getpid()}"
         if target.exists():
             target.rename(old)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import re
 import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from markupsafe import Markup
 from slides import fit, inline, model
 from slides.deck import Frame
 from slides.jinja import environment, md_attr, md_inline
-from slides.render import Build, atomic_path
+from slides.render import Build, atomic_path, umask
 
 PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
@@ -260,18 +259,14 @@ def publish_logo(build: Build) -> str | None:
 
 
 def copy_if_changed(source: Path, target: Path) -> None:
-    """Copy a file unless the target already has the same size and is not older."""
+    """Copy a file unless the target already has the same size, is not older and has the mode
+    the umask gives (copies of older builds were private)."""
     try:
         have, want = target.stat(), source.stat()
-        if have.st_size == want.st_size and have.st_mtime >= want.st_mtime:
+        mode = stat.S_IMODE(have.st_mode) == 0o666 & ~umask()
+        if have.st_size == want.st_size and have.st_mtime >= want.st_mtime and mode:
             return
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copy2(source, name)
-        os.replace(name, target)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with atomic_path(target) as temp:
+        shutil.copyfile(source, temp)
