@@ -6,20 +6,20 @@ the build itself must never change it.
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SAMPLE, require
 
-from tests.conftest import ROOT, SAMPLE, require
 
-
-def _build(out: Path, formats: str, umask: int, *more: str) -> None:
+def _build(out: Path, formats: str, umask: int, *more: str, lectures=(SAMPLE,)) -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--format", formats]
-        + ["--out", str(out), *more],
+        [sys.executable, str(ROOT / "build.py"), "build", *map(str, lectures)]
+        + ["--format", formats, "--out", str(out), *more],
         capture_output=True,
         text=True,
         timeout=300,
@@ -56,7 +56,10 @@ def test_every_output_is_0644_and_every_folder_0755_under_umask_022(tmp_path):
 @pytest.mark.parametrize("umask", [0o027, 0o077])
 def test_outputs_follow_a_stricter_umask(tmp_path, umask):
     out = tmp_path / "out"
-    _build(out, "qmd,html", umask)  # pictures, fonts and reveal.js copied beside the deck
+    second = Path(shutil.copytree(SAMPLE, tmp_path / "second"))
+    # Pictures, fonts and reveal.js copied beside the deck; two lectures: the course index too.
+    _build(out, "qmd,html", umask, lectures=(SAMPLE, second))
+    assert {"sample", "second", "index.html"} <= {p.name for p in out.iterdir()}
     modes = _modes(out)
     assert set(modes) == {f"file {oct(0o666 & ~umask)}", f"folder {oct(0o777 & ~umask)}"}, {
         mode: sorted(paths)[:5] for mode, paths in modes.items()
