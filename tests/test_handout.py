@@ -274,8 +274,8 @@ def test_a_character_the_standards_forbid_gives_a_warning_and_a_plain_handout(
     result = run_cli("build", folder, "--format", "handout", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert re.search(
-        r"^warning: handout: not declared PDF/UA-1 or PDF/A-2a: PDF/A-2a(, PDF/UA-1)? error: .*"
-        r"codepoint",
+        r"icons-handout\.pdf: warning: not declared PDF/UA-1 or PDF/A-2a: "
+        r"PDF/A-2a(, PDF/UA-1)? error: .*codepoint",
         result.stderr,
         re.M,
     ), result.stderr
