@@ -44,7 +44,7 @@ def diagram_group(
     """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
     style = Style.of(build.theme)
     geometry = layout(node, style, build.assets.room(node))
-    fonts = Fonts(style.regular, style.bold, geometry.zoom)
+    fonts = Fonts.of(style, geometry.zoom)
     return _Painter(geometry, box, build.theme.sans.family, fonts, new_id).group(alt)
 
 
@@ -224,12 +224,18 @@ class _Painter:
                 etree.SubElement(p_pr, a("buChar"), char=BULLET.strip())
             else:
                 etree.SubElement(p_pr, a("buNone"))
-            run = etree.SubElement(para_el, a("r"))
-            r_pr = etree.SubElement(run, a("rPr"), sz=str(round(pt * 100)), b="1" if para.bold
-                                    else "0", dirty="0")  # fmt: skip
-            _solid(r_pr, colour)
-            etree.SubElement(r_pr, a("latin"), typeface=self.font)
-            etree.SubElement(run, a("t")).text = _CONTROL.sub("", para.text)
+            # The layout's own lines, each measured with the widest font a viewer may show:
+            # breaking there keeps every viewer's lines (and words) as the picture has them.
+            lines = [line.text for line in words if line.para == n] or [para.text]
+            for k, text in enumerate(lines):
+                if k:
+                    etree.SubElement(para_el, a("br"))
+                run = etree.SubElement(para_el, a("r"))
+                r_pr = etree.SubElement(run, a("rPr"), sz=str(round(pt * 100)), b="1" if para.bold
+                                        else "0", dirty="0")  # fmt: skip
+                _solid(r_pr, colour)
+                etree.SubElement(r_pr, a("latin"), typeface=self.font)
+                etree.SubElement(run, a("t")).text = _CONTROL.sub("", text)
         return sp
 
 
