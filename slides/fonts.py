@@ -20,6 +20,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from slides import model
+from slides.errors import Problem
 from slides.theme import Font, Theme, load_theme
 
 REFERENCE_PT = 100.0  # widths are measured at this size and scaled
@@ -191,3 +193,46 @@ def _length(path: Path | None, text: str) -> float:
         return font.getlength(text, features=["-kern"]) * factor
     except (KeyError, ValueError):  # no Raqm: basic layout does not kern anyway
         return font.getlength(text) * factor
+
+
+def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
+    """A warning for each slide (or the title slide) holding characters no font can draw.
+
+    Such a character shows as a box in every output, and leaves no text in the PDFs.
+    """
+    widths = measurer(lecture.theme)
+    fallbacks = ", ".join(f.font.family for f in widths.theme.fallbacks) or "none"
+    found = []
+    title_texts = [lecture.title, lecture.subtitle, lecture.author, lecture.institution]
+    places = [("title", "the title slide", [*title_texts, lecture.footer, lecture.closing])]
+    for t, topic in enumerate(lecture.topics):
+        places.append((f"topics[{t}].title", f"section '{topic.title}'", [topic.title]))
+        for s, slide in enumerate(topic.slides):
+            texts = list(_strings(slide.model_dump(exclude={"source", "src", "lang"})))
+            places.append((f"topics[{t}].slides[{s}]", f"slide '{slide.title}'", texts))
+    for where, name, texts in places:
+        missing = widths.missing("".join(t for t in texts if t))
+        if missing:
+            shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+            found.append(
+                Problem(
+                    "", 0, 0, where,
+                    f"{name}: no font has {shown}: it shows as a box and is lost from the PDFs' "
+                    f"text; write it otherwise or install a font that has it (the theme's "
+                    f"fallbacks: {fallbacks})",
+                    "warning",
+                )
+            )  # fmt: skip
+    return found
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a dumped model (dicts, lists)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

@@ -180,6 +180,12 @@ class Theme:
         return f"{plain(institution)} logo" if institution else "Logo"
 
     @property
+    def sans_stack(self) -> list[str]:
+        """The sans family and, in order, the fallbacks found on this machine (Typst, CSS)."""
+        found = [f.font.family for f in self.fallbacks if f.font.regular]
+        return list(dict.fromkeys([self.sans.family, *found]))
+
+    @property
     def font_dirs(self) -> list[Path]:
         """Folders holding the theme's font files and its fallbacks' (for Typst and fontconfig)."""
         files = self.sans.files + self.mono.files

@@ -129,8 +129,8 @@ def typst_source(build: Build, root: Path) -> str:
             layout=build.options.handout_layout,
             colors=theme.colors,
             logo=logo,
-            sans=theme.sans.family,
             mono=theme.mono.family,
+            sans=theme.sans_stack,
             geometry={
                 "width": fit.SLIDE_W,
                 "height": fit.SLIDE_H,

@@ -28,6 +28,7 @@ from slides import fit, inline, model
 from slides.deck import Frame
 from slides.errors import BuildError, ContentError
 from slides.fit import Box, Para
+from slides.fonts import measurer
 from slides.render import Build, atomic_path
 from slides.render.pptx_builds import click_steps, timing_xml
 from slides.render.pptx_metadata import write_metadata
@@ -306,6 +307,7 @@ class _DeckWriter:
         self.template = self._template_path()
         # With a user template its colours and backgrounds rule; ours only without one.
         self.styled = self.template is None
+        self._widths = measurer(self.theme.name)  # which fonts draw which scripts
         self.package = self._open()
         self._all_layouts = layouts(self.package)
         self.layouts = self._layouts_by_name()
@@ -700,7 +702,7 @@ class _DeckWriter:
             if colour:
                 value = self.theme.color("accent" if span.href else para.role)
                 out.append(f'<a:solidFill><a:srgbClr val="{value[1:]}"/></a:solidFill>')
-            out.append(self._latin[para.mono or span.code])
+            out.append(self._fonts(para.mono or span.code, span.text))
             if span.href:
                 assert self._slide is not None
                 rel = self._slide.relate(RT.HYPERLINK, span.href, external=True)
@@ -712,6 +714,17 @@ class _DeckWriter:
             f"{self._latin[para.mono]}</a:endParaRPr></a:p>"
         )
         return "".join(out)
+
+    def _fonts(self, mono: bool, text: str) -> str:
+        """A run's fonts: the theme's for Latin text, and the theme's fallbacks for East Asian
+        (a:ea) and complex scripts (a:cs) that its text holds, so that PowerPoint and
+        LibreOffice draw them with a real font rather than their own guess."""
+        fonts = [self._latin[mono]]
+        for slot in ("ea", "cs"):
+            family = self._widths.slot_font(text, slot)
+            if family:
+                fonts.append(f'<a:{slot} typeface="{_attr(family)}"/>')
+        return "".join(fonts)
 
     def _rect(self, slide: _Slide, box: Box, role: str) -> None:
         """A filled rectangle without outline or shadow (accent bars)."""
@@ -846,6 +859,10 @@ class _DeckWriter:
                 latin.set("panose", panose)
             latin.set("pitchFamily", pitch)
             latin.set("charset", "0")
+        for slot in ("ea", "cs"):  # East Asian and complex scripts: the theme's fallbacks
+            fallback = self._widths.slot_font("", slot)
+            for element in root.iterfind(f".//a:fontScheme/*/a:{slot}", ns) if fallback else ():
+                element.set("typeface", fallback)
         scheme = root.find(".//a:clrScheme", ns)
         if scheme is not None:
             scheme.set("name", f"slides {self.theme.name}")

@@ -235,6 +235,10 @@ class _Painter:
                                         else "0", dirty="0")  # fmt: skip
                 _solid(r_pr, colour)
                 etree.SubElement(r_pr, a("latin"), typeface=self.font)
+                for slot in ("ea", "cs") if self.fonts.widest else ():  # other scripts' fonts
+                    family = self.fonts.widest.slot_font(text, slot)
+                    if family:
+                        etree.SubElement(r_pr, a(slot), typeface=family)
                 etree.SubElement(run, a("t")).text = _CONTROL.sub("", text)
         return sp
 
