@@ -12,6 +12,7 @@ width times the substitute's `width` factor stands in for it: conservative, neve
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -147,6 +148,8 @@ def _advances(path: Path) -> tuple[dict[int, int], int]:
     collection)."""
     from fontTools.ttLib import TTFont
 
+    # fontTools logs odd but harmless header dates (Lato 2's) as warnings: not the user's concern.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     with TTFont(str(path), fontNumber=0, lazy=True) as font:
         metrics = font["hmtx"].metrics
         advances = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}

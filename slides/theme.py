@@ -266,15 +266,18 @@ def _spec(spec: FontSpec) -> dict:
 
 
 def _font(spec: dict) -> Font:
-    """Resolve a font spec: files in a folder or an installed Python package, or absolute paths.
+    """Resolve a font spec: files in a folder, else in an installed Python package (the first
+    of the two that has the regular file), or absolute paths.
 
     Files that are missing resolve to None: the outputs still name the family.
     """
-    folder: Path | None = Path(spec["folder"]) if spec.get("folder") else None
+    folders = [Path(spec["folder"])] if spec.get("folder") else []
     if spec.get("package"):
         found = importlib.util.find_spec(spec["package"])
         if found and found.origin:
-            folder = Path(found.origin).parent / "files"
+            folders.append(Path(found.origin).parent / "files")
+    regular = spec.get("regular", "")
+    folder = next((f for f in folders if (f / regular).is_file()), None)
     if "files" in spec:
         existing = [Path(f) for f in spec["files"] if Path(f).is_file()]
         first = existing[0] if existing else None
