@@ -189,7 +189,7 @@ def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:
     assert widths[0] < widths[1]
     # Code is monospace: a word is as wide as its number of characters in one advance.
     advance = fitter.width("m", 24.0, mono=True)
-    (_, code_width), = fitter.wrap(Para((Span("measure", code=True),), 24.0), 1e6)
+    ((_, code_width),) = fitter.wrap(Para((Span("measure", code=True),), 24.0), 1e6)
     assert code_width == pytest.approx(len("measure") * advance, rel=0.001)
 
 
