@@ -156,6 +156,20 @@ def _advances(path: Path) -> tuple[dict[int, int], int]:
         return advances, font["head"].unitsPerEm
 
 
+@cache
+def line_metrics(path: Path) -> tuple[float, float]:
+    """A font's ascent and descent per em as office applications set lines (OS/2 usWin*).
+
+    FreeType (and so Pillow) uses the typographic metrics instead when a font asks for them
+    (Lato 2 does), which puts a line's text higher than PowerPoint and LibreOffice put it.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+        os2, per_em = font["OS/2"], font["head"].unitsPerEm
+        return os2.usWinAscent / per_em, os2.usWinDescent / per_em
+
+
 def _shaped(text: str) -> bool:
     """Whether text needs shaping to be measured: right-to-left scripts, marks, joiners,
     variation selectors and emoji modifiers change what is drawn; elsewhere a text is as wide

@@ -25,7 +25,7 @@ from typing import Literal
 from PIL import ImageFont
 
 from slides import fit, inline, model
-from slides.fonts import measurer
+from slides.fonts import line_metrics, measurer
 
 WIDTH = 1920  # the least width of a diagram PNG, in pixels
 BODY = (fit.BODY_BOX[2], fit.BODY_BOX[3])  # the room of a whole-slide diagram, in points
@@ -339,6 +339,15 @@ class Fonts:
     def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
         """The face at `size` units, as the painter draws it (in supersampled pixels)."""
         return _font(self.bold if bold else self.regular, round(size * self.zoom * SCALE))
+
+    def metrics(self, size: int, bold: bool) -> tuple[float, float]:
+        """Ascent and descent in supersampled pixels, as office applications set a line."""
+        path = self.bold if bold else self.regular
+        if path is None:
+            return self.font(size, bold).getmetrics()
+        ascent, descent = line_metrics(path)
+        px = round(size * self.zoom * SCALE)
+        return ascent * px, descent * px
 
     def runs(self, text: str, size: int, bold: bool) -> list[tuple[ImageFont.FreeTypeFont, str]]:
         """Runs of a line with the face that draws them: the theme's, or a fallback for the

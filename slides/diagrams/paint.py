@@ -32,10 +32,9 @@ def paint(layout: Layout, style: Style) -> Image.Image:
         _arrow(draw, arrow, s)
     for block in layout.texts:
         for line in block.lines:
-            font = fonts.font(line.size, line.bold)
-            ascent = font.getmetrics()[0]
+            ascent, descent = fonts.metrics(line.size, line.bold)
             # The line box is size × LINE_HEIGHT tall; centre the font's ascent+descent in it.
-            top = line.y * s + (line.size * 1.2 * s - sum(font.getmetrics())) / 2
+            top = line.y * s + (line.size * 1.2 * s - ascent - descent) / 2
             runs = fonts.runs(line.text, line.size, line.bold)
             x = line.x * s
             if line.centred:  # measured with the widest font a viewer may have: centre ours
