@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GENAI, ROOT, SAMPLE, chromium_browser, copy_lecture, require, run_cli
+from conftest import (
+    GENAI,
+    ROOT,
+    SAMPLE,
+    chromium_browser,
+    copy_lecture,
+    libreoffice_convert,
+    require,
+    run_cli,
+)
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from screenshots import open_deck, serve_folder
@@ -50,15 +59,6 @@ def fontconfig(tmp: Path, folders: list[str]) -> dict[str, str]:
     import os
 
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
-
-
-def to_pdf(pptx: Path, tmp: Path, env: dict[str, str] | None = None) -> Path:
-    subprocess.run(
-        [require("soffice"), f"-env:UserInstallation=file://{tmp / 'lo-profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp), str(pptx)],
-        check=True, capture_output=True, timeout=300, env=env,
-    )  # fmt: skip
-    return tmp / f"{pptx.stem}.pdf"
 
 
 def words_by_page(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
@@ -140,7 +140,7 @@ def test_without_the_theme_font_every_word_is_whole_and_inside_its_box(
     result = run_cli("build", LECTURE, "--format", "pptx", "--pptx-diagrams", mode, "--out", out)
     assert result.returncode == 0, result.stderr
     pptx = out / LECTURE.name / f"{LECTURE.name}.pptx"
-    pdf = to_pdf(pptx, tmp_path, fontconfig(tmp_path, VIEWERS[viewer]))
+    pdf = libreoffice_convert(pptx, tmp_path, "pdf", fontconfig(tmp_path, VIEWERS[viewer]))
     fonts = subprocess.run([require("pdffonts"), str(pdf)], capture_output=True, text=True).stdout
     assert "Lato" not in fonts, "the viewer must not have the theme font"
     assert broken_or_outside(pptx, words_by_page(pdf)) == []
@@ -166,7 +166,8 @@ def test_the_check_finds_a_word_broken_by_a_wider_font(tmp_path: Path) -> None:
     result = run_cli("build", folder, "--format", "pptx", "--pptx-diagrams", "native", "--out", out)
     assert result.returncode == 0, result.stderr
     pptx = out / "narrow" / "narrow.pptx"
-    pages = words_by_page(to_pdf(pptx, tmp_path, fontconfig(tmp_path, VIEWERS["office"])))
+    office = fontconfig(tmp_path, VIEWERS["office"])
+    pages = words_by_page(libreoffice_convert(pptx, tmp_path, "pdf", office))
     assert broken_or_outside(pptx, pages) == []
     # The check bites: a word broken in two, and words moved out of their boxes.
     n = next(i for i, words in enumerate(pages) if any(w[0] == "Marketing" for w in words))
