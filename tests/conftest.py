@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
+import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,3 +127,80 @@ def chromium_browser(purpose: str) -> Iterator:
             yield launched
         finally:
             launched.close()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """Poll condition until it holds (True) or the time is up (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+class Server:
+    """A running `build.py serve`: its lecture folders, output folder, port and log, and raw
+    GETs of paths on it."""
+
+    def __init__(
+        self, process: subprocess.Popen, folders: tuple[Path, ...], out: Path, port: int, log: Path
+    ) -> None:
+        self.process, self.folders, self.out, self.port, self.log = (
+            process,
+            folders,
+            out,
+            port,
+            log,
+        )
+
+    def edit(self, change: Callable[[str], str], folder: int = 0) -> None:
+        """Save a lecture.yaml changed by change(text), as an editor would."""
+        yaml_file = self.folders[folder] / "lecture.yaml"
+        yaml_file.write_text(change(yaml_file.read_text("utf-8")), "utf-8")
+
+    def get(self, path: str) -> tuple[int, str]:
+        """GET a path exactly as written (no client-side normalisation of `..`); (0, "") when
+        the server does not answer."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        except OSError:
+            return 0, ""
+        finally:
+            connection.close()
+
+    def wait_for(self, condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+        """wait_for that gives up at once if the server has died."""
+        return wait_for(lambda: condition() or self.process.poll() is not None, seconds) and (
+            condition()
+        )
+
+
+@contextmanager
+def serving(*folders: Path, out: Path, log: Path) -> Iterator[Server]:
+    """`python build.py serve FOLDERS --out OUT` on a free port, once it answers GET /;
+    stopped after the block. Its output goes to log."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", *map(str, folders)]
+            + ["--port", str(port), "--out", str(out)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(process, folders, out, port, log)
+    try:
+        assert server.wait_for(lambda: server.get("/")[0] == 200, 90), log.read_text()
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

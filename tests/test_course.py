@@ -13,7 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import chromium_browser, run_cli
+from axe import axe_violations, describe
+from conftest import chromium_browser, run_cli, serving
 from screenshots import serve_folder
 
 FIRST = """\
@@ -202,50 +203,13 @@ def test_a_lecture_that_does_not_build_is_listed_by_name(tmp_path: Path) -> None
 
 
 def test_serve_with_several_lectures_serves_the_course_index(tmp_path: Path) -> None:
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    from conftest import ROOT
-
     folders = []
     for name, text in (("cells", FIRST), ("organs", SECOND)):
         (tmp_path / name).mkdir()
         (tmp_path / name / "lecture.yaml").write_text(text, "utf-8")
         folders.append(tmp_path / name)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-
-    def get(path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"{base}{path}", timeout=30) as response:
-                return response.status, response.read().decode("utf-8")
-        except OSError:
-            return 0, ""
-
-    def wait_for(condition, seconds: float = 90.0) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if condition() or process.poll() is not None:
-                return condition()
-            time.sleep(0.2)
-        return False
-
-    log = tmp_path / "serve.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", *map(str, folders)]
-            + ["--port", str(port), "--out", str(tmp_path / "out")],
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        assert wait_for(lambda: get("/")[0] == 200), log.read_text()
-        page = get("/")[1]
+    with serving(*folders, out=tmp_path / "out", log=tmp_path / "serve.log") as server:
+        page = server.get("/")[1]
         assert "Cells and <strong>tissues</strong>" in page and "Organs" in page
         assert "livereload.js" in page  # the page reloads itself after a rebuild
         index = Page()
@@ -253,13 +217,18 @@ def test_serve_with_several_lectures_serves_the_course_index(tmp_path: Path) -> 
         decks = list(dict.fromkeys(h for h in index.links if h.endswith(".html")))
         assert decks == ["cells/cells.html", "organs/organs.html"]
         for href in decks:
-            assert get(f"/{href}")[0] == 200
-        lecture = folders[1] / "lecture.yaml"
-        lecture.write_text(lecture.read_text("utf-8").replace("Organs", "Organ systems", 1))
-        assert wait_for(lambda: "Organ systems" in get("/")[1]), log.read_text()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            assert server.get(f"/{href}")[0] == 200
+        server.edit(lambda text: text.replace("Organs", "Organ systems", 1), folder=1)
+        assert server.wait_for(lambda: "Organ systems" in server.get("/")[1], 90), (
+            server.log.read_text()
+        )
+
+
+def test_the_course_index_passes_axe(course: Path) -> None:
+    with chromium_browser("axe-core") as browser, serve_folder(course) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}/index.html")
+        page.wait_for_load_state("load")
+        assert page.locator("main > ol > li").count() == 2  # both lectures are there to be checked
+        violations = axe_violations(page)
+        assert not violations, describe(violations)

@@ -2,91 +2,24 @@
 
 from __future__ import annotations
 
-import http.client
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, SAMPLE, chromium_browser, copy_lecture, require
+from conftest import SAMPLE, Server, chromium_browser, copy_lecture, require, serving, wait_for
 from pptx import Presentation
 
 from slides import cache, theme
 from slides.serve import Rebuild, State, index_page, with_banner
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Served:
-    """The server process, its lecture copy, and a way to fetch raw paths from it."""
-
-    def __init__(self, folder: Path, out: Path, port: int, log: Path) -> None:
-        self.folder, self.out, self.port, self.log = folder, out, port, log
-
-    def get(self, path: str) -> tuple[int, str]:
-        """GET a path exactly as written (no client-side normalisation of `..`)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-
-    def edit(self, change: Callable[[str], str]) -> None:
-        yaml_file = self.folder / "lecture.yaml"
-        yaml_file.write_text(change(yaml_file.read_text("utf-8")), "utf-8")
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Served:
+def served(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("serve")
     folder = copy_lecture(SAMPLE, tmp)
-    out, port, log = tmp / "out", free_port(), tmp / "serve.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", str(folder), "--port", str(port)]
-            + ["--out", str(out)],
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    server = Served(folder, out, port, log)
-
-    def up() -> bool:
-        try:
-            return server.get("/")[0] == 200
-        except OSError:
-            return process.poll() is not None  # stop waiting if it died
-
-    try:
-        assert wait_for(up, 90), log.read_text()
-        assert process.poll() is None, log.read_text()
+    with serving(folder, out=tmp / "out", log=tmp / "serve.log") as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_serves_the_index_and_the_deck_on_localhost(served) -> None:
@@ -144,7 +77,7 @@ def test_a_saved_title_shows_in_the_served_deck(served) -> None:
 
 
 def test_a_broken_save_keeps_the_last_good_deck_and_shows_the_error(served) -> None:
-    good = (served.folder / "lecture.yaml").read_text("utf-8")
+    good = (served.folders[0] / "lecture.yaml").read_text("utf-8")
     served.edit(lambda text: text.replace("  - title: Pictures and data", "  - title: [broken"))
     try:
         assert wait_for(lambda: "slides-error" in served.get("/")[1], 30), served.log.read_text()
@@ -155,7 +88,7 @@ def test_a_broken_save_keeps_the_last_good_deck_and_shows_the_error(served) -> N
         assert "Every Slide Kind" in deck and "Pictures and data" in deck  # the last good one
         assert re.search(r"lecture\.yaml:\d+:\d+", served.log.read_text())  # and the terminal
     finally:
-        (served.folder / "lecture.yaml").write_text(good, "utf-8")
+        (served.folders[0] / "lecture.yaml").write_text(good, "utf-8")
     assert wait_for(lambda: "slides-error" not in served.get("/sample.html")[1], 30)
 
 
