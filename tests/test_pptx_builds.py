@@ -3,6 +3,8 @@
 The deck is built through the real command line, then read back three ways: the slide's
 p:timing with lxml (which paragraphs of which shape each click shows), openxml-audit (the Open
 XML SDK's schema rules) and LibreOffice (converted to .odp, its animations name the paragraphs).
+The HTML deck of the same lecture, stepped through in Chromium, reveals the same text in the
+same steps.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import libreoffice_convert, run_cli
+from conftest import chromium_browser, libreoffice_convert, run_cli
 from pptx import Presentation
+from screenshots import open_deck, serve_folder
 
 NS = {
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
@@ -59,7 +62,7 @@ def deck(tmp_path_factory) -> Path:
     folder = root / "builds"
     folder.mkdir()
     (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
-    result = run_cli("build", folder, "--format", "pptx", "--out", root / "out")
+    result = run_cli("build", folder, "--format", "pptx,qmd,html", "--out", root / "out")
     assert result.returncode == 0, result.stderr
     return root / "out" / "builds" / "builds.pptx"
 
@@ -196,3 +199,36 @@ def test_libreoffice_reads_the_builds_back_paragraph_by_paragraph(deck: Path, tm
         "Second b i",
         "Third",
     ]
+
+
+# Each content slide of the deck: its title and, per fragment step from none shown, the text
+# of the fragments that step shows (reveal.js marks them current-fragment).
+FRAGMENT_STEPS = """
+() => Reveal.getSlides().filter(slide => slide.querySelector('h2')).map(slide => {
+  const where = Reveal.getIndices(slide);
+  Reveal.slide(where.h, where.v, -1);
+  const hidden = slide.querySelectorAll('.fragment:not(.visible)').length;
+  const steps = [];
+  while (Reveal.nextFragment()) {
+    steps.push([...slide.querySelectorAll('.fragment.current-fragment')].map(e => e.textContent));
+  }
+  return {title: slide.querySelector('h2').textContent, hidden, steps};
+})
+"""
+
+
+def test_the_html_deck_reveals_the_same_text_in_the_same_steps(deck: Path) -> None:
+    prs = Presentation(str(deck))
+    clicks_by_title = {s.shapes.title.text_frame.text: shown_text(s) for s in prs.slides}
+    with chromium_browser("fragments") as browser, serve_folder(deck.parent) as base:
+        page = open_deck(browser, f"{base}/builds.html")
+        slides = page.evaluate(FRAGMENT_STEPS)
+    steps = {slide["title"]: len(slide["steps"]) for slide in slides}
+    assert steps["Three points"] == 3 and steps["Ask first"] == 4 and steps["Side by side"] == 4
+    assert sum(n for title, n in steps.items() if title.startswith("Long (")) == len(MANY)
+    assert steps["Not incremental"] == steps["Agenda"] == 0
+    for slide in slides:
+        words = [" ".join(step).split() for step in slide["steps"]]
+        expected = [" ".join(click).split() for click in clicks_by_title[slide["title"]]]
+        assert words == expected, slide["title"]
+        assert slide["hidden"] == sum(map(len, slide["steps"]))  # none shown before a step

@@ -210,7 +210,7 @@ def test_topics_are_sections_and_frames_are_slides(sample, deck) -> None:
     assert not headers(tree, 3)  # nothing else makes a slide
 
 
-def test_notes_columns_and_incremental_lists(sample, deck) -> None:
+def test_notes_columns_and_incremental_bullets(sample, deck) -> None:
     _, tree = sample
     divs = blocks_of(tree, "Div")
     notes = [d for d in divs if "notes" in div_classes(d)]
@@ -219,9 +219,11 @@ def test_notes_columns_and_incremental_lists(sample, deck) -> None:
     columns = [d for d in divs if div_classes(d) == ["columns"]]
     assert len(columns) == 1
     assert [div_classes(c) for c in columns[0]["c"][1]] == [["column"], ["column"]]
-    incremental = [d for d in divs if "incremental" in div_classes(d)]
-    assert len(incremental) == 1
-    assert incremental[0]["c"][1][0]["t"] == "BulletList"
+    # The incremental slide: one fragment per top-level bullet (three), each a list of one.
+    fragments = [d for d in divs if div_classes(d) == ["fragment"]]
+    assert len(fragments) == 3
+    assert all([b["t"] for b in f["c"][1]] == ["BulletList"] for f in fragments)
+    assert [len(f["c"][1][0]["c"]) for f in fragments] == [1, 1, 1]
 
 
 def test_pictures_tables_and_code(sample) -> None:
