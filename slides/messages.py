@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from slides import model, pitfalls
-from slides import theme as themes
+from slides import theme_file as themes
 
 if TYPE_CHECKING:
     from slides.load import Located

@@ -10,13 +10,15 @@ import importlib.util
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from slides.errors import BuildError, ContentError, Problem
 from slides.inline import plain
+
+if TYPE_CHECKING:
+    from slides.theme_file import FontSpec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 THEMES = TEMPLATES / "themes"
@@ -46,83 +48,6 @@ class Font:
     def files(self) -> list[Path]:
         found = [self.regular, self.bold, self.italic, self.bold_italic]
         return list(dict.fromkeys(f for f in found if f))
-
-
-# --- theme.yaml, as validated ---------------------------------------------------------------
-
-COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
-Colour = Annotated[str, Field(pattern=COLOUR_PATTERN, description="#RRGGBB")]
-
-
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FontSpec(_Strict):
-    """A font family and where its files are: a folder, else a Python package's `files/`, or
-    absolute paths."""
-
-    family: str
-    folder: str | None = None
-    package: str | None = None
-    regular: str | None = None
-    bold: str | None = None
-    italic: str | None = None
-    bold_italic: str | None = None
-    files: list[str] | None = None
-
-
-class ThemeColours(_Strict):
-    background: Colour
-    text: Colour
-    heading: Colour
-    accent: Colour
-    accent_text: Colour
-    muted: Colour
-    surface: Colour
-    palette: list[Colour] = Field(min_length=1)
-
-
-class SubstituteSpec(FontSpec):
-    """A font a viewer may show instead of the theme's (see slides.fonts)."""
-
-    width: float = Field(gt=0, description="Its widest word over the theme font's, if missing.")
-
-
-class FallbackSpec(FontSpec):
-    """A font for the characters the theme font lacks."""
-
-    slot: Literal["ea", "cs"] | None = Field(default=None, description="Where the PPTX names it.")
-
-
-class ThemeFonts(_Strict):
-    sans: FontSpec
-    mono: FontSpec
-    substitutes: dict[Literal["sans", "mono"], list[SubstituteSpec]] = {}
-    fallbacks: list[FallbackSpec] = []
-
-
-class ThemeFile(_Strict):
-    """`templates/themes/<name>/theme.yaml`."""
-
-    name: str | None = None
-    colors: ThemeColours
-    fonts: ThemeFonts
-    logo: str | None = Field(default=None, description="A PNG or JPEG file beside theme.yaml.")
-    logo_alt: str | None = Field(
-        default=None,
-        description="The logo's alternative text; by default '<institution> logo' of the lecture.",
-    )
-
-    @field_validator("logo")
-    @classmethod
-    def _picture(cls, logo: str | None) -> str | None:
-        if logo is not None and not logo.lower().endswith(LOGO_SUFFIXES):
-            raise ValueError(f"'{logo}' is not a PNG or JPEG file")
-        return logo
 
 
 @dataclass(frozen=True)
@@ -232,6 +157,8 @@ def _load_theme(name: str, content: str) -> Theme:
         raise BuildError(
             f"theme '{name}' not found in {THEMES} (themes: {', '.join(theme_names())})"
         )
+    from slides.theme_file import ThemeFile
+
     data, source = read_validated(path, ThemeFile)
     colors = data.colors.model_dump(exclude={"palette"})
     logo = folder / data.logo if data.logo else None

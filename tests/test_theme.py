@@ -26,6 +26,12 @@ def themes(tmp_path: Path, monkeypatch) -> Path:
     theme._load_theme.cache_clear()
 
 
+def logo_line(theme_yaml: Path) -> int:
+    """The line of the `logo:` key in a theme.yaml (the default theme grows)."""
+    lines = theme_yaml.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith("logo:"))
+
+
 def build_with_themes(themes: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     """`build ARGS` in a process of its own (builds fork), with the themes folder given."""
     run = (
@@ -76,7 +82,7 @@ def test_theme_mistakes_are_located_in_theme_yaml_with_the_lectures(themes, tmp_
         f'{path}:11:12: colors.surface: expected a colour written "#RRGGBB" (in quotes), '
         "got 'EEF4F8'",
         f"{path}:10:3: colors.mutd: unknown key 'mutd' (did you mean 'muted'?)",
-        f"{path}:19:7: logo: 'logo.svg' is not a PNG or JPEG file",
+        f"{path}:{logo_line(path)}:7: logo: 'logo.svg' is not a PNG or JPEG file",
         f"{folder / 'lecture.yaml'}:9:22: topics[0].slides[0].incremental: "
         "expected true or false, got 'maybe'",
         "5 errors found; nothing was built.",
@@ -109,7 +115,8 @@ def test_a_missing_logo_is_located_at_its_key(themes, tmp_path, capsys):
     assert main(["check", str(lecture_with_theme(tmp_path / "lecture", "dept"))]) == 2
 
     shown = capsys.readouterr().err.splitlines()
-    assert shown[0] == f"{path}:19:7: logo: logo not found: {path.parent / 'dept.png'}"
+    line = logo_line(path)
+    assert shown[0] == f"{path}:{line}:7: logo: logo not found: {path.parent / 'dept.png'}"
 
 
 def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None:
