@@ -59,7 +59,7 @@ def md_escape(text: str) -> str:
 
 def md_inline(text: str) -> Markup:
     """Lecture text with its inline syntax (slides.inline) as escaped Pandoc markdown."""
-    # Whitespace collapses before parsing, as slides.fit measures it (markdown would anyway).
+    # Whitespace collapses before parsing, as slides.place measures it (markdown would anyway).
     spans = inline.parse(" ".join(text.split()))
     out: list[str] = []
     # Bold runs enclose italic runs, so the delimiters always nest properly.

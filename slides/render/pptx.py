@@ -24,10 +24,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.deck import Frame
 from slides.errors import BuildError, ContentError
-from slides.fit import Box, Para
+from slides.place import fit, geometry, paragraphs
+from slides.place.geometry import Box
+from slides.place.paragraphs import Para
 from slides.render import Build, atomic_path
 from slides.render.pptx_builds import click_steps, timing_xml
 from slides.render.pptx_metadata import write_metadata
@@ -86,12 +88,12 @@ SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 
 # The geometry of the title, section and closing slides lives in slides.fit (names kept here
 # for modules that import them from the PPTX renderer).
-TITLE_SLIDE_BOX = fit.TITLE_SLIDE_BOX
-SUBTITLE_BOX = fit.SUBTITLE_BOX
-SECTION_LABEL_BOX = fit.SECTION_LABEL_BOX
-SECTION_TITLE_BOX = fit.SECTION_TITLE_BOX
-LOGO_BOX = fit.LOGO_BOX
-QUOTE_BAR_W = fit.QUOTE_BAR_W
+TITLE_SLIDE_BOX = geometry.TITLE_SLIDE_BOX
+SUBTITLE_BOX = geometry.SUBTITLE_BOX
+SECTION_LABEL_BOX = geometry.SECTION_LABEL_BOX
+SECTION_TITLE_BOX = geometry.SECTION_TITLE_BOX
+LOGO_BOX = geometry.LOGO_BOX
+QUOTE_BAR_W = geometry.QUOTE_BAR_W
 
 NSMAP = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -362,22 +364,29 @@ class _DeckWriter:
     def _title_slide(self, slide, frame: Frame) -> None:
         lecture = self.lecture
         if self.styled:
-            self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
+            self._rect(slide, Box(0, 0, 20, geometry.SLIDE_H), "accent")
             self._rect(slide, Box(72, TITLE_SLIDE_BOX.bottom + 4, 96, 5), "accent")
         size, _ = self.fitter.title_pt(lecture.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        para = fit.Fitter.title_para(lecture.title, size)
+        para = paragraphs.title_para(lecture.title, size)
         self._title(slide, [para], TITLE_SLIDE_BOX, "b")
         lines: list[Para] = []
         if lecture.subtitle:
-            lines.append(Para(fit.text_spans(lecture.subtitle), 26.0, gap=0))
+            lines.append(Para(paragraphs.text_spans(lecture.subtitle), 26.0, gap=0))
         who = [x for x in (lecture.author, lecture.institution) if x]
         if lecture.author:
-            lines.append(Para(fit.text_spans(lecture.author), 20.0, bold=True, gap=14.0))
+            lines.append(Para(paragraphs.text_spans(lecture.author), 20.0, bold=True, gap=14.0))
         if lecture.institution:
-            lines.append(Para(fit.text_spans(lecture.institution), 20.0, role="muted", gap=4.0))
+            lines.append(
+                Para(paragraphs.text_spans(lecture.institution), 20.0, role="muted", gap=4.0)
+            )
         if lecture.date:
             lines.append(
-                Para(fit.text_spans(lecture.date), 18.0, role="muted", gap=4.0 if who else 14.0)
+                Para(
+                    paragraphs.text_spans(lecture.date),
+                    18.0,
+                    role="muted",
+                    gap=4.0 if who else 14.0,
+                )
             )
         if lines:
             self._body(slide, lines, SUBTITLE_BOX)
@@ -388,7 +397,7 @@ class _DeckWriter:
         self._content_title(slide, frame.display_title)
         titles = [topic.title for topic in self.lecture.topics]
         size = self.fitter.agenda_pt(titles)
-        self._body(slide, fit.agenda_paras(titles, size), fit.body_box())
+        self._body(slide, paragraphs.agenda_paras(titles, size), geometry.body_box())
         self._footer(slide, frame)
 
     def _section(self, slide, frame: Frame) -> None:
@@ -401,19 +410,19 @@ class _DeckWriter:
         label = Para((inline.Span(f"Part {frame.topic + 1} of {total}"),), 20.0, role=role)
         self._body(slide, [label], SECTION_LABEL_BOX)
         size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        title = fit.Fitter.title_para(frame.title, size)
+        title = paragraphs.title_para(frame.title, size)
         self._title(slide, [replace(title, role=role)], SECTION_TITLE_BOX, "t")
 
     def _closing(self, slide, frame: Frame) -> None:
         if self.styled:
-            self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
+            self._rect(slide, Box(0, 0, 20, geometry.SLIDE_H), "accent")
         size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        para = replace(fit.Fitter.title_para(frame.title, size), align="center")
+        para = replace(paragraphs.title_para(frame.title, size), align="center")
         self._title(slide, [para], TITLE_SLIDE_BOX, "b")
         who = [x for x in (self.lecture.author, self.lecture.institution) if x]
         if who:
             lines = [
-                Para(fit.text_spans(text), 20.0, role="muted", align="center", gap=4.0)
+                Para(paragraphs.text_spans(text), 20.0, role="muted", align="center", gap=4.0)
                 for text in who
             ]
             self._body(slide, lines, SUBTITLE_BOX)
@@ -423,10 +432,10 @@ class _DeckWriter:
         assert content is not None
         self._content_title(slide, frame.display_title)
         size = frame.body_pt
-        box = fit.body_box()
+        box = geometry.body_box()
         texts: list[int] = []  # the body's text shapes, for click builds
         if content.columns is not None:
-            for column, col_box in zip(content.columns, fit.column_boxes(), strict=True):
+            for column, col_box in zip(content.columns, geometry.column_boxes(), strict=True):
                 text = self._column(slide, frame, column, col_box, size)
                 texts += [text] if text is not None else []
         elif content.image is not None or content.diagram is not None:
@@ -438,7 +447,7 @@ class _DeckWriter:
         elif content.quote is not None:
             self._quote(slide, content.quote, box, size)
         else:
-            texts.append(self._body(slide, fit.slide_paras(content, size), box))
+            texts.append(self._body(slide, paragraphs.slide_paras(content, size), box))
         if content.incremental:
             # Slide kinds without steps (modules, quote, pictures…) get no builds.
             slide.timing = timing_xml(list(zip(texts, click_steps(content), strict=False)))
@@ -448,10 +457,12 @@ class _DeckWriter:
 
     def _content_title(self, slide, title: str) -> None:
         size, _ = self.fitter.title_pt(title)
-        self._title(slide, [fit.Fitter.title_para(title, size)], fit.title_box(), "b")
+        self._title(slide, [paragraphs.title_para(title, size)], geometry.title_box(), "b")
         if self.styled:
             self._rect(
-                slide, Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3), "accent"
+                slide,
+                Box(geometry.MARGIN, geometry.TITLE_BOX[1] + geometry.TITLE_BOX[3] + 1, 72, 3),
+                "accent",
             )
 
     def _column(
@@ -459,7 +470,7 @@ class _DeckWriter:
     ) -> int | None:
         """A column; returns the id of its text shape (None for a picture column)."""
         if column.bullets is not None:
-            return self._body(slide, fit.column_paras(column, size), box)
+            return self._body(slide, paragraphs.column_paras(column, size), box)
         node = column.image or column.diagram
         # Beside a bullets column, a picture lines up with the top of the text.
         self._picture_group(slide, frame, node, box, column.heading, size, centre=False)
@@ -474,9 +485,9 @@ class _DeckWriter:
             box, aspect, node, heading, size, centre=centre
         ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
         if layout is None:  # a caption taller than the whole box: show the picture alone
-            layout = fit.PictureLayout(None, fit.place_picture(box, aspect), None)
+            layout = geometry.PictureLayout(None, geometry.place_picture(box, aspect), None)
         if layout.heading is not None and heading:
-            para = Para(fit.text_spans(heading), size, bold=True, role="heading")
+            para = Para(paragraphs.text_spans(heading), size, bold=True, role="heading")
             self._body(slide, [para], layout.heading)
         kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
         alt = _alt_text(picture.alt, node, frame)
@@ -488,10 +499,10 @@ class _DeckWriter:
         else:
             self._picture(slide, picture.path, layout.picture, alt, kind)
         if layout.caption is not None and node.caption:
-            self._body(slide, [fit.caption_para(node.caption)], layout.caption)
+            self._body(slide, [paragraphs.caption_para(node.caption)], layout.caption)
 
     def _quote(self, slide, quote: model.Quote, box: Box, size: float) -> None:
-        paras = fit.quote_paras(quote, size)
+        paras = paragraphs.quote_paras(quote, size)
         height = self.fitter.height(paras, box.w)
         top = box.y + (box.h - height) / 2
         if self.styled:
@@ -499,8 +510,8 @@ class _DeckWriter:
         self._body(slide, paras, Box(box.x, top, box.w, height))
 
     def _code(self, slide, code: model.Code, box: Box, size: float) -> None:
-        paras = fit.code_paras(code, size)
-        pad = fit.CODE_PAD
+        paras = paragraphs.code_paras(code, size)
+        pad = geometry.CODE_PAD
         height = self.fitter.height(paras, box.w - 2 * pad) + 2 * pad
         place = Box(box.x, box.y, box.w, min(height, box.h))
         # Always our colours here: the box has our light fill, whatever the template's text.
@@ -523,7 +534,7 @@ class _DeckWriter:
             *(f'<a:gridCol w="{_e(w)}"/>' for w in widths),
             "</a:tblGrid>",
         ]
-        pad_x, pad_y = _e(fit.CELL_PAD_X), _e(fit.CELL_PAD_Y)
+        pad_x, pad_y = _e(geometry.CELL_PAD_X), _e(geometry.CELL_PAD_Y)
         margins = f'marL="{pad_x}" marR="{pad_x}" marT="{pad_y}" marB="{pad_y}" anchor="t"'
         for r, (row, h) in enumerate(zip(rows, heights, strict=True)):
             out.append(f'<a:tr h="{_e(h)}">')
@@ -532,7 +543,7 @@ class _DeckWriter:
                 role = "accent" if r == 0 else ("surface" if r % 2 == 0 else "background")
                 fill = _solid(self.theme.color(role))
             for text in row:
-                para = fit.cell_para(text, size, header=r == 0)
+                para = paragraphs.cell_para(text, size, header=r == 0)
                 if self.styled and r == 0:
                     para = replace(para, role="accent_text")
                 out.append(
@@ -546,11 +557,11 @@ class _DeckWriter:
 
     def _footer(self, slide, frame: Frame) -> None:
         """The lecture's footer text and the slide number (as a field PowerPoint keeps current)."""
-        y, h = fit.FOOTER_Y, fit.FOOTER_H
+        y, h = geometry.FOOTER_Y, geometry.FOOTER_H
         if self.lecture.footer:
-            para = Para(fit.text_spans(self.lecture.footer), 12.0, role="muted")
+            para = Para(paragraphs.text_spans(self.lecture.footer), 12.0, role="muted")
             body = self._text_body([para], "ctr")
-            self._textbox(slide, Box(fit.MARGIN, y, 600.0, h), body, "Footer")
+            self._textbox(slide, Box(geometry.MARGIN, y, 600.0, h), body, "Footer")
         fill = _solid(self.theme.color("muted")) if self.styled else ""
         number = (
             f'<a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum"><a:rPr lang="{self._lang}" '
@@ -558,7 +569,7 @@ class _DeckWriter:
         )
         para = Para((), 12.0, role="muted", align="right")
         body = self._text_body([para], "ctr", field=number)
-        box = Box(fit.SLIDE_W - fit.MARGIN - 120.0, y, 120.0, h)
+        box = Box(geometry.SLIDE_W - geometry.MARGIN - 120.0, y, 120.0, h)
         self._textbox(slide, box, body, "Slide Number")
 
     def _logo(self, slide) -> None:
@@ -571,7 +582,7 @@ class _DeckWriter:
 
         with Image.open(logo) as img:
             w, h = img.size
-        place = fit.place_picture(LOGO_BOX, w / h)
+        place = geometry.place_picture(LOGO_BOX, w / h)
         self._picture(slide, logo, place, self.theme.logo_alt(self.lecture.institution), "Logo")
 
     # -- text -------------------------------------------------------------------------------

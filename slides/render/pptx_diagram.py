@@ -19,7 +19,7 @@ from lxml import etree
 from slides import model
 from slides.diagrams import Layout, Style, layout
 from slides.diagrams.layout import BULLET, LINE_HEIGHT, MIN_TEXT, OUTLINE, Fonts, TextBlock
-from slides.fit import Box
+from slides.place.geometry import Box
 from slides.render import Build
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

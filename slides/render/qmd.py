@@ -19,12 +19,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.deck import Frame
 from slides.jinja import environment, md_attr, md_inline
+from slides.place import fit, geometry
 from slides.render import Build, atomic_path, umask
 
-PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
+PX = 1280 / geometry.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
@@ -143,11 +144,11 @@ class Layout:
         """The title's size: measured as the PPTX renderer measures it for this kind of slide."""
         if frame.kind in ("title", "closing"):
             size, _ = self.fitter.title_pt(
-                frame.title, fit.TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3
+                frame.title, geometry.TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3
             )
         elif frame.kind == "section":
             size, _ = self.fitter.title_pt(
-                frame.title, fit.SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3
+                frame.title, geometry.SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3
             )
         else:
             size, _ = self.fitter.title_pt(frame.display_title)
@@ -167,7 +168,7 @@ class Layout:
         heading: str | None = None,
     ) -> Figure:
         """A picture sized as the PPTX places it: in the body (centred) or in a column."""
-        box = fit.body_box() if column is None else fit.column_boxes()[column]
+        box = geometry.body_box() if column is None else geometry.column_boxes()[column]
         picture = self.build.assets.picture(node)
         aspect = picture.width / picture.height
         centre = column is None  # beside a bullets column, a picture lines up with the text top
@@ -175,7 +176,7 @@ class Layout:
         found = self.fitter.picture_layout(
             box, aspect, node, heading, size, centre=centre
         ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
-        place = found.picture if found else fit.place_picture(box, aspect)
+        place = found.picture if found else geometry.place_picture(box, aspect)
         return Figure(
             src=self.published[picture.path],
             alt=alt_text(picture.alt, node, frame),
