@@ -6,8 +6,9 @@ instead of letting content change the document's structure. Templates come only 
 `templates/` folder; content is never used as template source.
 
 Targets: "html" (HTML escaping), "qmd" (Pandoc/Quarto markdown), "typst" (Typst markup),
-"css" (theme values only; anything that could break out of a declaration is refused),
-"xml" (the PPTX's XML parts: XML escaping).
+"css" (theme values only; anything that could break out of a declaration is refused), "xml"
+(Office Open XML parts: markupsafe's escaping suits XML too; characters XML cannot hold are
+dropped).
 """
 
 from __future__ import annotations
@@ -225,13 +226,42 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{body}"')
 
 
+# --- XML (the PPTX's DrawingML) ----------------------------------------------------------------
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def emu(points: float) -> int:
+    """Points as whole English Metric Units (12 700 a point), as DrawingML measures."""
+    return round(points * 12700)
+
+
+def hundredths(points: float) -> int:
+    """Points in hundredths (font sizes, line spacing), as DrawingML gives them."""
+    return round(points * 100)
+
+
+class _JoinedLines(jinja2.FileSystemLoader):
+    """XML templates written indented for reading, loaded as one line.
+
+    Every line break and the indentation after it are dropped, so the parts carry no
+    whitespace between elements. Template lines so break only between tags and blocks.
+    """
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _LINE_BREAK.sub("", source), filename, uptodate
+
+
+_LINE_BREAK = re.compile(r"\n[ \t]*")
+
+
 # --- the environments -------------------------------------------------------------------------
 
 _ESCAPERS: dict[str, Callable[[str], str]] = {
     "qmd": md_escape,
     "typst": typst_escape,
     "css": css_value,
-    "xml": lambda text: str(escape(text)),  # markupsafe's HTML escaping is valid XML escaping
 }
 _INLINE: dict[str, Callable[[str], Markup]] = {
     "html": html_inline,
@@ -241,6 +271,8 @@ _INLINE: dict[str, Callable[[str], Markup]] = {
 
 
 def _finalizer(target: str) -> Callable[[object], object]:
+    if target == "xml":
+        return _xml_finalize
     escaper = _ESCAPERS[target]
 
     def finalize(value: object) -> object:
@@ -254,6 +286,26 @@ def _finalizer(target: str) -> Callable[[object], object]:
         return Markup(escaper(str(value)))
 
     return finalize
+
+
+def _xml_finalize(value: object) -> object:
+    """XML's finalize: autoescape (markupsafe) escapes &, <, >, " and ' as XML needs too.
+
+    A large deck prints some 100 000 values, so exact types are checked first, and escaping
+    is left to markupsafe's C code; only characters XML cannot hold are dropped here.
+    """
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is str:
+        return _XML_UNSAFE.sub("", value) if _XML_UNSAFE.search(value) else value
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"xml template printed {value!r}")
+    if isinstance(value, float):
+        return format(value, "g")
+    return _XML_UNSAFE.sub("", str(value))
 
 
 def _bytecode_cache(target: str) -> jinja2.BytecodeCache | None:
@@ -275,7 +327,7 @@ def environment(target: str) -> jinja2.Environment:
     if target not in TARGETS:
         raise ValueError(f"unknown template target {target!r}; targets: {', '.join(TARGETS)}")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=(_JoinedLines if target == "xml" else jinja2.FileSystemLoader)(TEMPLATES),
         # Autoescape is on for every target; non-HTML targets escape in `finalize` instead of
         # HTML-escaping, and macros and filters hand back Markup (already escaped).
         autoescape=True,
@@ -297,6 +349,9 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["url"] = lambda value: Markup(md_url(str(value)))
     if target == "css":
         env.filters["css_string"] = css_string
+    if target == "xml":
+        env.filters["emu"] = emu
+        env.filters["hundredths"] = hundredths
     if target == "typst":
         env.filters["string"] = lambda value: Markup(typst_string(str(value)))
     return env

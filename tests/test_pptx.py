@@ -625,6 +625,6 @@ def test_a_theme_logo_goes_top_right_on_the_title_slide_with_alt_text(tmp_path: 
     [picture] = [s for s in prs.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert picture._element.nvPicPr.cNvPr.get("descr") == "Test University logo"
     assert picture.width / picture.height == pytest.approx(3.0, rel=0.01)
-    box = renderer.LOGO_BOX
+    box = geometry.LOGO_BOX
     assert (picture.left + picture.width) / PT == pytest.approx(box.right, abs=0.5)
     assert picture.top / PT >= box.y and (picture.top + picture.height) / PT <= box.bottom
