@@ -7,7 +7,7 @@ instead of letting content change the document's structure. Templates come only 
 
 Targets: "html" (HTML escaping), "qmd" (Pandoc/Quarto markdown), "typst" (Typst markup),
 "css" (theme values only; anything that could break out of a declaration is refused), "xml"
-(Office Open XML parts: markupsafe's escaping suits XML too; characters XML cannot hold are
+(Office Open XML parts: text escaped as lxml writes it; characters XML cannot hold are
 dropped).
 """
 
@@ -229,6 +229,7 @@ def css_string(value: object) -> Markup:
 # --- XML (the PPTX's DrawingML) ----------------------------------------------------------------
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def emu(points: float) -> int:
@@ -289,23 +290,26 @@ def _finalizer(target: str) -> Callable[[object], object]:
 
 
 def _xml_finalize(value: object) -> object:
-    """XML's finalize: autoescape (markupsafe) escapes &, <, >, " and ' as XML needs too.
-
-    A large deck prints some 100 000 values, so exact types are checked first, and escaping
-    is left to markupsafe's C code; only characters XML cannot hold are dropped here.
-    """
+    """XML's finalize: text escaped as lxml writes it (&, <, > and "), characters XML cannot
+    hold dropped. A large deck prints some 100 000 values: exact types are checked first, and
+    numbers are left to autoescape (they hold nothing to escape)."""
     kind = type(value)
     if kind is int:
         return value
-    if kind is str:
-        return _XML_UNSAFE.sub("", value) if _XML_UNSAFE.search(value) else value
-    if isinstance(value, Markup):
-        return value
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"xml template printed {value!r}")
-    if isinstance(value, float):
-        return format(value, "g")
-    return _XML_UNSAFE.sub("", str(value))
+    if kind is not str:
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, bool) or value is None:
+            # A None or bool in the output is a template bug, not content.
+            raise TypeError(f"xml template printed {value!r}")
+        if isinstance(value, float):
+            return format(value, "g")
+        value = str(value)
+    if _XML_SPECIAL.search(value):
+        value = _XML_UNSAFE.sub("", value)
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        value = value.replace('"', "&quot;")
+    return Markup(value)
 
 
 def _bytecode_cache(target: str) -> jinja2.BytecodeCache | None:
