@@ -64,15 +64,6 @@ FONT_HINTS = {
 }
 FIELD_IDS = {"slidenum": "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"}
 SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
-# What a picture's first bytes say it is: (file extension, content type).
-IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"\xff\xd8", "jpg", "image/jpeg"),
-    (b"GIF8", "gif", "image/gif"),
-    (b"BM", "bmp", "image/bmp"),
-    (b"II*\x00", "tiff", "image/tiff"),
-    (b"MM\x00*", "tiff", "image/tiff"),
-)
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -310,15 +301,7 @@ class _DeckWriter:
         diagram's file may still be being drawn: its bytes are read when the package is written.
         """
         if path not in self._media:
-            if path.suffix.lower() == ".png" and not path.exists():
-                kind = IMAGE_TYPES[0]  # a diagram being drawn
-            else:
-                with path.open("rb") as file:
-                    head = file.read(8)
-                kind = next((t for t in IMAGE_TYPES if head.startswith(t[0])), None)
-            if kind is None:
-                raise ValueError(f"{path.name}: not a PNG, JPEG, GIF, BMP or TIFF picture")
-            _, ext, content_type = kind
+            ext, content_type = pkg.picture_type(path)
             self._media[path] = (str(self.names.next(f"/ppt/media/image%d.{ext}")), content_type)
         return self._media[path][0]
 

@@ -45,6 +45,15 @@ PRESENTATION_LIKE = (
     CT.PML_PRES_MACRO_MAIN,
     "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
 )
+# What a picture's first bytes say it is: (file extension, content type).
+IMAGE_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    (b"\xff\xd8", "jpg", "image/jpeg"),
+    (b"GIF8", "gif", "image/gif"),
+    (b"BM", "bmp", "image/bmp"),
+    (b"II*\x00", "tiff", "image/tiff"),
+    (b"MM\x00*", "tiff", "image/tiff"),
+)
 # Placeholder names as PowerPoint (and python-pptx) give them, by p:ph/@type (no type: obj).
 PH_NAMES = {
     "body": "Text Placeholder",
@@ -206,6 +215,21 @@ def add_slides(
             _relate(notes, master, RT.NOTES_MASTER)
             _relate(notes, part, RT.SLIDE)
             _relate(part, notes, RT.NOTES_SLIDE)
+
+
+def picture_type(path: Path) -> tuple[str, str]:
+    """A picture file's extension and content type, by its first bytes.
+
+    ValueError for a file PowerPoint cannot show. A diagram's PNG may still be being drawn.
+    """
+    if path.suffix.lower() == ".png" and not path.exists():
+        return IMAGE_TYPES[0][1:]
+    with path.open("rb") as file:
+        head = file.read(8)
+    for magic, ext, content_type in IMAGE_TYPES:
+        if head.startswith(magic):
+            return ext, content_type
+    raise ValueError(f"{path.name}: not a PNG, JPEG, GIF, BMP or TIFF picture")
 
 
 def set_sections(prs: Presentation, sections: Sequence[tuple[str, str, Sequence[int]]]) -> None:
