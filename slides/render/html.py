@@ -22,6 +22,7 @@ from slides import inline
 from slides.errors import BuildError
 from slides.jinja import environment, html_inline
 from slides.place import fit, geometry, paragraphs
+from slides.place.frames import TITLE_RULE
 from slides.render import Build, atomic_path, umask
 from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
@@ -243,9 +244,7 @@ def write_theme_css(build: Build) -> Path:
             paragraphs=paragraphs,
             title_box=geometry.title_box(),
             # The accent rule under a content slide's title, as the PPTX draws it.
-            title_rule=geometry.Box(
-                geometry.MARGIN, geometry.TITLE_BOX[1] + geometry.TITLE_BOX[3] + 1, 72, 3
-            ),
+            title_rule=TITLE_RULE,
             body=geometry.body_box(),
             title_slide=geometry.TITLE_SLIDE_BOX,
             subtitle=geometry.SUBTITLE_BOX,
