@@ -17,7 +17,8 @@ test: setup
 setup: system $(STAMP) node_modules/.package-lock.json
 
 # Debian packages: chromium (browser tests, slides PDF), LibreOffice Impress (opening our PPTX),
-# poppler (reading PDFs), DejaVu (the monospace font). Installed only when missing.
+# poppler (reading PDFs), and the fonts (Lato, its substitutes, Noto for other scripts; see
+# docs/fonts.md). Installed only when missing.
 system:
 	@sh scripts/install-system-packages.sh
 

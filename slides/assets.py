@@ -202,12 +202,14 @@ def _shown(path: Path, lecture: model.Lecture) -> str:
 def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
     """A hash of everything the drawing depends on (not alt, caption or source; the room)."""
     from slides.diagrams import PAINTER_VERSION
+    from slides.fonts import measurer
 
     fonts = [file_digest(f) if f else "pillow-default" for f in (style.regular, style.bold)]
     data = {
         "node": node.model_dump(mode="json", exclude={"alt", "caption", "source"}),
         "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
         "fonts": fonts,
+        "faces": measurer(style.theme).files() if style.theme else [],  # fallbacks found here
         "painter": PAINTER_VERSION,
         "room": [round(v, 2) for v in room],
         "pillow": PIL.__version__,

@@ -96,4 +96,7 @@ def plan(lecture: model.Lecture, fitter=None) -> Deck:
         sections.append(Section(topic.title, tuple(topic_frames)))
     if lecture.closing:
         add("closing", lecture.closing)
+    from slides.fonts import glyph_warnings
+
+    warnings.extend(glyph_warnings(lecture))
     return Deck(lecture, frames, sections, warnings)

@@ -236,34 +236,48 @@ def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck
     return problems
 
 
-_BEYOND_THEME_FONT = re.compile("[^\x00-\u052f]")  # after Basic Latin to Cyrillic Supplement
-
-
 def compare_handout(path: Path, deck: Deck) -> list[str]:
-    """Every slide title and its notes appear in the handout, in order."""
-    text = squash("".join(pdf_pages(path)))
-    # A character no installed font can draw (a script without a font here, new emoji) leaves
-    # no text in a PDF, and which ones do depends on the machine's fonts: compare the Latin,
-    # Greek and Cyrillic letters (the theme font's own) and digits, punctuation and symbols.
-    text = _BEYOND_THEME_FONT.sub("", text)
+    """Every slide title and its notes appear in the handout, in order, in every script."""
+    from slides.fonts import measurer
 
-    def squash_present(value: str) -> str:
-        return _BEYOND_THEME_FONT.sub("", squash(value))
+    widths = measurer(deck.lecture.theme)
+    drawn: dict[str, bool] = {}  # a character no font has leaves no text (a warning says so)
 
+    def comparable(value: str) -> str:
+        kept = "".join(
+            ch for ch in squash(value) if drawn.setdefault(ch, widths.font_for(ch) is not None)
+        )
+        # pdftotext gives right-to-left runs in visual order, ligatures (lam-alef) reversed:
+        # a run of Arabic or Hebrew letters is compared as the letters it holds.
+        return _RTL_RUN.sub(lambda run: "".join(sorted(run[0])), kept)
+
+    text = comparable("".join(pdf_pages(path)))
     problems, position = [], 0
     for frame in deck.frames:
         if frame.kind != "content":
             continue
-        title = squash_present(inline.plain(frame.title))
+        title = comparable(inline.plain(frame.title))
+        # A title mixing directions is laid out in visual order: find each run, in any order.
+        pieces = [p for p in _RTL_RUN.split(title) if p] + _RTL_RUN.findall(title)
         found = text.find(title, position)
+        if found < 0 and pieces and all(p in text[position:] for p in pieces):
+            found = min(text.find(p, position) for p in pieces)
         if found < 0:
             problems.append(f"handout: slide {frame.number} ({_where(frame)}) is missing")
             continue
-        position = found + len(title)
-        notes = squash_present(frame.notes)[:60]
-        if notes and notes not in text:
+        position = found + (len(title) if text.startswith(title, found) else 0)
+        notes = comparable(frame.notes)[:60]
+        if notes and notes not in text and not all(p in text for p in _RTL_RUN.split(notes)):
             problems.append(f"handout: slide {frame.number} ({_where(frame)}): notes missing")
     return problems
+
+
+_RTL_RUN = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]+")  # Hebrew, Arabic
+
+
+def _pieces(text: str) -> list[str]:
+    """The runs of one direction in text: found in any order where lines mix directions."""
+    return [p for p in _RTL_RUN.split(text) if p] + _RTL_RUN.findall(text)
 
 
 def _where(frame: Frame) -> str:

@@ -10,7 +10,7 @@ import importlib.util
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -62,9 +62,11 @@ class _Strict(BaseModel):
 
 
 class FontSpec(_Strict):
-    """A font family and where its files are: a Python package's `files/`, or absolute paths."""
+    """A font family and where its files are: a folder, else a Python package's `files/`, or
+    absolute paths."""
 
     family: str
+    folder: str | None = None
     package: str | None = None
     regular: str | None = None
     bold: str | None = None
@@ -84,9 +86,23 @@ class ThemeColours(_Strict):
     palette: list[Colour] = Field(min_length=1)
 
 
+class SubstituteSpec(FontSpec):
+    """A font a viewer may show instead of the theme's (see slides.fonts)."""
+
+    width: float = Field(gt=0, description="Its widest word over the theme font's, if missing.")
+
+
+class FallbackSpec(FontSpec):
+    """A font for the characters the theme font lacks."""
+
+    slot: Literal["ea", "cs"] | None = Field(default=None, description="Where the PPTX names it.")
+
+
 class ThemeFonts(_Strict):
     sans: FontSpec
     mono: FontSpec
+    substitutes: dict[Literal["sans", "mono"], list[SubstituteSpec]] = {}
+    fallbacks: list[FallbackSpec] = []
 
 
 class ThemeFile(_Strict):
@@ -110,6 +126,26 @@ class ThemeFile(_Strict):
 
 
 @dataclass(frozen=True)
+class Substitute:
+    """A font a viewer may show instead of the theme's.
+
+    `width` stands in when its files are missing: how much wider than the theme font its
+    widest word is (1.18 = 18 %).
+    """
+
+    font: Font
+    width: float
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font for characters the theme font lacks; `slot` is where the PPTX names it (ea, cs)."""
+
+    font: Font
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str
     folder: Path
@@ -120,6 +156,8 @@ class Theme:
     logo: Path | None
     logo_text: str | None = None  # theme.yaml's logo_alt
     source: object = field(default=None, compare=False)  # slides.load.Located of theme.yaml
+    substitutes: dict[str, tuple[Substitute, ...]] = field(default_factory=dict)  # sans, mono
+    fallbacks: tuple[Fallback, ...] = ()
 
     def problem(self, path: str, message: str) -> Problem:
         """An error at a key path of theme.yaml, such as 'colors.text'."""
@@ -142,9 +180,17 @@ class Theme:
         return f"{plain(institution)} logo" if institution else "Logo"
 
     @property
+    def sans_stack(self) -> list[str]:
+        """The sans family and, in order, the fallbacks found on this machine (Typst, CSS)."""
+        found = [f.font.family for f in self.fallbacks if f.font.regular]
+        return list(dict.fromkeys([self.sans.family, *found]))
+
+    @property
     def font_dirs(self) -> list[Path]:
-        """Folders holding the theme's font files (for Typst and fontconfig)."""
-        return list(dict.fromkeys(f.parent for f in self.sans.files + self.mono.files))
+        """Folders holding the theme's font files and its fallbacks' (for Typst and fontconfig)."""
+        files = self.sans.files + self.mono.files
+        files += [f for fallback in self.fallbacks for f in fallback.font.files]
+        return list(dict.fromkeys(f.parent for f in files))
 
 
 def hex_to_rgb(value: str) -> tuple[int, int, int]:
@@ -194,11 +240,16 @@ def _load_theme(name: str, content: str) -> Theme:
         folder=folder,
         colors=colors,
         palette=tuple(data.colors.palette),
-        sans=_font(data.fonts.sans.model_dump(exclude_none=True)),
-        mono=_font(data.fonts.mono.model_dump(exclude_none=True)),
+        sans=_font(_spec(data.fonts.sans)),
+        mono=_font(_spec(data.fonts.mono)),
         logo=logo,
         logo_text=data.logo_alt,
         source=source,
+        substitutes={
+            kind: tuple(Substitute(_font(_spec(s)), s.width) for s in specs)
+            for kind, specs in data.fonts.substitutes.items()
+        },
+        fallbacks=tuple(Fallback(_font(_spec(s)), s.slot) for s in data.fonts.fallbacks),
     )
     problems = [
         theme.problem(f"colors.{key}", message) for key, message in contrast_failures(theme)
@@ -210,13 +261,23 @@ def _load_theme(name: str, content: str) -> Theme:
     return theme
 
 
+def _spec(spec: FontSpec) -> dict:
+    return spec.model_dump(exclude_none=True)
+
+
 def _font(spec: dict) -> Font:
-    """Resolve a font spec: files inside an installed Python package, or absolute paths."""
-    folder: Path | None = None
+    """Resolve a font spec: files in a folder, else in an installed Python package (the first
+    of the two that has the regular file), or absolute paths.
+
+    Files that are missing resolve to None: the outputs still name the family.
+    """
+    folders = [Path(spec["folder"])] if spec.get("folder") else []
     if spec.get("package"):
         found = importlib.util.find_spec(spec["package"])
         if found and found.origin:
-            folder = Path(found.origin).parent / "files"
+            folders.append(Path(found.origin).parent / "files")
+    regular = spec.get("regular", "")
+    folder = next((f for f in folders if (f / regular).is_file()), None)
     if "files" in spec:
         existing = [Path(f) for f in spec["files"] if Path(f).is_file()]
         first = existing[0] if existing else None

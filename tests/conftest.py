@@ -31,9 +31,12 @@ def require(program: str) -> str:
     return path
 
 
-def libreoffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
+def libreoffice_convert(
+    path: Path, out_dir: Path, fmt: str, env: dict[str, str] | None = None
+) -> Path:
     """Convert a file with headless LibreOffice (to "pdf", "odp", …) in a profile of its own
-    (parallel runs clash); returns the converted file."""
+    (parallel runs clash); returns the converted file. `env`: the process's environment
+    (a FONTCONFIG_FILE, say)."""
     soffice = require("soffice")
     subprocess.run(
         [
@@ -49,6 +52,7 @@ def libreoffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
         check=True,
         capture_output=True,
         timeout=180,
+        env=env,
     )
     converted = out_dir / f"{path.stem}.{fmt}"
     assert converted.is_file()

@@ -57,7 +57,7 @@ CASES = {
         "kind": "flow",
         "steps": [{"label": f"Step {i}", "items": [LONG]} for i in range(12)],
     },
-    "flow-1": {"kind": "flow", "steps": ["Supercalifragilisticexpialidocious" * 3]},
+    "flow-1": {"kind": "flow", "steps": ["Supercalifragilisticexpialidocious" * 2]},
     "compare": {
         "kind": "compare",
         "title": "Do we need both sides?",

@@ -192,7 +192,11 @@ def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:
     bold_para = Para((Span("measure these words", bold=True),), 24.0)
     code_para = Para((Span("measure these words", code=True),), 24.0)
     widths = [fitter.wrap(p, 1e6)[0][1] for p in (plain_para, bold_para, code_para)]
-    assert widths[0] < widths[1] < widths[2]
+    assert widths[0] < widths[1]
+    # Code is monospace: a word is as wide as its number of characters in one advance.
+    advance = fitter.width("m", 24.0, mono=True)
+    ((_, code_width),) = fitter.wrap(Para((Span("measure", code=True),), 24.0), 1e6)
+    assert code_width == pytest.approx(len("measure") * advance, rel=0.001)
 
 
 def test_planning_a_whole_lecture_is_fast() -> None:

@@ -10,7 +10,7 @@ from slides.diagrams.layout import BODY, WIDTH, Layout, Style, layout
 from slides.diagrams.paint import paint, to_palette
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
-PAINTER_VERSION = "6"
+PAINTER_VERSION = "8"
 
 __all__ = [
     "BODY",

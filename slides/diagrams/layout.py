@@ -25,6 +25,7 @@ from typing import Literal
 from PIL import ImageFont
 
 from slides import inline, model
+from slides.fonts import line_metrics, measurer
 from slides.place import geometry
 
 WIDTH = 1920  # the least width of a diagram PNG, in pixels
@@ -134,6 +135,8 @@ class Line:
     bold: bool
     width: float
     color: str
+    centred: bool = False  # drawn about the middle of `width` (a viewer's font may be narrower)
+    para: int = 0  # which of the block's paragraphs the line belongs to
 
     @property
     def box(self) -> Rect:
@@ -272,6 +275,7 @@ class Style:
     palette: tuple[str, ...]
     regular: Path | None
     bold: Path | None
+    theme: str | None = None  # the theme's name: text is measured as its viewers may show it
 
     @classmethod
     def of(cls, theme) -> Style:
@@ -287,6 +291,7 @@ class Style:
             palette=tuple(theme.palette) or (c["accent"],),
             regular=theme.sans.file(),
             bold=theme.sans.file(bold=True),
+            theme=theme.name,
         )
 
     def colour(self, i: int) -> str:
@@ -315,23 +320,61 @@ class Fonts:
     """The theme's regular and bold faces, measured at the size the painter draws them.
 
     The painter draws `zoom` pixels per unit at SCALE× supersampling, with whole-pixel font
-    sizes; measuring with the very same fonts keeps the text where the layout put it.
+    sizes; measuring with the very same fonts keeps the text where the layout put it. With a
+    theme, a text is as wide as the widest font a viewer may show it in (slides.fonts), so a
+    label fits its shape in the PPTX wherever it is opened, not only in the picture.
     """
 
-    def __init__(self, regular: Path | None, bold: Path | None, zoom: float = 1.0) -> None:
+    def __init__(
+        self, regular: Path | None, bold: Path | None, zoom: float = 1.0, theme: str | None = None
+    ) -> None:
         self.regular, self.bold = regular, bold or regular
         self.zoom = zoom
+        self.widest = measurer(theme) if theme else None
         self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
+
+    @classmethod
+    def of(cls, style: Style, zoom: float = 1.0) -> Fonts:
+        return cls(style.regular, style.bold, zoom, style.theme)
 
     def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
         """The face at `size` units, as the painter draws it (in supersampled pixels)."""
         return _font(self.bold if bold else self.regular, round(size * self.zoom * SCALE))
 
+    def metrics(self, size: int, bold: bool) -> tuple[float, float]:
+        """Ascent and descent in supersampled pixels, as office applications set a line."""
+        path = self.bold if bold else self.regular
+        if path is None:
+            return self.font(size, bold).getmetrics()
+        ascent, descent = line_metrics(path)
+        px = round(size * self.zoom * SCALE)
+        return ascent * px, descent * px
+
+    def runs(self, text: str, size: int, bold: bool) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+        """Runs of a line with the face that draws them: the theme's, or a fallback for the
+        characters it lacks (CJK, Arabic). A bitmap-only fallback (colour emoji) is left out."""
+        own = self.font(size, bold)
+        if self.widest is None:
+            return [(own, text)]
+        runs = []
+        for font, run in self.widest.runs(self.widest.theme.sans, text):
+            face = own
+            if font is not None and font != self.widest.theme.sans:
+                try:
+                    face = _font(font.file(bold), round(size * self.zoom * SCALE))
+                except OSError:
+                    face = own
+            runs.append((face, run))
+        return runs
+
     def width(self, text: str, size: int, bold: bool) -> float:
         key = (text, size, bold)
         found = self._widths.get(key)
         if found is None:
-            found = self._widths[key] = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
+            found = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
+            if self.widest is not None:
+                found = max(found, self.widest.width(text, size, bold))
+            self._widths[key] = found
         return found
 
 
@@ -427,7 +470,7 @@ def fit_text(
     The largest size that fits without breaking a word wins; only when none does is a word
     broken (a long word in a narrow box) or, at MIN_TEXT, the text cut.
     """
-    sizes = range(max(max_size, MIN_TEXT), MIN_TEXT - 1, -2)
+    sizes = [*range(max(max_size, MIN_TEXT), MIN_TEXT, -2), MIN_TEXT]  # MIN_TEXT even from odd
     fitting = None
     for size in sizes:
         placed = _set_lines(paras, area.w, size, fonts)
@@ -481,12 +524,12 @@ def _place(
             if para.align == "left":
                 x = left_x + indent
                 if para.bullet and i == 0:
-                    lines.append(
-                        Line(BULLET.strip(), left_x, y, psize, para.bold, indent * 0.6, color)
-                    )
+                    bullet = BULLET.strip()
+                    lines.append(Line(bullet, left_x, y, psize, para.bold, indent * 0.6, color))
             else:
                 x = area.x + (area.w - width) / 2
-            lines.append(Line(text, x, y, psize, para.bold, width, color))
+            centred = para.align != "left"
+            lines.append(Line(text, x, y, psize, para.bold, width, color, centred, n))
             y += psize * LINE_HEIGHT
     return TextBlock(area, tuple(lines), shape, truncated, tuple(paras), valign)
 
@@ -530,7 +573,7 @@ def _layout(node: model.DiagramBase, style: Style, room: tuple[float, float]) ->
     # Taller than 4:3 would be a narrow picture; the room caps it unless it is that narrow.
     tallest = max(width / WIDEST, min(room[1] / UNIT_PT, width / TALLEST))
     zoom = max(1.0, WIDTH / width)
-    fonts = Fonts(style.regular, style.bold, zoom)
+    fonts = Fonts.of(style, zoom)
     out = Layout(node.kind, width, tallest, style.background, zoom=zoom)  # type: ignore[attr-defined]
     area = Rect(MARGIN, MARGIN, width - 2 * MARGIN, tallest - 2 * MARGIN)
     if node.title:

@@ -11,7 +11,7 @@ from slides.diagrams.layout import HEAD, OUTLINE, SCALE, Arrow, Fonts, Layout, S
 
 def paint(layout: Layout, style: Style) -> Image.Image:
     """The layout drawn as an RGB image of `layout.pixels`."""
-    fonts = Fonts(style.regular, style.bold, layout.zoom)
+    fonts = Fonts.of(style, layout.zoom)
     s = layout.zoom * SCALE  # supersampled pixels per layout unit
     width, height = layout.pixels
     image = Image.new("RGB", (width * SCALE, height * SCALE), layout.background)
@@ -32,13 +32,16 @@ def paint(layout: Layout, style: Style) -> Image.Image:
         _arrow(draw, arrow, s)
     for block in layout.texts:
         for line in block.lines:
-            font = fonts.font(line.size, line.bold)
-            ascent = font.getmetrics()[0]
+            ascent, descent = fonts.metrics(line.size, line.bold)
             # The line box is size × LINE_HEIGHT tall; centre the font's ascent+descent in it.
-            top = line.y * s + (line.size * 1.2 * s - sum(font.getmetrics())) / 2
-            draw.text(
-                (line.x * s, top + ascent), line.text, font=font, fill=line.color, anchor="ls"
-            )
+            top = line.y * s + (line.size * 1.2 * s - ascent - descent) / 2
+            runs = fonts.runs(line.text, line.size, line.bold)
+            x = line.x * s
+            if line.centred:  # measured with the widest font a viewer may have: centre ours
+                x += (line.width * s - sum(f.getlength(text) for f, text in runs)) / 2
+            for run_font, text in runs:
+                draw.text((x, top + ascent), text, font=run_font, fill=line.color, anchor="ls")
+                x += run_font.getlength(text)
     return image.reduce(SCALE)
 
 

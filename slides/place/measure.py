@@ -121,30 +121,17 @@ def words(para: Para) -> list[tuple[str, list[tuple[str, bool, bool, bool]]]]:
 
 @cache
 def theme_measure(theme_name: str, content: str) -> Measure:
-    """The theme's font measurer, one per theme content (its digest: an edited font is new)."""
-    from PIL import ImageFont
+    """Widths as slides.fonts measures them: the widest of the theme font and its substitutes.
 
-    from slides.theme import load_theme
+    One per theme content (its digest: an edited font is new).
+    """
+    from slides.fonts import measurer
 
-    theme = load_theme(theme_name)
-
-    @cache
-    def font(size_pt: float, bold: bool, italic: bool, mono: bool):
-        family = theme.mono if mono else theme.sans
-        path = family.file(bold=bold, italic=italic)
-        # Measure at 10× the point size for sub-point precision.
-        if path is None:
-            return ImageFont.load_default(size=size_pt * 10)
-        return ImageFont.truetype(str(path), size=round(size_pt * 10))
+    widths = measurer(theme_name)
 
     def measure(
         text: str, size_pt: float, bold: bool = False, mono: bool = False, italic: bool = False
     ) -> float:
-        # Without pair kerning: PowerPoint does not kern unless asked, and unkerned text is
-        # the wider of the two, so lines measured this way fit in either application.
-        try:
-            return font(size_pt, bold, italic, mono).getlength(text, features=["-kern"]) / 10
-        except (KeyError, ValueError):  # no Raqm: basic layout does not kern anyway
-            return font(size_pt, bold, italic, mono).getlength(text) / 10
+        return widths.width(text, size_pt, bold, italic, mono)
 
     return measure

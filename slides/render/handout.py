@@ -130,8 +130,8 @@ def typst_source(build: Build, root: Path) -> str:
             layout=build.options.handout_layout,
             colors=theme.colors,
             logo=logo,
-            sans=theme.sans.family,
             mono=theme.mono.family,
+            sans=theme.sans_stack,
             geometry={
                 "width": geometry.SLIDE_W,
                 "height": geometry.SLIDE_H,

@@ -236,7 +236,7 @@ def write_theme_css(build: Build) -> Path:
         .render(
             colors=build.theme.colors,
             fonts=publish_fonts(build),
-            sans=build.theme.sans.family,
+            sans=build.theme.sans_stack,
             mono=build.theme.mono.family,
             px=px,
             fit=fit,

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from slides import inline
 from slides.errors import BuildError, ContentError
+from slides.fonts import measurer
 from slides.jinja import environment
 from slides.place.frames import Decoration, Element, Picture, PlacedFrame, Table, Text
 from slides.place.geometry import CELL_PAD_X, CELL_PAD_Y
@@ -158,6 +159,7 @@ class _DeckWriter:
         self.template = self._template_path()
         # With a user template its colours and backgrounds rule; ours only without one.
         self.styled = self.template is None
+        self._widths = measurer(self.theme.name)  # which fonts draw which scripts
         self.prs = self._open()
         self.names = pkg.PartNames(self.prs)
         self._all_layouts = pkg.layouts(self.prs)
@@ -178,6 +180,7 @@ class _DeckWriter:
             "field_ids": FIELD_IDS,
             "empty": Para((), 12.0),
             "cell_pad": (CELL_PAD_X, CELL_PAD_Y),
+            "slots": self._slots,
         }
         # The slide template as a module made once: its macros then render each slide.
         self.slide_xml = (
@@ -367,6 +370,11 @@ class _DeckWriter:
     def _template_name(self) -> str:
         return self.template.name if self.template else "(default)"
 
+    def _slots(self, text: str) -> dict[str, str]:
+        """The fonts a run names for East Asian (a:ea) and complex scripts (a:cs) in its text."""
+        slot_font = self._widths.slot_font
+        return {slot: family for slot in ("ea", "cs") if (family := slot_font(text, slot))}
+
     def _theme_fonts_and_colours(self, prs) -> None:
         """Name our font (with substitution hints) and our colours in the master's theme."""
         font = _font(self.theme.sans.family, False)
@@ -381,7 +389,8 @@ class _DeckWriter:
         colours |= {slot: _hex(colour(role)) for slot, role in roles.items()}
         for i, value in enumerate(self.theme.palette[:6], start=1):
             colours[f"accent{i}"] = _hex(value)
-        pkg.set_theme(prs, latin, colours)
+        scripts = {slot: self._widths.slot_font("", slot) for slot in ("ea", "cs")}
+        pkg.set_theme(prs, latin, colours, {k: v for k, v in scripts.items() if v})
 
     def _sections(self) -> None:
         """One PowerPoint section per topic (title and agenda join the first, closing the last)."""

@@ -63,7 +63,7 @@ def diagram_xml(
     """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
     style = Style.of(build.theme)
     geometry = layout(node, style, build.assets.room(node))
-    fonts = Fonts(style.regular, style.bold, geometry.zoom)
+    fonts = Fonts.of(style, geometry.zoom)
     painter = _Painter(geometry, box, fonts, new_id)
     group_id = new_id()
     pieces = painter.pieces()
@@ -92,6 +92,13 @@ class _Painter:
         out += [self._arrow(arrow) for arrow in self.geometry.arrows]
         out += [label for block in self.geometry.texts if (label := self._label(block))]
         return out
+
+    def _slots(self, text: str) -> dict[str, str]:
+        """The East Asian and complex-script fonts a run of this text names (a:ea, a:cs)."""
+        widest = self.fonts.widest
+        if widest is None:
+            return {}
+        return {slot: family for slot in ("ea", "cs") if (family := widest.slot_font(text, slot))}
 
     def _piece(self, kind: str, name: str, box: Box, **more) -> Piece:
         shape_id = self.new_id()
@@ -155,8 +162,12 @@ class _Painter:
             gap = None
             if n:  # the layout's gap between paragraphs: more after a label
                 gap = pt * (0.6 if shown[n - 1].bold and not para.bold else 0.35)
+            # The layout's own lines, each measured with the widest font a viewer may show:
+            # breaking there keeps every viewer's lines (and words) as the picture has them.
+            lines = [line.text for line in words if line.para == n] or [para.text]
             paras.append({
-                "text": para.text, "size": pt, "bold": para.bold, "bullet": para.bullet,
+                "lines": [(text, self._slots(text)) for text in lines],
+                "size": pt, "bold": para.bold, "bullet": para.bullet,
                 "align": "l" if para.align == "left" else "ctr", "indent": indent,
                 "spacing": pt * LINE_HEIGHT, "gap": gap, "colour": colour,
             })  # fmt: skip

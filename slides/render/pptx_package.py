@@ -152,13 +152,22 @@ def placeholders(element: etree._Element, skip: Sequence[str]) -> list[Holder]:
     return found
 
 
-def set_theme(prs: Presentation, latin: dict[str, str], colours: dict[str, str]) -> None:
-    """Name a font (a:latin attributes) and colours ('RRGGBB' by slot) in the master's theme."""
+def set_theme(
+    prs: Presentation,
+    latin: dict[str, str],
+    colours: dict[str, str],
+    scripts: dict[str, str] | None = None,
+) -> None:
+    """Name a font (a:latin attributes), fonts of other scripts (typeface by slot: ea, cs) and
+    colours ('RRGGBB' by slot) in the master's theme."""
     theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
     root = etree.fromstring(theme.blob)
     for element in root.iterfind(".//a:fontScheme/*/a:latin", _NS):
         for key, value in latin.items():
             element.set(key, value)
+    for slot, typeface in (scripts or {}).items():
+        for element in root.iterfind(f".//a:fontScheme/*/a:{slot}", _NS):
+            element.set("typeface", typeface)
     scheme = root.find(".//a:clrScheme", _NS)
     if scheme is not None:
         scheme.set("name", colours.pop("name", scheme.get("name", "")))

@@ -1,0 +1,255 @@
+"""Text widths as viewers will see them, and the fonts that draw each character.
+
+A deck is measured at build time but shown wherever it is opened. A viewer without the theme
+font shows one of the theme's `substitutes` instead (Arial, DejaVu Sans, Noto Sans), and any
+viewer draws the characters the font lacks (CJK, Arabic, emoji) with a fallback font. So a text
+is as wide as the widest of those faces draws it, each with the theme's fallbacks for the
+characters it lacks; text measured so fits whichever font the viewer has.
+
+Without a substitute's files (a machine without the Debian font packages), the theme font's
+width times the substitute's `width` factor stands in for it: conservative, never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+from slides import model
+from slides.errors import Problem
+from slides.theme import Font, Theme, load_theme
+
+REFERENCE_PT = 100.0  # widths are measured at this size and scaled
+BITMAP_PX = 109  # colour emoji fonts (CBDT) have this one strike only
+
+
+@dataclass(frozen=True)
+class Face:
+    """One way the text may be drawn: a font (or the theme font scaled by a factor)."""
+
+    font: Font
+    scale: float = 1.0  # a stand-in for a substitute whose files are missing
+
+
+class Measurer:
+    """Widths of text in points: the widest of the theme font and its substitutes."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.fallbacks = [f.font for f in theme.fallbacks]
+
+    def faces(self, mono: bool) -> list[Face]:
+        """The theme font and the faces a viewer may show instead of it."""
+        own = self.theme.mono if mono else self.theme.sans
+        faces = [Face(own)]
+        for sub in self.theme.substitutes.get("mono" if mono else "sans", ()):
+            faces.append(Face(sub.font) if sub.font.regular else Face(own, sub.width))
+        return faces
+
+    def width(
+        self, text: str, size: float, bold: bool = False, italic: bool = False, mono: bool = False
+    ) -> float:
+        """The widest any of the faces draws `text` at `size` points."""
+        return max(self._face_width(face, text, bold, italic) for face in self.faces(mono)) * (
+            size / REFERENCE_PT
+        )
+
+    def _face_width(self, face: Face, text: str, bold: bool, italic: bool) -> float:
+        total = 0.0
+        for font, run in self.runs(face.font, text):
+            total += _length(font.file(bold, italic) if font else None, run)
+        return total * face.scale
+
+    def runs(self, font: Font, text: str) -> Iterator[tuple[Font | None, str]]:
+        """Runs of text with the font that draws them: `font`, else the first fallback that has
+        the character (None when no font has it)."""
+        own = _charset(font.regular)
+        if own is not None and all(ord(ch) in own for ch in text):
+            yield font, text  # the common case: no fallback needed
+            return
+        current: Font | None = font
+        start = 0
+        for i, ch in enumerate(text):
+            chosen = self.font_for(ch, font)
+            if i and chosen != current:
+                yield current, text[start:i]
+                start = i
+            current = chosen
+        if text:
+            yield current, text[start:]
+
+    def font_for(self, ch: str, first: Font | None = None) -> Font | None:
+        """The font that draws a character: `first` (the theme font) or a fallback.
+
+        Marks, spaces and invisible format characters go with the text around them.
+        """
+        first = first or self.theme.sans
+        if _invisible(ch):
+            return first
+        for font in (first, *self.fallbacks):
+            found = _charset(font.regular)
+            if found is not None and ord(ch) in found:
+                return font
+        return None
+
+    def files(self) -> list[str]:
+        """The substitutes' and fallbacks' files found here: measurements depend on which."""
+        subs = [s.font for kind in self.theme.substitutes.values() for s in kind]
+        return [str(f) for font in (*subs, *self.fallbacks) for f in font.files]
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of text no font of the theme (own, fallbacks) can draw, each once."""
+        return list(dict.fromkeys(ch for ch in text if self.font_for(ch) is None))
+
+    def slot_font(self, text: str, slot: str) -> str | None:
+        """The fallback family the PPTX names for a slot (ea, cs): the first of that slot that
+        has the text's characters, else the first of that slot."""
+        fonts = [f.font for f in self.theme.fallbacks if f.slot == slot]
+        for font in fonts:
+            found = _charset(font.regular)
+            if found is not None and any(ord(ch) in found and ch > "\u02ff" for ch in text):
+                return font.family
+        return fonts[0].family if fonts else None
+
+
+def measurer(theme_name: str) -> Measurer:
+    """The measurer of a theme, shared within the process (its fonts load once).
+
+    Remembered by the theme's content (slides.cache.theme_digest), as the theme itself is.
+    """
+    from slides.cache import theme_digest
+
+    return _measurer(theme_name, theme_digest(theme_name))
+
+
+@cache
+def _measurer(theme_name: str, content: str) -> Measurer:
+    return Measurer(load_theme(theme_name))
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
+
+
+def _charset(path: Path | None) -> Collection[int] | None:
+    """The code points a font file has; None without a file."""
+    return None if path is None else _advances(path)[0].keys()
+
+
+@cache
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    """A font's advance width per code point and its units per em (the first font of a
+    collection)."""
+    from fontTools.ttLib import TTFont
+
+    # fontTools logs odd but harmless header dates (Lato 2's) as warnings: not the user's concern.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+        return advances, font["head"].unitsPerEm
+
+
+@cache
+def line_metrics(path: Path) -> tuple[float, float]:
+    """A font's ascent and descent per em as office applications set lines (OS/2 usWin*).
+
+    FreeType (and so Pillow) uses the typographic metrics instead when a font asks for them
+    (Lato 2 does), which puts a line's text higher than PowerPoint and LibreOffice put it.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+        os2, per_em = font["OS/2"], font["head"].unitsPerEm
+        return os2.usWinAscent / per_em, os2.usWinDescent / per_em
+
+
+def _shaped(text: str) -> bool:
+    """Whether text needs shaping to be measured: right-to-left scripts, marks, joiners,
+    variation selectors and emoji modifiers change what is drawn; elsewhere a text is as wide
+    as its characters' advances."""
+    return any(
+        unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.category(ch) in _SHAPING
+        for ch in text
+    )
+
+
+_SHAPING = {"Mn", "Mc", "Me", "Cf", "Sk"}
+
+
+@cache
+def _pillow(path: Path | None) -> tuple[ImageFont.FreeTypeFont, float]:
+    """A Pillow font for a file and the factor from its size to REFERENCE_PT points."""
+    if path is None:  # no file at all: Pillow's own scalable font still measures
+        return ImageFont.load_default(size=REFERENCE_PT * 10), 0.1  # type: ignore[return-value]
+    try:
+        return ImageFont.truetype(str(path), size=round(REFERENCE_PT * 10)), 0.1
+    except OSError:  # a bitmap font (colour emoji) exists at one size only
+        return ImageFont.truetype(str(path), size=BITMAP_PX), REFERENCE_PT / BITMAP_PX
+
+
+def _length(path: Path | None, text: str) -> float:
+    """Width of text at REFERENCE_PT points: its characters' advances, without pair kerning
+    or ligatures, as PowerPoint sets text unless asked; shaped text through Pillow (Raqm).
+
+    Unkerned text is the wider of the two, so lines measured this way fit in either
+    application.
+    """
+    if path is not None and not _shaped(text):
+        advances, per_em = _advances(path)
+        if all(ord(ch) in advances for ch in text):
+            return sum(advances[ord(ch)] for ch in text) * REFERENCE_PT / per_em
+    font, factor = _pillow(path)
+    try:
+        return font.getlength(text, features=["-kern"]) * factor
+    except (KeyError, ValueError):  # no Raqm: basic layout does not kern anyway
+        return font.getlength(text) * factor
+
+
+def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
+    """A warning for each slide (or the title slide) holding characters no font can draw.
+
+    Such a character shows as a box in every output, and leaves no text in the PDFs.
+    """
+    widths = measurer(lecture.theme)
+    fallbacks = ", ".join(f.font.family for f in widths.theme.fallbacks) or "none"
+    found = []
+    title_texts = [lecture.title, lecture.subtitle, lecture.author, lecture.institution]
+    places = [("title", "the title slide", [*title_texts, lecture.footer, lecture.closing])]
+    for t, topic in enumerate(lecture.topics):
+        places.append((f"topics[{t}].title", f"section '{topic.title}'", [topic.title]))
+        for s, slide in enumerate(topic.slides):
+            texts = list(_strings(slide.model_dump(exclude={"source", "src", "lang"})))
+            places.append((f"topics[{t}].slides[{s}]", f"slide '{slide.title}'", texts))
+    for where, name, texts in places:
+        missing = widths.missing("".join(t for t in texts if t))
+        if missing:
+            shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+            found.append(
+                Problem(
+                    "", 0, 0, where,
+                    f"{name}: no font has {shown}: it shows as a box and is lost from the PDFs' "
+                    f"text; write it otherwise or install a font that has it (the theme's "
+                    f"fallbacks: {fallbacks})",
+                    "warning",
+                )
+            )  # fmt: skip
+    return found
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a dumped model (dicts, lists)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
