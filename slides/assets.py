@@ -23,9 +23,10 @@ import PIL
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from slides import fit, model
+from slides import model
 from slides.cache import file_digest
 from slides.errors import ContentError, Problem
+from slides.place import fit, geometry
 from slides.render import atomic_path
 from slides.signals import checkpoint
 from slides.theme import Theme
@@ -146,12 +147,12 @@ def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
     renderers place them (fit.picture_layout), so the drawing is laid out for its real size.
     """
     fitter = fit.Fitter.for_theme(lecture.theme)
-    placed: list[tuple[model.DiagramBase, fit.Box, str | None]] = []
+    placed: list[tuple[model.DiagramBase, geometry.Box, str | None]] = []
     for topic in lecture.topics:
         for slide in topic.slides:
             if slide.diagram is not None:
-                placed.append((slide.diagram, fit.body_box(), None))
-            for column, box in zip(slide.columns or [], fit.column_boxes(), strict=False):
+                placed.append((slide.diagram, geometry.body_box(), None))
+            for column, box in zip(slide.columns or [], geometry.column_boxes(), strict=False):
                 if column.diagram is not None:
                     placed.append((column.diagram, box, column.heading))
     rooms = {}

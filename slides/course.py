@@ -28,7 +28,8 @@ from slides.render import FORMATS, Options, atomic_path
 if TYPE_CHECKING:  # a course whose index is up to date must not pay for pydantic or Pillow
     from PIL import ImageDraw
 
-    from slides import fit, model
+    from slides import model
+    from slides.place import fit, geometry, paragraphs
     from slides.theme import Theme
 
 INDEX = "index.html"
@@ -123,45 +124,51 @@ def title_thumbnail(lecture: model.Lecture, theme: Theme) -> bytes:
     """A PNG of the lecture's title slide, THUMB_W pixels wide."""
     from PIL import Image, ImageDraw
 
-    from slides import fit
+    from slides.place import fit, geometry, paragraphs
 
-    s = THUMB_W / fit.SLIDE_W
-    image = Image.new("RGB", (THUMB_W, round(fit.SLIDE_H * s)), theme.color("background"))
+    s = THUMB_W / geometry.SLIDE_W
+    image = Image.new("RGB", (THUMB_W, round(geometry.SLIDE_H * s)), theme.color("background"))
     draw = ImageDraw.Draw(image)
 
-    def rect(box: fit.Box, role: str) -> None:
+    def rect(box: geometry.Box, role: str) -> None:
         draw.rectangle(
             (box.x * s, box.y * s, box.right * s - 1, box.bottom * s - 1), fill=theme.color(role)
         )
 
     fitter = fit.Fitter.for_theme(lecture.theme)
-    box = fit.TITLE_SLIDE_BOX
+    box = geometry.TITLE_SLIDE_BOX
     size, _ = fitter.title_pt(lecture.title, box, fit.DISPLAY_TITLE_PT, 3)
-    title = fit.Fitter.title_para(lecture.title, size)
-    rect(fit.Box(0, 0, 20, fit.SLIDE_H), "accent")
-    rect(fit.Box(72, box.bottom + 4, 96, 5), "accent")
+    title = paragraphs.title_para(lecture.title, size)
+    rect(geometry.Box(0, 0, 20, geometry.SLIDE_H), "accent")
+    rect(geometry.Box(72, box.bottom + 4, 96, 5), "accent")
     height = len(fitter.wrap(title, box.w)) * title.line
-    _text(draw, fitter, theme, [title], fit.Box(box.x, box.bottom - height, box.w, height))
-    _text(draw, fitter, theme, _subtitle_paras(lecture), fit.SUBTITLE_BOX)
+    _text(draw, fitter, theme, [title], geometry.Box(box.x, box.bottom - height, box.w, height))
+    _text(draw, fitter, theme, _subtitle_paras(lecture), geometry.SUBTITLE_BOX)
     out = io.BytesIO()
     image.save(out, "PNG")  # optimize=True would take three times as long for 6 % fewer bytes
     return out.getvalue()
 
 
-def _subtitle_paras(lecture: model.Lecture) -> list[fit.Para]:
+def _subtitle_paras(lecture: model.Lecture) -> list[paragraphs.Para]:
     """Subtitle, author, institution and date, as the title slide sets them."""
-    from slides import fit
+    from slides.place import paragraphs
 
-    lines: list[fit.Para] = []
+    lines: list[paragraphs.Para] = []
     if lecture.subtitle:
-        lines.append(fit.Para(fit.text_spans(lecture.subtitle), 26.0))
+        lines.append(paragraphs.Para(paragraphs.text_spans(lecture.subtitle), 26.0))
     if lecture.author:
-        lines.append(fit.Para(fit.text_spans(lecture.author), 20.0, bold=True, gap=14.0))
+        lines.append(
+            paragraphs.Para(paragraphs.text_spans(lecture.author), 20.0, bold=True, gap=14.0)
+        )
     if lecture.institution:
-        lines.append(fit.Para(fit.text_spans(lecture.institution), 20.0, role="muted", gap=4.0))
+        lines.append(
+            paragraphs.Para(paragraphs.text_spans(lecture.institution), 20.0, role="muted", gap=4.0)
+        )
     if lecture.date:
         gap = 4.0 if lecture.author or lecture.institution else 14.0
-        lines.append(fit.Para(fit.text_spans(lecture.date), 18.0, role="muted", gap=gap))
+        lines.append(
+            paragraphs.Para(paragraphs.text_spans(lecture.date), 18.0, role="muted", gap=gap)
+        )
     return lines
 
 
@@ -169,14 +176,14 @@ def _text(
     draw: ImageDraw.ImageDraw,
     fitter: fit.Fitter,
     theme: Theme,
-    paras: list[fit.Para],
-    box: fit.Box,
+    paras: list[paragraphs.Para],
+    box: geometry.Box,
 ) -> None:
     """Paragraphs from the top of box, wrapped as the fitter wraps them; each line centred
     on its line box, as the slide's text frames set it."""
-    from slides import fit
+    from slides.place import geometry
 
-    s = THUMB_W / fit.SLIDE_W
+    s = THUMB_W / geometry.SLIDE_W
     y = box.y
     for i, para in enumerate(paras):
         y += para.gap if i else 0.0

@@ -60,7 +60,7 @@ class Deck:
 def plan(lecture: model.Lecture, fitter=None) -> Deck:
     """Lay out the deck. `fitter(slide, where)` returns [(slide_part, body_pt), …] and warnings."""
     if fitter is None:
-        from slides.fit import Fitter
+        from slides.place.fit import Fitter
 
         fitter = Fitter.for_theme(lecture.theme)
     frames: list[Frame] = []

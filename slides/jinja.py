@@ -6,8 +6,9 @@ instead of letting content change the document's structure. Templates come only 
 `templates/` folder; content is never used as template source.
 
 Targets: "html" (HTML escaping), "qmd" (Pandoc/Quarto markdown), "typst" (Typst markup),
-"css" (theme values only; anything that could break out of a declaration is refused),
-"xml" (the PPTX's XML parts: XML escaping).
+"css" (theme values only; anything that could break out of a declaration is refused), "xml"
+(Office Open XML parts: text escaped as lxml writes it; characters XML cannot hold are
+dropped).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def md_escape(text: str) -> str:
 
 def md_inline(text: str) -> Markup:
     """Lecture text with its inline syntax (slides.inline) as escaped Pandoc markdown."""
-    # Whitespace collapses before parsing, as slides.fit measures it (markdown would anyway).
+    # Whitespace collapses before parsing, as slides.place measures it (markdown would anyway).
     spans = inline.parse(" ".join(text.split()))
     out: list[str] = []
     # Bold runs enclose italic runs, so the delimiters always nest properly.
@@ -225,13 +226,43 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{body}"')
 
 
+# --- XML (the PPTX's DrawingML) ----------------------------------------------------------------
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def emu(points: float) -> int:
+    """Points as whole English Metric Units (12 700 a point), as DrawingML measures."""
+    return round(points * 12700)
+
+
+def hundredths(points: float) -> int:
+    """Points in hundredths (font sizes, line spacing), as DrawingML gives them."""
+    return round(points * 100)
+
+
+class _JoinedLines(jinja2.FileSystemLoader):
+    """XML templates written indented for reading, loaded as one line.
+
+    Every line break and the indentation after it are dropped, so the parts carry no
+    whitespace between elements. Template lines so break only between tags and blocks.
+    """
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _LINE_BREAK.sub("", source), filename, uptodate
+
+
+_LINE_BREAK = re.compile(r"\n[ \t]*")
+
+
 # --- the environments -------------------------------------------------------------------------
 
 _ESCAPERS: dict[str, Callable[[str], str]] = {
     "qmd": md_escape,
     "typst": typst_escape,
     "css": css_value,
-    "xml": lambda text: str(escape(text)),  # markupsafe's HTML escaping is valid XML escaping
 }
 _INLINE: dict[str, Callable[[str], Markup]] = {
     "html": html_inline,
@@ -241,6 +272,8 @@ _INLINE: dict[str, Callable[[str], Markup]] = {
 
 
 def _finalizer(target: str) -> Callable[[object], object]:
+    if target == "xml":
+        return _xml_finalize
     escaper = _ESCAPERS[target]
 
     def finalize(value: object) -> object:
@@ -254,6 +287,29 @@ def _finalizer(target: str) -> Callable[[object], object]:
         return Markup(escaper(str(value)))
 
     return finalize
+
+
+def _xml_finalize(value: object) -> object:
+    """XML's finalize: text escaped as lxml writes it (&, <, > and "), characters XML cannot
+    hold dropped. A large deck prints some 100 000 values: exact types are checked first, and
+    numbers are left to autoescape (they hold nothing to escape)."""
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is not str:
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, bool) or value is None:
+            # A None or bool in the output is a template bug, not content.
+            raise TypeError(f"xml template printed {value!r}")
+        if isinstance(value, float):
+            return format(value, "g")
+        value = str(value)
+    if _XML_SPECIAL.search(value):
+        value = _XML_UNSAFE.sub("", value)
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        value = value.replace('"', "&quot;")
+    return Markup(value)
 
 
 def _bytecode_cache(target: str) -> jinja2.BytecodeCache | None:
@@ -275,7 +331,7 @@ def environment(target: str) -> jinja2.Environment:
     if target not in TARGETS:
         raise ValueError(f"unknown template target {target!r}; targets: {', '.join(TARGETS)}")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=(_JoinedLines if target == "xml" else jinja2.FileSystemLoader)(TEMPLATES),
         # Autoescape is on for every target; non-HTML targets escape in `finalize` instead of
         # HTML-escaping, and macros and filters hand back Markup (already escaped).
         autoescape=True,
@@ -297,6 +353,9 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["url"] = lambda value: Markup(md_url(str(value)))
     if target == "css":
         env.filters["css_string"] = css_string
+    if target == "xml":
+        env.filters["emu"] = emu
+        env.filters["hundredths"] = hundredths
     if target == "typst":
         env.filters["string"] = lambda value: Markup(typst_string(str(value)))
     return env

@@ -15,6 +15,7 @@ from conftest import SAMPLE, copy_lecture, run_cli
 from test_pptx import make_template
 
 from slides import chromium, cli
+from slides.place import fit
 
 HOSTILE = SAMPLE.parent / "hostile"
 SAME_BYTES = ("pptx", "qmd", "html")
@@ -173,7 +174,7 @@ def test_an_edited_theme_is_read_again_in_the_same_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The theme and the text measurer are remembered by the theme's content, not its name."""
-    from slides import cache, fit, theme
+    from slides import cache, theme
 
     themes = tmp_path / "themes"
     shutil.copytree(theme.THEMES, themes)

@@ -13,7 +13,6 @@ from conftest import ROOT
 # Declared, never imported: used as data or as a program.
 NOT_IMPORTED = {
     "font-lato": "the theme's font files (templates/themes/default/theme.yaml: package: font_lato)",
-    "python-pptx": "its default template files (slides/render/pptx_package.py: _pptx_template)",
 }
 
 

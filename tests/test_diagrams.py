@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from PIL import Image
 from pydantic import TypeAdapter
 
-from slides import fit, model
+from slides import model
 from slides.diagrams import BODY, WIDTH, Style, describe, draw_png, layout
 from slides.diagrams.layout import GROWTH, MARGIN, MIN_TEXT, UNIT_PT, Layout, Rect, Shape
+from slides.place import geometry
 from slides.theme import load_theme
 
 DIAGRAM = TypeAdapter(model.Diagram)
@@ -82,7 +83,10 @@ def style() -> Style:
 
 
 # A whole slide body less a one-line caption, and the right column under the same caption.
-ROOMS = {"body": (BODY[0], BODY[1] - 30.0), "column": (fit.column_boxes()[1].w, BODY[1] - 30.0)}
+ROOMS = {
+    "body": (BODY[0], BODY[1] - 30.0),
+    "column": (geometry.column_boxes()[1].w, BODY[1] - 30.0),
+}
 LAID_OUT = [f"{name}@{room}" for name in CASES for room in ROOMS]
 
 

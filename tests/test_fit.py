@@ -10,11 +10,13 @@ from conftest import GENAI, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slides import fit, model
+from slides import model
 from slides.deck import plan
-from slides.fit import Fitter, Para
 from slides.inline import Span
 from slides.load import load_lecture
+from slides.place import fit, geometry, measure, paragraphs
+from slides.place.fit import Fitter
+from slides.place.paragraphs import Para
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def test_split_modules_keep_their_numbers(fitter: Fitter) -> None:
     sizes = [len(part.modules) for part, _ in parts]
     assert starts[0] == 3
     assert starts == [3 + sum(sizes[:i]) for i in range(len(parts))]
-    first = fit.module_paras(parts[1][0].modules, parts[1][0].start, 20.0)[0]
+    first = paragraphs.module_paras(parts[1][0].modules, parts[1][0].start, 20.0)[0]
     assert first.spans[0].text == f"{starts[1]}. "
 
 
@@ -133,10 +135,10 @@ def test_long_titles_shrink_and_wrap_to_two_lines(fitter: Fitter) -> None:
     long = "A title that goes on and on about many things, far longer than one line of a slide"
     size, fits = fitter.title_pt(long)
     assert fits and fit.TITLE_MIN_PT <= size < fit.TITLE_MAX_PT
-    box = fit.title_box()
-    lines = fitter.wrap(Fitter.title_para(long, size), box.w)
+    box = geometry.title_box()
+    lines = fitter.wrap(paragraphs.title_para(long, size), box.w)
     assert len(lines) <= fit.TITLE_MAX_LINES
-    assert len(lines) * size * fit.TITLE_LINE_SPACING <= box.h
+    assert len(lines) * size * paragraphs.TITLE_LINE_SPACING <= box.h
     _, warnings = fitter.fit(model.Slide(title=long * 3, notes="n", bullets=["x"]), "x")
     assert any("title" in w.message for w in warnings)
 
@@ -161,7 +163,11 @@ def test_measured_wrapping_never_exceeds_the_box_width(
 ) -> None:
     bold, italic = style
     para = Para(
-        (Span(" ".join(text)),), size, left=fit.INDENT * size * level, bold=bold, italic=italic
+        (Span(" ".join(text)),),
+        size,
+        left=paragraphs.INDENT * size * level,
+        bold=bold,
+        italic=italic,
     )
     lines = fitter.wrap(para, width)
     for line, _ in lines:
@@ -173,7 +179,7 @@ def test_measured_wrapping_never_exceeds_the_box_width(
 
 def test_code_wrapping_keeps_whitespace_and_fits(fitter: Fitter) -> None:
     line = "    x = call(a,    b)  " + "# a comment " * 12
-    para = fit.code_paras(model.Code(source=line), 18.0)[0]
+    para = paragraphs.code_paras(model.Code(source=line), 18.0)[0]
     lines = fitter.wrap(para, 400.0)
     assert len(lines) > 1
     assert lines[0][0].startswith("    x = call(a,    b)")
@@ -196,10 +202,10 @@ def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:
 def test_planning_a_whole_lecture_is_fast() -> None:
     folder = GENAI if (GENAI / "lecture.yaml").is_file() else SAMPLE
     lecture, _ = load_lecture(folder)
-    measure = fit.Fitter.for_theme(lecture.theme).measure
+    measured = fit.Fitter.for_theme(lecture.theme).measure
     for bold, mono, italic in itertools.product((False, True), repeat=3):
-        measure("load the font files", 10.0, bold, mono, italic=italic)
-    fresh = Fitter(measure)  # an empty word cache, as on a first build
+        measured("load the font files", 10.0, bold, mono, italic=italic)
+    fresh = Fitter(measured)  # an empty word cache, as on a first build
     start = time.process_time()  # CPU time: other processes on the machine do not count
     deck = plan(lecture, fresh)
     elapsed = time.process_time() - start
@@ -217,12 +223,12 @@ def test_table_columns_fill_the_width_and_hold_their_longest_word(fitter: Fitter
         assert sum(widths) == pytest.approx(864.0)
         for c, w in enumerate(widths):
             for r, row in enumerate([table.header, *table.rows]):
-                para = fit.cell_para(row[c], size, header=r == 0)
-                for _, pieces in fit._words(para):
+                para = paragraphs.cell_para(row[c], size, header=r == 0)
+                for _, pieces in measure.words(para):
                     word = sum(fitter.width(t, size, b, i, m) for t, b, i, m in pieces)
-                    assert word <= (w - 2 * fit.CELL_PAD_X) * fit.SAFETY
+                    assert word <= (w - 2 * geometry.CELL_PAD_X) * measure.SAFETY
         # The short columns stay on one line; the long one wraps.
-        assert heights[0] == pytest.approx(size * fit.LINE_SPACING + 2 * fit.CELL_PAD_Y)
+        assert heights[0] == pytest.approx(size * paragraphs.LINE_SPACING + 2 * geometry.CELL_PAD_Y)
         assert heights[2] > heights[1] >= heights[0]
 
 
@@ -243,7 +249,7 @@ def test_a_long_agenda_shrinks_until_it_fits(fitter: Fitter) -> None:
     many = [f"Topic number {i} with a longer name than most" for i in range(14)]
     size = fitter.agenda_pt(many)
     assert size < fit.MAX_BODY_PT
-    box = fit.body_box()
-    assert fitter.height(fit.agenda_paras(many, size), box.w) <= box.h
+    box = geometry.body_box()
+    assert fitter.height(paragraphs.agenda_paras(many, size), box.w) <= box.h
     bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]
-    assert fitter.height(fit.agenda_paras(many, bigger), box.w) > box.h
+    assert fitter.height(paragraphs.agenda_paras(many, bigger), box.w) > box.h

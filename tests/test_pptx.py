@@ -21,9 +21,10 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.deck import Deck, plan
 from slides.load import load_lecture
+from slides.place import geometry, paragraphs
 from slides.theme import load_theme
 
 P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
@@ -205,7 +206,7 @@ def test_every_text_of_the_lecture_is_on_its_slide(built: Built) -> None:
         for expected in content_texts(frame.slide):
             assert expected in text, f"slide {frame.number}: {expected!r} missing"
         if frame.slide.code:
-            for line in fit.code_lines(frame.slide.code):
+            for line in paragraphs.code_lines(frame.slide.code):
                 assert line.rstrip() in slide_text(slides[frame.number - 1])
 
 
@@ -230,9 +231,12 @@ def test_pictures_keep_aspect_ratio_are_centred_and_have_alt_text(built: Built) 
             assert not re.search(r"[/\\]|\.(png|jpe?g|svg)$", descr, re.I), descr
             if frame.slide and (frame.slide.image or frame.slide.diagram):
                 centre = (shape.left + shape.width / 2) / PT
-                assert centre == pytest.approx(fit.SLIDE_W / 2, abs=1.0)
+                assert centre == pytest.approx(geometry.SLIDE_W / 2, abs=1.0)
                 top, bottom = shape.top / PT, (shape.top + shape.height) / PT
-                assert fit.BODY_BOX[1] <= top and bottom <= fit.BODY_BOX[1] + fit.BODY_BOX[3]
+                assert (
+                    geometry.BODY_BOX[1] <= top
+                    and bottom <= geometry.BODY_BOX[1] + geometry.BODY_BOX[3]
+                )
 
 
 def test_two_builds_are_byte_identical(built: Built, tmp_path: Path) -> None:
@@ -295,14 +299,14 @@ def assert_text_inside(pages, deck: Deck) -> None:
     taller than a 1.2 em line, so a word counts as inside when its middle is: a line that
     really overflows has its middle at least half a line below the box.
     """
-    x, y, w, h = fit.BODY_BOX
+    x, y, w, h = geometry.BODY_BOX
     for words, frame in zip(pages, deck.frames, strict=True):
         for word, x0, y0, x1, y1 in words:
-            assert x0 >= 0 and x1 <= fit.SLIDE_W and y0 >= 0 and y1 <= fit.SLIDE_H, word
+            assert x0 >= 0 and x1 <= geometry.SLIDE_W and y0 >= 0 and y1 <= geometry.SLIDE_H, word
             if frame.kind != "content":
                 continue
             middle = (y0 + y1) / 2
-            if middle >= fit.FOOTER_Y:
+            if middle >= geometry.FOOTER_Y:
                 continue  # footer and slide number
             assert middle <= y + h, f"slide {frame.number}: {word!r} overflows the body box"
             assert x - 1 <= x0 and x1 <= x + w + 1, f"slide {frame.number}: {word!r} is too wide"
@@ -623,6 +627,6 @@ def test_a_theme_logo_goes_top_right_on_the_title_slide_with_alt_text(tmp_path: 
     [picture] = [s for s in prs.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert picture._element.nvPicPr.cNvPr.get("descr") == "Test University logo"
     assert picture.width / picture.height == pytest.approx(3.0, rel=0.01)
-    box = renderer.LOGO_BOX
+    box = geometry.LOGO_BOX
     assert (picture.left + picture.width) / PT == pytest.approx(box.right, abs=0.5)
     assert picture.top / PT >= box.y and (picture.top + picture.height) / PT <= box.bottom

@@ -18,10 +18,11 @@ from pptx import Presentation
 from pptx.shapes.group import GroupShape
 from pptx.util import Emu
 
-from slides import fit, model
+from slides import model
 from slides.assets import located_pictures
 from slides.build import prepare_build
 from slides.diagrams import Style, layout
+from slides.place import geometry
 from slides.render import Options
 from slides.render.pptx_diagram import diagram_group, diagram_xml
 
@@ -34,10 +35,12 @@ def _diagrams(build) -> list[model.DiagramBase]:
     ]
 
 
-def _box(build, node) -> fit.Box:
+def _box(build, node) -> geometry.Box:
     """Where the renderers put the picture: its room's box, the picture's aspect kept."""
     room = build.assets.room(node)
-    return fit.place_picture(fit.Box(48.0, 112.0, *room), build.assets.picture(node).aspect)
+    return geometry.place_picture(
+        geometry.Box(48.0, 112.0, *room), build.assets.picture(node).aspect
+    )
 
 
 def _ids(start: int):

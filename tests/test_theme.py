@@ -13,6 +13,7 @@ from conftest import IN_CI, SAMPLE, chromium_browser, copy_lecture, require
 
 from slides import theme
 from slides.cli import main
+from slides.place import geometry
 
 
 @pytest.fixture
@@ -125,7 +126,6 @@ def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None
     from pptx import Presentation
     from screenshots import SHOW_SLIDE, open_deck
 
-    from slides import fit
     from slides.build import plan_lecture
     from slides.parity import check_outputs
     from slides.render.qmd import px
@@ -168,8 +168,8 @@ def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None
         natural = shown.evaluate("img => img.naturalWidth")
         page.close()
     assert natural == 400
-    assert box["x"] + box["width"] - frame["x"] == pytest.approx(px(fit.LOGO_BOX.right), abs=1)
-    assert box["y"] - frame["y"] == pytest.approx(px(fit.LOGO_BOX.y), abs=1)
+    assert box["x"] + box["width"] - frame["x"] == pytest.approx(px(geometry.LOGO_BOX.right), abs=1)
+    assert box["y"] - frame["y"] == pytest.approx(px(geometry.LOGO_BOX.y), abs=1)
     # Parity counts it as the theme's: an HTML deck that lost it is drift.
     deck, theme_, _ = plan_lecture(folder)
     html = built / f"{folder.name}.html"

@@ -24,11 +24,12 @@ from typing import Literal
 
 from PIL import ImageFont
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.fonts import line_metrics, measurer
+from slides.place import geometry
 
 WIDTH = 1920  # the least width of a diagram PNG, in pixels
-BODY = (fit.BODY_BOX[2], fit.BODY_BOX[3])  # the room of a whole-slide diagram, in points
+BODY = (geometry.BODY_BOX[2], geometry.BODY_BOX[3])  # the room of a whole-slide diagram, in points
 UNIT_PT = BODY[0] / WIDTH  # one layout unit in points on the slide: the body box is 1920 units
 MARGIN = 48
 SCALE = 2  # the painter draws at 2× and downscales: text is measured at that size too
@@ -44,7 +45,7 @@ WIDEST, TALLEST = 3.0, 4 / 3  # the canvas's aspect ratio (width / height) stays
 
 
 @dataclass(frozen=True)
-class Rect(fit.Box):
+class Rect(geometry.Box):
     """A rectangle in layout units, with what the diagram layouts ask of one."""
 
     @property

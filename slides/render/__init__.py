@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for pydant
     from slides.assets import Assets
     from slides.deck import Deck
     from slides.errors import Problem
+    from slides.place.frames import PlacedFrame
     from slides.theme import Theme
 
 # Format name -> (renderer module, output file name pattern). Order is build order:
@@ -58,6 +60,13 @@ class Build:
     out_dir: Path
     options: Options = field(default_factory=Options)
     problems: list[Problem] = field(default_factory=list)  # what the renderers found
+
+    @cached_property
+    def placed(self) -> list[PlacedFrame]:
+        """Every frame of the deck, placed (slides.place.frames): what the renderers draw."""
+        from slides.place.frames import place_deck
+
+        return place_deck(self)
 
     def output(self, fmt: str) -> Path:
         """The path of one output file: out/<lecture>/<lecture>.<ext>."""

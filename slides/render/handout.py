@@ -17,8 +17,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.errors import BuildError
+from slides.place import geometry
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES
 
@@ -132,11 +133,11 @@ def typst_source(build: Build, root: Path) -> str:
             mono=theme.mono.family,
             sans=theme.sans_stack,
             geometry={
-                "width": fit.SLIDE_W,
-                "height": fit.SLIDE_H,
-                "column_gap": fit.COLUMN_GAP,
-                "title": fit.TITLE_BOX,
-                "body": fit.BODY_BOX,
+                "width": geometry.SLIDE_W,
+                "height": geometry.SLIDE_H,
+                "column_gap": geometry.COLUMN_GAP,
+                "title": geometry.TITLE_BOX,
+                "body": geometry.BODY_BOX,
             },
             labels=LABELS.get(lang, LABELS["en"]),
         )

@@ -18,9 +18,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from slides import fit, inline
+from slides import inline
 from slides.errors import BuildError
 from slides.jinja import environment, html_inline
+from slides.place import fit, geometry, paragraphs
+from slides.place.frames import TITLE_RULE
 from slides.render import Build, atomic_path, umask
 from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
@@ -238,16 +240,18 @@ def write_theme_css(build: Build) -> Path:
             mono=build.theme.mono.family,
             px=px,
             fit=fit,
-            title_box=fit.title_box(),
+            geometry=geometry,
+            paragraphs=paragraphs,
+            title_box=geometry.title_box(),
             # The accent rule under a content slide's title, as the PPTX draws it.
-            title_rule=fit.Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3),
-            body=fit.body_box(),
-            title_slide=fit.TITLE_SLIDE_BOX,
-            subtitle=fit.SUBTITLE_BOX,
-            section_label=fit.SECTION_LABEL_BOX,
-            section_title=fit.SECTION_TITLE_BOX,
-            logo_box=fit.LOGO_BOX,
-            quote_bar=fit.QUOTE_BAR_W,
+            title_rule=TITLE_RULE,
+            body=geometry.body_box(),
+            title_slide=geometry.TITLE_SLIDE_BOX,
+            subtitle=geometry.SUBTITLE_BOX,
+            section_label=geometry.SECTION_LABEL_BOX,
+            section_title=geometry.SECTION_TITLE_BOX,
+            logo_box=geometry.LOGO_BOX,
+            quote_bar=geometry.QUOTE_BAR_W,
         )
     )
     target = build.out_dir / CSS_NAME

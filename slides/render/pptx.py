@@ -1,61 +1,44 @@
-"""PowerPoint output: a native, editable deck written from the deck plan.
+"""PowerPoint output: a native, editable deck written from the placed frames.
 
-Every frame of `build.deck` becomes one slide, in order. Text goes into real text frames with
-explicit sizes chosen by `slides.fit` (autofit off), laid out from the same `Para`s the fitter
-measured, so nothing overflows in PowerPoint, Keynote or LibreOffice. Each topic is a PowerPoint
-section. With a user template, its slide master and layouts are used, picked by layout name.
-Two builds of the same content give byte-identical files.
+Every placed frame (`slides.place.frames`) becomes one slide, in order. Text goes into real text
+frames with the sizes the fitter chose (autofit off), from the same `Para`s it measured, so
+nothing overflows in PowerPoint, Keynote or LibreOffice. Each topic is a PowerPoint section.
+With a user template, its slide master and layouts are used, picked by layout name, and its
+colours rule: our colours and accent bars are left out. Two builds of the same content give
+byte-identical files.
 
-The template (or python-pptx's default one) keeps its masters, layouts and theme; slides,
-notes slides and pictures are written as XML text and the package is zipped once
-(`slides.render.pptx_package`). Building them through python-pptx's slide API cost about 8 ms
-per slide (cloning layout placeholders, relating parts by scanning every relationship, a proxy
-for every property) and importing it 0.14 s; this writer takes about 0.6 ms per slide.
+The DrawingML of each slide and notes slide comes from templates/pptx/ (Jinja, XML-escaped);
+python-pptx keeps the package (`slides.render.pptx_package`). This module decides only what
+PowerPoint needs beyond the placed frame: which layout and placeholder holds which text, shape
+ids and names, relationships.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+from markupsafe import Markup
 
-from slides import fit, inline, model
-from slides.deck import Frame
+from slides import inline
 from slides.errors import BuildError, ContentError
-from slides.fit import Box, Para
 from slides.fonts import measurer
+from slides.jinja import environment
+from slides.place.frames import Decoration, Element, Picture, PlacedFrame, Table, Text
+from slides.place.geometry import CELL_PAD_X, CELL_PAD_Y
+from slides.place.paragraphs import Para
 from slides.render import Build, atomic_path
+from slides.render import pptx_package as pkg
 from slides.render.pptx_builds import click_steps, timing_xml
 from slides.render.pptx_metadata import write_metadata
-from slides.render.pptx_package import (
-    CT,
-    RT,
-    XML_HEAD,
-    Package,
-    Part,
-    Rel,
-    layouts,
-    masters,
-    open_package,
-    qn,
-    rid_number,
-    xml_safe,
-)
 
-
-class Emu(int):
-    """A length in English Metric Units: 914 400 per inch, 12 700 per point."""
-
-
+SLIDE_WIDTH, SLIDE_HEIGHT = 12192000, 6858000  # EMU: 13.333 × 7.5 in = 960 × 540 pt
 TITLE_TYPES = ("title", "ctrTitle", "vertTitle")  # values of p:ph/@type
-SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in = 960 × 540 pt
 
-# Frame kinds -> layout names to try, in order of preference. Templates are matched by NAME.
+# Frame layouts -> layout names to try, in order of preference. Templates are matched by NAME.
 LAYOUTS: dict[str, tuple[str, ...]] = {
     "title": ("Title Slide", "Title Only", "Title and Content", "Blank"),
     "agenda": ("Title and Content", "Title Only", "Blank"),
@@ -74,208 +57,83 @@ WHAT = {
     "plain": "picture, table and code slides",
     "closing": "the closing slide",
 }
-
 # Font substitution hints: an Office without Lato falls back to a proportional sans
 # (pitchFamily 34 = variable pitch, swiss), and to a fixed-pitch font for code (49 = fixed, modern).
 FONT_HINTS = {
     "Lato": ("020F0502020204030203", "34"),
     "DejaVu Sans Mono": ("020B0609030804020204", "49"),
 }
-P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
-SECTIONS_URI = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
-SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
-
-# The geometry of the title, section and closing slides lives in slides.fit (names kept here
-# for modules that import them from the PPTX renderer).
-TITLE_SLIDE_BOX = fit.TITLE_SLIDE_BOX
-SUBTITLE_BOX = fit.SUBTITLE_BOX
-SECTION_LABEL_BOX = fit.SECTION_LABEL_BOX
-SECTION_TITLE_BOX = fit.SECTION_TITLE_BOX
-LOGO_BOX = fit.LOGO_BOX
-QUOTE_BAR_W = fit.QUOTE_BAR_W
-
-NSMAP = {
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-}
-TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
-TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # Office's default ("Medium Style 2")
-# Placeholder names as PowerPoint (and python-pptx) give them, by p:ph/@type (no type: obj).
-PH_NAMES = {
-    "body": "Text Placeholder",
-    "chart": "Chart Placeholder",
-    "clipArt": "ClipArt Placeholder",
-    "ctrTitle": "Title",
-    "dgm": "SmartArt Placeholder",
-    "media": "Media Placeholder",
-    "obj": "Content Placeholder",
-    "pic": "Picture Placeholder",
-    "subTitle": "Subtitle",
-    "tbl": "Table Placeholder",
-    "title": "Title",
-    "vertTitle": "Title",
-}
-# What a picture's first bytes say it is: (file extension, content type).
-IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"\xff\xd8", "jpg", "image/jpeg"),
-    (b"GIF8", "gif", "image/gif"),
-    (b"BM", "bmp", "image/bmp"),
-    (b"II*\x00", "tiff", "image/tiff"),
-    (b"MM\x00*", "tiff", "image/tiff"),
-)
-
-SLIDE_OPEN = '<p:sld xmlns:a="{a}" xmlns:r="{r}" xmlns:p="{p}"><p:cSld>'.format(**NSMAP)
-TREE_OPEN = (
-    '<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
-    "<p:grpSpPr/>"
-)
-SLIDE_CLOSE = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr>"
-RECT = '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
-# A notes slide around its placeholders, as python-pptx's template (pptx/templates/notes.xml).
-NOTES_OPEN = (
-    '<p:notes xmlns:a="{a}" xmlns:p="{p}" xmlns:r="{r}"><p:cSld><p:spTree><p:nvGrpSpPr>'
-    '<p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm>'
-    '<a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/>'
-    "</a:xfrm></p:grpSpPr>".format(**NSMAP)
-)
-NOTES_CLOSE = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """A slide layout as a new slide needs it: its part and the placeholders it inherits."""
-
-    name: str
-    partname: str
-    # In the layout's order: (the p:ph element as XML, shape name without its number,
-    # p:ph type, p:ph idx)
-    placeholders: tuple[tuple[str, str, str, int], ...]
+FIELD_IDS = {"slidenum": "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"}
+SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+SLIDE_LAYOUT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
 
 
 @dataclass
-class _Placeholder:
-    """A placeholder the slide inherits from its layout: filled later, or left out."""
+class _Shape:
+    """One shape of a slide for the slide template: a placed element and what PowerPoint adds."""
 
-    at: int  # its place in the slide's shape list
-    shape_id: int
+    kind: str  # placeholder, textbox, picture, decoration, table, xml
+    id: int
     name: str
-    ph: str  # the p:ph element
+    element: Element | None = None
+    ph: tuple[tuple[str, str], ...] = ()  # a placeholder's p:ph attributes
+    colour: bool = False  # our colours on its text and fills
+    rid: str = ""  # a picture's relationship
+    xml: Markup | None = None  # a native diagram, as XML already
 
 
 @dataclass
 class _Slide:
-    """One slide being written, as XML text: its shapes, relationships, placeholders, notes.
+    """One slide being written: its shapes in z-order, relationships, placeholders to fill."""
 
-    Shapes are XML strings (f-strings are some 40 times quicker than lxml elements here);
-    placeholders keep their place in the layout's z-order until they are filled or dropped.
-    """
-
-    layout: _Layout
-    shapes: list[str] = field(default_factory=list)
-    rels: dict[tuple[str, str, bool], str] = field(default_factory=dict)  # -> rId
+    layout: object  # the python-pptx SlideLayout
+    holders: list[pkg.Holder]
+    shapes: list[_Shape] = field(default_factory=list)
+    rels: dict[tuple[str, object, bool], str] = field(default_factory=dict)  # -> rId
     last_id: int = 1  # the shape tree itself is shape 1
-    title: _Placeholder | None = None
-    free: list[_Placeholder] = field(default_factory=list)  # body placeholders not yet used
-    background: str = ""
-    timing: str = ""  # p:timing: click builds (slides.render.pptx_builds)
-    notes: str = ""
+    title: int | None = None  # index of the title placeholder in shapes
+    free: list[int] = field(default_factory=list)  # body placeholders not yet used
+    holder_of: dict[int, pkg.Holder] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.relate(RT.SLIDE_LAYOUT, self.layout.partname)
+        self.relate(SLIDE_LAYOUT, self.layout.part)
         found = []
-        for ph, base, kind, idx in self.layout.placeholders:
-            holder = self.placeholder(ph, base)
-            if kind in TITLE_TYPES:
-                self.title = self.title or holder
+        for holder in self.holders:
+            at = self.placeholder(holder)
+            if holder.kind in TITLE_TYPES:
+                self.title = at if self.title is None else self.title
             else:
-                found.append((idx, holder))
+                found.append((holder.idx, at))
         # Body text fills them in idx order (python-pptx's slide.placeholders order).
-        self.free = [holder for _, holder in sorted(found, key=lambda pair: pair[0])]
+        self.free = [at for _, at in sorted(found, key=lambda pair: pair[0])]
 
     def new_id(self) -> int:
         self.last_id += 1
         return self.last_id
 
-    def relate(self, reltype: str, target: str, external: bool = False) -> str:
-        """The rId of a relationship to target (a partname or a URL), added once."""
+    def relate(self, reltype: str, target: object, external: bool = False) -> str:
+        """The rId of a relationship to target (a layout, partname or URL), added once."""
         key = (reltype, target, external)
         if key not in self.rels:
             self.rels[key] = f"rId{len(self.rels) + 1}"
         return self.rels[key]
 
-    def placeholder(self, ph: str, base: str) -> _Placeholder:
-        """A placeholder at the end of the shape list, empty until filled."""
+    def placeholder(self, holder: pkg.Holder) -> int:
+        """A placeholder at the end of the shape list, empty until filled; its index."""
         shape_id = self.new_id()
-        holder = _Placeholder(len(self.shapes), shape_id, f"{base} {shape_id - 1}", ph)
-        self.shapes.append("")
-        return holder
+        self.holder_of[len(self.shapes)] = holder
+        self.shapes.append(_Shape("placeholder", shape_id, f"{holder.name} {shape_id - 1}"))
+        return len(self.shapes) - 1
 
-    def fill(self, holder: _Placeholder, box: Box, body: str) -> None:
-        """Give a placeholder its position, size and text."""
-        self.shapes[holder.at] = (
-            f'<p:sp><p:nvSpPr><p:cNvPr id="{holder.shape_id}" name="{holder.name}"/>'
-            f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{holder.ph}</p:nvPr>'
-            f"</p:nvSpPr><p:spPr>{_xfrm(box)}</p:spPr>{body}</p:sp>"
-        )
-
-    def xml(self) -> bytes:
-        """The slide part: the title first (screen readers follow the shape tree), then the
-        other shapes in the order they were added; unused placeholders are left out."""
-        shapes = self.shapes
+    def ordered(self) -> list[_Shape]:
+        """The title first, then the other shapes in order; unused placeholders left out."""
+        shapes = list(self.shapes)
         if self.title is not None:
-            title = shapes[self.title.at]
-            shapes = [title] + [s for i, s in enumerate(shapes) if i != self.title.at]
-        return (
-            XML_HEAD
-            + (
-                SLIDE_OPEN
-                + self.background
-                + TREE_OPEN
-                + "".join(shapes)
-                + SLIDE_CLOSE
-                + self.timing
-                + "</p:sld>"
-            ).encode()
-        )
-
-
-def _e(points: float) -> int:
-    """Points as whole EMU (12 700 per point)."""
-    return round(points * 12700)
-
-
-SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
-
-
-def _size_warning(name: str, width: int, height: int) -> list[str]:
-    """A warning when a template's slides are not the deck's size (compared in EMU)."""
-    if abs(width - SLIDE_WIDTH) <= SIZE_TOLERANCE and abs(height - SLIDE_HEIGHT) <= SIZE_TOLERANCE:
-        return []
-    inches = f"{width / 914400:.2f} × {height / 914400:.2f} in"
-    return [
-        f"template {name} has {inches} slides; the deck's are 13.33 × 7.50 in (16:9), "
-        "so the layouts' own placeholder positions may not line up"
-    ]
-
-
-def _xfrm(box: Box, tag: str = "a:xfrm") -> str:
-    """A shape's position and size in EMU."""
-    return (
-        f'<{tag}><a:off x="{_e(box.x)}" y="{_e(box.y)}"/>'
-        f'<a:ext cx="{_e(box.w)}" cy="{_e(box.h)}"/></{tag}>'
-    )
-
-
-def _solid(colour: str) -> str:
-    """A solid fill of a colour given as '#RRGGBB'."""
-    return f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
-
-
-def _attr(text: str) -> str:
-    """Text for an XML attribute value in double quotes."""
-    return _text(text).replace('"', "&quot;")
+            shapes.insert(0, shapes.pop(self.title))
+        return [s for s in shapes if s.kind != "placeholder" or s.element is not None]
 
 
 def render(build: Build) -> Path:
@@ -290,11 +148,6 @@ def render(build: Build) -> Path:
     return target
 
 
-def emu(points: float) -> Emu:
-    """Points as EMU (12 700 per point), rounded to a whole EMU."""
-    return Emu(round(points * 12700))
-
-
 class _DeckWriter:
     """Builds the presentation for one Build; collects warnings on the way."""
 
@@ -302,323 +155,147 @@ class _DeckWriter:
         self.build = build
         self.lecture = build.lecture
         self.theme = build.theme
-        self.fitter = fit.Fitter.for_theme(self.lecture.theme)
         self.warnings: list[str] = []
         self.template = self._template_path()
         # With a user template its colours and backgrounds rule; ours only without one.
         self.styled = self.template is None
         self._widths = measurer(self.theme.name)  # which fonts draw which scripts
-        self.package = self._open()
-        self._all_layouts = layouts(self.package)
-        self.layouts = self._layouts_by_name()
+        self.prs = self._open()
+        self.names = pkg.PartNames(self.prs)
+        self._all_layouts = pkg.layouts(self.prs)
+        self.layouts = {}
+        for layout in self._all_layouts:
+            self.layouts.setdefault(layout.name.strip().lower(), layout)
         self._warned_layouts: set[str] = set()
-        self._layout_info: dict[str, _Layout] = {}  # by layout partname
-        self._slide: _Slide | None = None  # the slide being written (hyperlinks relate to it)
-        self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, type
+        self._holders: dict[int, list[pkg.Holder]] = {}  # by id(layout)
+        self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, content type
+        self.notes_xml = environment("xml").get_template("pptx/notes.xml.j2")
+        self._notes_holders: tuple[dict, ...] | None = None
         sans, mono = self.theme.sans.family, self.theme.mono.family
-        self._latin = {False: _latin(sans, False), True: _latin(mono, True)}
-        self._lang = _attr(self.lecture.language)
+        self.common = {
+            "lang": self.lecture.language,
+            "fonts": {False: _font(sans, False), True: _font(mono, True)},
+            "colours": _Colours(self.theme),
+            "align": {"left": "l", "center": "ctr", "right": "r"},
+            "field_ids": FIELD_IDS,
+            "empty": Para((), 12.0),
+            "cell_pad": (CELL_PAD_X, CELL_PAD_Y),
+            "slots": self._slots,
+        }
+        # The slide template as a module made once: its macros then render each slide.
+        self.slide_xml = (
+            environment("xml").get_template("pptx/slide.xml.j2").make_module(self.common)
+        )
 
     # -- the whole deck ---------------------------------------------------------------------
 
     def write(self) -> bytes:
         """Build every frame and return the finished file's bytes."""
-        slides: list[_Slide] = []
-        for frame in self.build.deck.frames:
+        slides: list[pkg.NewSlide] = []
+        for placed in self.build.placed:
+            frame = placed.frame
             try:
-                slides.append(self._frame(frame))
+                slides.append(self._slide(placed))
             except (OSError, ValueError) as error:
                 where = f" ({frame.where})" if frame.where else ""
                 raise BuildError(f"PPTX: slide {frame.number}{where}: {error}") from error
-        # Slide ids in p:sldIdLst: 256 up (the template's own slides are gone).
-        slide_ids = {frame.number: 256 + i for i, frame in enumerate(self.build.deck.frames)}
-        self._sections(slide_ids)
-        write_metadata(self.package, self.lecture, len(slides), sum(1 for s in slides if s.notes))
-        return self._package(slides, list(slide_ids.values()))
+        self.build.assets.ready()  # diagrams drawn in the background are finished
+        media = {name: (kind, path.read_bytes()) for path, (name, kind) in self._media.items()}
+        pkg.add_slides(self.prs, slides, media, self.names)
+        self._sections()
+        write_metadata(self.prs, self.lecture, len(slides), sum(1 for s in slides if s.notes))
+        return pkg.save(self.prs)
 
-    def _frame(self, frame: Frame) -> _Slide:
-        kind = frame.kind
-        if kind == "content":
-            assert frame.slide is not None
-            body = frame.slide.kind
-            if body in ("bullets", "questions", "modules", "quote"):
-                kind = "text"
-            elif body == "columns":
-                kind = "columns"
-            else:
-                kind = "plain"
-        slide = self._slide = _Slide(self._layout_of(self._layout(kind)))
-        {
-            "title": self._title_slide,
-            "agenda": self._agenda,
-            "section": self._section,
-            "content": self._content,
-            "closing": self._closing,
-        }[frame.kind](slide, frame)
-        # Placeholders left unfilled stay out: they would show "Click to add text" when editing.
-        slide.notes = frame.notes
-        return slide
-
-    # -- frame kinds ------------------------------------------------------------------------
-
-    def _title_slide(self, slide, frame: Frame) -> None:
-        lecture = self.lecture
-        if self.styled:
-            self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
-            self._rect(slide, Box(72, TITLE_SLIDE_BOX.bottom + 4, 96, 5), "accent")
-        size, _ = self.fitter.title_pt(lecture.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        para = fit.Fitter.title_para(lecture.title, size)
-        self._title(slide, [para], TITLE_SLIDE_BOX, "b")
-        lines: list[Para] = []
-        if lecture.subtitle:
-            lines.append(Para(fit.text_spans(lecture.subtitle), 26.0, gap=0))
-        who = [x for x in (lecture.author, lecture.institution) if x]
-        if lecture.author:
-            lines.append(Para(fit.text_spans(lecture.author), 20.0, bold=True, gap=14.0))
-        if lecture.institution:
-            lines.append(Para(fit.text_spans(lecture.institution), 20.0, role="muted", gap=4.0))
-        if lecture.date:
-            lines.append(
-                Para(fit.text_spans(lecture.date), 18.0, role="muted", gap=4.0 if who else 14.0)
-            )
-        if lines:
-            self._body(slide, lines, SUBTITLE_BOX)
-        if self.theme.logo is not None:
-            self._logo(slide)
-
-    def _agenda(self, slide, frame: Frame) -> None:
-        self._content_title(slide, frame.display_title)
-        titles = [topic.title for topic in self.lecture.topics]
-        size = self.fitter.agenda_pt(titles)
-        self._body(slide, fit.agenda_paras(titles, size), fit.body_box())
-        self._footer(slide, frame)
-
-    def _section(self, slide, frame: Frame) -> None:
-        if self.styled:  # a solid background of the accent colour
-            fill = _solid(self.theme.color("accent"))
-            slide.background = f"<p:bg><p:bgPr>{fill}<a:effectLst/></p:bgPr></p:bg>"
-        role = "accent_text" if self.styled else "heading"
-        assert frame.topic is not None
-        total = len(self.lecture.topics)
-        label = Para((inline.Span(f"Part {frame.topic + 1} of {total}"),), 20.0, role=role)
-        self._body(slide, [label], SECTION_LABEL_BOX)
-        size, _ = self.fitter.title_pt(frame.title, SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        title = fit.Fitter.title_para(frame.title, size)
-        self._title(slide, [replace(title, role=role)], SECTION_TITLE_BOX, "t")
-
-    def _closing(self, slide, frame: Frame) -> None:
-        if self.styled:
-            self._rect(slide, Box(0, 0, 20, fit.SLIDE_H), "accent")
-        size, _ = self.fitter.title_pt(frame.title, TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3)
-        para = replace(fit.Fitter.title_para(frame.title, size), align="center")
-        self._title(slide, [para], TITLE_SLIDE_BOX, "b")
-        who = [x for x in (self.lecture.author, self.lecture.institution) if x]
-        if who:
-            lines = [
-                Para(fit.text_spans(text), 20.0, role="muted", align="center", gap=4.0)
-                for text in who
-            ]
-            self._body(slide, lines, SUBTITLE_BOX)
-
-    def _content(self, slide, frame: Frame) -> None:
-        content = frame.slide
-        assert content is not None
-        self._content_title(slide, frame.display_title)
-        size = frame.body_pt
-        box = fit.body_box()
-        texts: list[int] = []  # the body's text shapes, for click builds
-        if content.columns is not None:
-            for column, col_box in zip(content.columns, fit.column_boxes(), strict=True):
-                text = self._column(slide, frame, column, col_box, size)
-                texts += [text] if text is not None else []
-        elif content.image is not None or content.diagram is not None:
-            self._picture_group(slide, frame, content.image or content.diagram, box, None, size)
-        elif content.table is not None:
-            self._table(slide, content.table, box, size)
-        elif content.code is not None:
-            self._code(slide, content.code, box, size)
-        elif content.quote is not None:
-            self._quote(slide, content.quote, box, size)
-        else:
-            texts.append(self._body(slide, fit.slide_paras(content, size), box))
-        if content.incremental:
+    def _slide(self, placed: PlacedFrame) -> pkg.NewSlide:
+        layout = self._layout(placed.layout)
+        if id(layout) not in self._holders:
+            # Date, footer and slide number stay on the layout (PowerPoint, python-pptx).
+            self._holders[id(layout)] = pkg.placeholders(layout._element, ("dt", "ftr", "sldNum"))
+        slide = _Slide(layout, self._holders[id(layout)])
+        links: dict[str, str] = {}
+        built: list[int] = []  # the body's text shapes, for click builds
+        for element in placed.elements:
+            shape_id = self._element(slide, element, links)
+            if isinstance(element, Text) and element.builds and shape_id is not None:
+                built.append(shape_id)
+        background = placed.background if self.styled else None
+        content = placed.frame.slide
+        timing = ""
+        if content is not None and content.incremental:
             # Slide kinds without steps (modules, quote, pictures…) get no builds.
-            slide.timing = timing_xml(list(zip(texts, click_steps(content), strict=False)))
-        self._footer(slide, frame)
+            timing = timing_xml(list(zip(built, click_steps(content), strict=False)))
+        xml = self.slide_xml.slide(slide.ordered(), background, links, Markup(timing))
+        notes = None
+        if placed.notes:
+            if self._notes_holders is None:
+                self._notes_holders = _notes_holders(self.prs)
+            lines = placed.notes.split("\n")
+            notes = self.notes_xml.render(placeholders=self._notes_holders, lines=lines).encode()
+        return pkg.NewSlide(xml.encode(), list(slide.rels), notes)
 
-    # -- content pieces ---------------------------------------------------------------------
-
-    def _content_title(self, slide, title: str) -> None:
-        size, _ = self.fitter.title_pt(title)
-        self._title(slide, [fit.Fitter.title_para(title, size)], fit.title_box(), "b")
-        if self.styled:
-            self._rect(
-                slide, Box(fit.MARGIN, fit.TITLE_BOX[1] + fit.TITLE_BOX[3] + 1, 72, 3), "accent"
-            )
-
-    def _column(
-        self, slide, frame: Frame, column: model.Column, box: Box, size: float
-    ) -> int | None:
-        """A column; returns the id of its text shape (None for a picture column)."""
-        if column.bullets is not None:
-            return self._body(slide, fit.column_paras(column, size), box)
-        node = column.image or column.diagram
-        # Beside a bullets column, a picture lines up with the top of the text.
-        self._picture_group(slide, frame, node, box, column.heading, size, centre=False)
+    def _element(self, slide: _Slide, element: Element, links: dict[str, str]) -> int | None:
+        """Give an element its shape; a text's shape id."""
+        if isinstance(element, Decoration):
+            if self.styled:
+                shape_id = slide.new_id()
+                slide.shapes.append(
+                    _Shape("decoration", shape_id, f"Decoration {shape_id}", element)
+                )
+        elif isinstance(element, Text):
+            self._relate_links(slide, element.paras, links)
+            return self._text(slide, element)
+        elif isinstance(element, Table):
+            for row in element.rows:
+                self._relate_links(slide, row, links)
+            shape_id = slide.new_id()
+            shape = _Shape("table", shape_id, f"Table {shape_id - 1}", element, colour=self.styled)
+            slide.shapes.append(shape)
+        elif isinstance(element, Picture):
+            self._picture(slide, element)
         return None
 
-    def _picture_group(
-        self, slide, frame: Frame, node, box: Box, heading, size: float, centre: bool = True
-    ) -> None:
-        picture = self.build.assets.picture(node)
-        aspect = picture.width / picture.height
-        layout = self.fitter.picture_layout(
-            box, aspect, node, heading, size, centre=centre
-        ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
-        if layout is None:  # a caption taller than the whole box: show the picture alone
-            layout = fit.PictureLayout(None, fit.place_picture(box, aspect), None)
-        if layout.heading is not None and heading:
-            para = Para(fit.text_spans(heading), size, bold=True, role="heading")
-            self._body(slide, [para], layout.heading)
-        kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
-        alt = _alt_text(picture.alt, node, frame)
-        drawn = kind == "Diagram" and node.source_path is None
-        if drawn and self.build.options.pptx_diagrams == "native":
-            from slides.render.pptx_diagram import diagram_xml  # editable shapes, same layout
-
-            slide.shapes.append(diagram_xml(self.build, node, layout.picture, alt, slide.new_id))
-        else:
-            self._picture(slide, picture.path, layout.picture, alt, kind)
-        if layout.caption is not None and node.caption:
-            self._body(slide, [fit.caption_para(node.caption)], layout.caption)
-
-    def _quote(self, slide, quote: model.Quote, box: Box, size: float) -> None:
-        paras = fit.quote_paras(quote, size)
-        height = self.fitter.height(paras, box.w)
-        top = box.y + (box.h - height) / 2
-        if self.styled:
-            self._rect(slide, Box(box.x, top, QUOTE_BAR_W, height), "accent")
-        self._body(slide, paras, Box(box.x, top, box.w, height))
-
-    def _code(self, slide, code: model.Code, box: Box, size: float) -> None:
-        paras = fit.code_paras(code, size)
-        pad = fit.CODE_PAD
-        height = self.fitter.height(paras, box.w - 2 * pad) + 2 * pad
-        place = Box(box.x, box.y, box.w, min(height, box.h))
-        # Always our colours here: the box has our light fill, whatever the template's text.
-        body = self._text_body(paras, inset=pad, colour=True)
-        self._textbox(slide, place, body, "Code", fill=self.theme.color("surface"))
-
-    def _table(self, slide, table: model.Table, box: Box, size: float) -> None:
-        widths, heights = self.fitter.table_layout(table, size, box.w)
-        rows = [table.header, *table.rows]
+    def _text(self, slide: _Slide, text: Text) -> int:
+        """Text in the title placeholder, the next free body placeholder, or a text box; its
+        shape id."""
+        colour = self.styled or text.fill is not None  # our fill: our text colours on it
+        at = None
+        if text.slot == "title":
+            if slide.title is None:  # a layout without a title: a title placeholder of our own
+                slide.title = slide.placeholder(pkg.Holder((("type", "title"),), "Title", "", 0))
+            at = slide.title
+        elif text.slot == "body" and slide.free:
+            at = slide.free.pop(0)
+        if at is not None:
+            shape = slide.shapes[at]
+            shape.element, shape.colour, shape.ph = text, colour, slide.holder_of[at].ph
+            return shape.id
         shape_id = slide.new_id()
-        # A template's table style bands the rows; ours are filled below.
-        band = "" if self.styled else ' bandRow="1"'
-        out = [
-            f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" '
-            f'name="Table {shape_id - 1}"/><p:cNvGraphicFramePr><a:graphicFrameLocks '
-            f'noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
-            f"{_xfrm(Box(box.x, box.y, box.w, sum(heights)), 'p:xfrm')}"
-            f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl><a:tblPr firstRow="1"{band}>'
-            f"<a:tableStyleId>{TABLE_STYLE}</a:tableStyleId></a:tblPr><a:tblGrid>",
-            *(f'<a:gridCol w="{_e(w)}"/>' for w in widths),
-            "</a:tblGrid>",
-        ]
-        pad_x, pad_y = _e(fit.CELL_PAD_X), _e(fit.CELL_PAD_Y)
-        margins = f'marL="{pad_x}" marR="{pad_x}" marT="{pad_y}" marB="{pad_y}" anchor="t"'
-        for r, (row, h) in enumerate(zip(rows, heights, strict=True)):
-            out.append(f'<a:tr h="{_e(h)}">')
-            fill = ""
-            if self.styled:
-                role = "accent" if r == 0 else ("surface" if r % 2 == 0 else "background")
-                fill = _solid(self.theme.color(role))
-            for text in row:
-                para = fit.cell_para(text, size, header=r == 0)
-                if self.styled and r == 0:
-                    para = replace(para, role="accent_text")
-                out.append(
-                    '<a:tc><a:txBody><a:bodyPr wrap="square"><a:noAutofit/></a:bodyPr>'
-                    f"<a:lstStyle/>{self._paragraphs([para])}</a:txBody>"
-                    f"<a:tcPr {margins}>{fill}</a:tcPr></a:tc>"
-                )
-            out.append("</a:tr>")
-        out.append("</a:tbl></a:graphicData></a:graphic></p:graphicFrame>")
-        slide.shapes.append("".join(out))
-
-    def _footer(self, slide, frame: Frame) -> None:
-        """The lecture's footer text and the slide number (as a field PowerPoint keeps current)."""
-        y, h = fit.FOOTER_Y, fit.FOOTER_H
-        if self.lecture.footer:
-            para = Para(fit.text_spans(self.lecture.footer), 12.0, role="muted")
-            body = self._text_body([para], "ctr")
-            self._textbox(slide, Box(fit.MARGIN, y, 600.0, h), body, "Footer")
-        fill = _solid(self.theme.color("muted")) if self.styled else ""
-        number = (
-            f'<a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum"><a:rPr lang="{self._lang}" '
-            f'sz="1200">{fill}{self._latin[False]}</a:rPr><a:t>{frame.number}</a:t></a:fld>'
-        )
-        para = Para((), 12.0, role="muted", align="right")
-        body = self._text_body([para], "ctr", field=number)
-        box = Box(fit.SLIDE_W - fit.MARGIN - 120.0, y, 120.0, h)
-        self._textbox(slide, box, body, "Slide Number")
-
-    def _logo(self, slide) -> None:
-        logo = self.theme.logo
-        assert logo is not None
-        if logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"):
-            self.warnings.append(f"theme logo {logo.name}: PowerPoint needs PNG or JPEG; left out")
-            return
-        from PIL import Image
-
-        with Image.open(logo) as img:
-            w, h = img.size
-        place = fit.place_picture(LOGO_BOX, w / h)
-        self._picture(slide, logo, place, self.theme.logo_alt(self.lecture.institution), "Logo")
-
-    # -- text -------------------------------------------------------------------------------
-
-    def _title(self, slide: _Slide, paras: Sequence[Para], box: Box, anchor: str) -> None:
-        """Fill the slide's title placeholder (adding one if the layout has none)."""
-        if slide.title is None:  # a layout without a title: a title placeholder of our own
-            slide.title = slide.placeholder('<p:ph type="title"/>', "Title")
-        slide.fill(slide.title, box, self._text_body(paras, anchor))
-
-    def _body(self, slide: _Slide, paras: Sequence[Para], box: Box, anchor: str = "t") -> int:
-        """Text in the next free body placeholder of the layout, or else in a new text box;
-        returns the shape's id."""
-        body = self._text_body(paras, anchor)
-        if slide.free:
-            holder = slide.free.pop(0)
-            slide.fill(holder, box, body)
-            return holder.shape_id
-        return self._textbox(slide, box, body)
-
-    @staticmethod
-    def _textbox(
-        slide: _Slide, box: Box, body: str, name: str = "", fill: str | None = None
-    ) -> int:
-        """A text box (p:sp with txBox="1"), named '<name> <id>' or else 'TextBox <id - 1>';
-        returns its id."""
-        shape_id = slide.new_id()
-        label = f"{name} {shape_id}" if name else f"TextBox {shape_id - 1}"
-        background = "<a:noFill/>" if fill is None else _solid(fill)
-        slide.shapes.append(
-            f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{label}"/><p:cNvSpPr txBox="1"/>'
-            f"<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box)}{RECT}{background}</p:spPr>{body}</p:sp>"
-        )
+        name = f"{text.name} {shape_id}" if text.name else f"TextBox {shape_id - 1}"
+        slide.shapes.append(_Shape("textbox", shape_id, name, text, colour=colour))
         return shape_id
 
-    def _picture(self, slide: _Slide, path: Path, box: Box, alt: str, kind: str) -> None:
-        """A picture (p:pic) of an image file, stored once in the package, with its alt text."""
-        rel = slide.relate(RT.IMAGE, self._media_part(path))
+    def _picture(self, slide: _Slide, picture: Picture) -> None:
+        if picture.name == "Logo" and picture.path.suffix.lower() not in LOGO_TYPES:
+            name = picture.path.name
+            self.warnings.append(f"theme logo {name}: PowerPoint needs PNG or JPEG; left out")
+            return
+        if picture.drawn is not None and self.build.options.pptx_diagrams == "native":
+            from slides.render.pptx_diagram import diagram_xml  # editable shapes, same layout
+
+            xml = diagram_xml(self.build, picture.drawn, picture.box, picture.alt, slide.new_id)
+            slide.shapes.append(_Shape("xml", 0, "", picture, xml=Markup(xml)))
+            return
+        rid = slide.relate(IMAGE, self._media_part(picture.path))
         shape_id = slide.new_id()
-        slide.shapes.append(
-            f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{kind} {shape_id}" '
-            f'descr="{_attr(alt)}"/><p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr>'
-            f'<p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="{rel}"/><a:stretch>'
-            f"<a:fillRect/></a:stretch></p:blipFill><p:spPr>{_xfrm(box)}{RECT}</p:spPr></p:pic>"
-        )
+        shape = _Shape("picture", shape_id, f"{picture.name} {shape_id}", picture, rid=rid)
+        slide.shapes.append(shape)
+
+    @staticmethod
+    def _relate_links(slide: _Slide, paras, links: dict[str, str]) -> None:
+        for para in paras:
+            for span in para.spans:
+                if span.href:
+                    links[span.href] = slide.relate(HYPERLINK, span.href, external=True)
 
     def _media_part(self, path: Path) -> str:
         """The partname of a picture file's media part; each file is stored once.
@@ -627,119 +304,9 @@ class _DeckWriter:
         diagram's file may still be being drawn: its bytes are read when the package is written.
         """
         if path not in self._media:
-            if path.suffix.lower() == ".png" and not path.exists():
-                kind = IMAGE_TYPES[0]  # a diagram being drawn
-            else:
-                with path.open("rb") as file:
-                    head = file.read(8)
-                kind = next((t for t in IMAGE_TYPES if head.startswith(t[0])), None)
-            if kind is None:
-                raise ValueError(f"{path.name}: not a PNG, JPEG, GIF, BMP or TIFF picture")
-            _, ext, content_type = kind
-            self._media[path] = (self.package.partname(f"/ppt/media/image%d.{ext}"), content_type)
+            ext, content_type = pkg.picture_type(path)
+            self._media[path] = (str(self.names.next(f"/ppt/media/image%d.{ext}")), content_type)
         return self._media[path][0]
-
-    def _text_body(
-        self,
-        paras: Sequence[Para],
-        anchor: str = "t",
-        inset: float = 0.0,
-        colour: bool | None = None,
-        field: str = "",
-    ) -> str:
-        """A shape's text body holding paras exactly as the fitter measured them.
-
-        Wrapping on, autofit off, insets explicit; every paragraph and run property is set so
-        nothing is inherited from a layout's text styles. A field (the slide number) goes at
-        the end of the first paragraph.
-        """
-        m = _e(inset)
-        return (
-            f'<p:txBody><a:bodyPr wrap="square" anchor="{anchor}" lIns="{m}" rIns="{m}" '
-            f'tIns="{m}" bIns="{m}"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
-            f"{self._paragraphs(paras, colour, field)}</p:txBody>"
-        )
-
-    def _paragraphs(
-        self, paras: Sequence[Para], colour: bool | None = None, field: str = ""
-    ) -> str:
-        """DrawingML paragraphs; colours are ours without a user template (colour=None)."""
-        colour = self.styled if colour is None else colour
-        if not paras:
-            return self._paragraph(Para((), 12.0), True, colour, field)
-        return "".join(
-            self._paragraph(para, i == 0, colour, field if i == 0 else "")
-            for i, para in enumerate(paras)
-        )
-
-    def _paragraph(self, para: Para, first: bool, colour: bool, field: str = "") -> str:
-        level = f' lvl="{min(para.level, 8)}"' if para.level else ""
-        align = {"left": "l", "center": "ctr", "right": "r"}[para.align]
-        before = 0 if first else round(para.gap * 100)
-        out = [
-            f'<a:p><a:pPr marL="{_e(para.left)}" indent="{-_e(para.hang)}" algn="{align}"'
-            f'{level}><a:lnSpc><a:spcPts val="{round(para.line * 100)}"/></a:lnSpc>'
-            f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef>'
-            '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
-        ]
-        if para.bullet:
-            if colour:
-                accent = self.theme.color("accent")[1:]
-                out.append(f'<a:buClr><a:srgbClr val="{accent}"/></a:buClr>')
-            out.append(
-                '<a:buFont typeface="Arial" pitchFamily="34" charset="0"/>'
-                f'<a:buChar char="{_attr(para.bullet)}"/></a:pPr>'
-            )
-        else:
-            out.append("<a:buNone/></a:pPr>")
-        size = round(para.size * 100)
-        head = f'<a:r><a:rPr lang="{self._lang}" sz="{size}" '
-        for span in para.spans:
-            bold = "1" if para.bold or span.bold else "0"
-            italic = "1" if para.italic or span.italic else "0"
-            # cap="none": some layouts set titles in capitals
-            out.append(f'{head}b="{bold}" i="{italic}" cap="none" dirty="0">')
-            if colour:
-                value = self.theme.color("accent" if span.href else para.role)
-                out.append(f'<a:solidFill><a:srgbClr val="{value[1:]}"/></a:solidFill>')
-            out.append(self._fonts(para.mono or span.code, span.text))
-            if span.href:
-                assert self._slide is not None
-                rel = self._slide.relate(RT.HYPERLINK, span.href, external=True)
-                out.append(f'<a:hlinkClick r:id="{rel}"/>')
-            out.append(f"</a:rPr><a:t>{_text(span.text)}</a:t></a:r>")
-        # The end-of-paragraph mark sets an empty paragraph's height (blank code lines).
-        out.append(
-            f'{field}<a:endParaRPr lang="{self._lang}" sz="{size}">'
-            f"{self._latin[para.mono]}</a:endParaRPr></a:p>"
-        )
-        return "".join(out)
-
-    def _fonts(self, mono: bool, text: str) -> str:
-        """A run's fonts: the theme's for Latin text, and the theme's fallbacks for East Asian
-        (a:ea) and complex scripts (a:cs) that its text holds, so that PowerPoint and
-        LibreOffice draw them with a real font rather than their own guess."""
-        fonts = [self._latin[mono]]
-        for slot in ("ea", "cs"):
-            family = self._widths.slot_font(text, slot)
-            if family:
-                fonts.append(f'<a:{slot} typeface="{_attr(family)}"/>')
-        return "".join(fonts)
-
-    def _rect(self, slide: _Slide, box: Box, role: str) -> None:
-        """A filled rectangle without outline or shadow (accent bars)."""
-        shape_id = slide.new_id()
-        # The shape style and empty text body PowerPoint gives a new rectangle.
-        slide.shapes.append(
-            f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="Decoration {shape_id}"/>'
-            f"<p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box)}{RECT}"
-            f"{_solid(self.theme.color(role))}<a:ln><a:noFill/></a:ln><a:effectLst/></p:spPr>"
-            '<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3">'
-            '<a:schemeClr val="accent1"/></a:fillRef><a:effectRef idx="2"><a:schemeClr '
-            'val="accent1"/></a:effectRef><a:fontRef idx="minor"><a:schemeClr val="lt1"/>'
-            '</a:fontRef></p:style><p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/>'
-            '<a:p><a:pPr algn="ctr"/></a:p></p:txBody></p:sp>'
-        )
 
     # -- the presentation -------------------------------------------------------------------
 
@@ -760,43 +327,23 @@ class _DeckWriter:
             raise ContentError([self.lecture.problem("pptx_template", reason)])
         return path
 
-    def _open(self) -> Package:
+    def _open(self):
         """The template (or the default one) without its own slides, at 16:9."""
+        name = self.template or "python-pptx's default template"
         try:
-            package = open_package(self.template)
-        except (zipfile.BadZipFile, ValueError, etree.LxmlError) as error:
-            name = self.template or "python-pptx's default template"
+            prs = pkg.open_template(self.template)
+        except (zipfile.BadZipFile, ValueError, KeyError, etree.LxmlError) as error:
             raise BuildError(f"pptx template {name}: not a PowerPoint file ({error})") from None
-        pres = package.main
-        if not masters(package):
+        if not len(prs.slide_masters):
             raise BuildError(f"pptx template {self.template}: not a PowerPoint file (no master)")
-        id_list = pres.edit().find(qn("p:sldIdLst"))
-        if id_list is not None:  # the template's own slides go (and parts only they use)
-            pres.rels = [rel for rel in pres.rels if rel.reltype != RT.SLIDE]
-            for entry in list(id_list):
-                id_list.remove(entry)
-        size = pres.xml.find(qn("p:sldSz"))
-        if size is None:
-            size = etree.Element(qn("p:sldSz"))
-            (id_list if id_list is not None else pres.xml.find(qn("p:sldMasterIdLst"))).addnext(
-                size
-            )
         if self.template is not None:
-            width, height = int(size.get("cx", "0")), int(size.get("cy", "0"))
-            self.warnings += _size_warning(self.template.name, width, height)
-        size.set("cx", str(SLIDE_WIDTH))
-        size.set("cy", str(SLIDE_HEIGHT))
+            self.warnings += _size_warning(self.template.name, *pkg.slide_size(prs))
+        pkg.set_slide_size(prs, SLIDE_WIDTH, SLIDE_HEIGHT)
         if self.template is None:
-            self._theme_fonts_and_colours(package)
-        return package
+            self._theme_fonts_and_colours(prs)
+        return prs
 
-    def _layouts_by_name(self) -> dict[str, Part]:
-        found: dict[str, Part] = {}
-        for layout in self._all_layouts:
-            found.setdefault(_layout_name(layout).strip().lower(), layout)
-        return found
-
-    def _layout(self, kind: str) -> Part:
+    def _layout(self, kind: str):
         wanted = LAYOUTS[kind]
         for name in wanted:
             layout = self.layouts.get(name.lower())
@@ -805,7 +352,7 @@ class _DeckWriter:
                     self._warned_layouts.add(kind)
                     self.warnings.append(
                         f"template {self._template_name()} has no layout '{wanted[0]}'; "
-                        f"using '{_layout_name(layout)}' for {WHAT[kind]}"
+                        f"using '{layout.name}' for {WHAT[kind]}"
                     )
                 return layout
         if not self._all_layouts:
@@ -815,76 +362,37 @@ class _DeckWriter:
             self._warned_layouts.add(kind)
             self.warnings.append(
                 f"template {self._template_name()} has none of the layouts "
-                f"{', '.join(repr(n) for n in wanted)}; using '{_layout_name(layout)}' "
+                f"{', '.join(repr(n) for n in wanted)}; using '{layout.name}' "
                 f"for {WHAT[kind]}"
             )
         return layout
 
-    def _layout_of(self, layout: Part) -> _Layout:
-        """What a new slide needs of a layout, read once per layout."""
-        if layout.name not in self._layout_info:
-            placeholders = []
-            for shape in layout.xml.iterfind("p:cSld/p:spTree/*", NSMAP):
-                ph = shape.find("*/p:nvPr/p:ph", NSMAP)
-                # Date, footer and slide number stay on the layout (PowerPoint, python-pptx).
-                if ph is None or ph.get("type") in ("dt", "ftr", "sldNum"):
-                    continue
-                attrs = {k: ph.get(k) for k in ("type", "orient", "sz", "idx") if ph.get(k)}
-                kind = attrs.get("type", "obj")
-                base = PH_NAMES.get(kind, "Placeholder")
-                if attrs.get("orient") == "vert":
-                    base = f"Vertical {base}"
-                xml = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
-                idx = int(attrs["idx"]) if attrs.get("idx", "").isdigit() else 0
-                placeholders.append((f"<p:ph{xml}/>", base, kind, idx))
-            self._layout_info[layout.name] = _Layout(
-                _layout_name(layout), layout.name, tuple(placeholders)
-            )
-        return self._layout_info[layout.name]
-
     def _template_name(self) -> str:
         return self.template.name if self.template else "(default)"
 
-    def _theme_fonts_and_colours(self, package: Package) -> None:
-        """Name Lato (with substitution hints) and our colours in the master's theme."""
-        master = masters(package)[0]
-        root = package.related(master, RT.THEME)[0].edit()
-        a = NSMAP["a"]
-        ns = {"a": a}
-        family = self.theme.sans.family
-        panose, pitch = FONT_HINTS.get(family, (None, "34"))
-        for latin in root.iterfind(".//a:fontScheme/*/a:latin", ns):
-            latin.set("typeface", family)
-            if panose:
-                latin.set("panose", panose)
-            latin.set("pitchFamily", pitch)
-            latin.set("charset", "0")
-        for slot in ("ea", "cs"):  # East Asian and complex scripts: the theme's fallbacks
-            fallback = self._widths.slot_font("", slot)
-            for element in root.iterfind(f".//a:fontScheme/*/a:{slot}", ns) if fallback else ():
-                element.set("typeface", fallback)
-        scheme = root.find(".//a:clrScheme", ns)
-        if scheme is not None:
-            scheme.set("name", f"slides {self.theme.name}")
-            colours = {
-                "dk1": self.theme.color("text"),
-                "lt1": self.theme.color("background"),
-                "dk2": self.theme.color("heading"),
-                "lt2": self.theme.color("surface"),
-                "hlink": self.theme.color("accent"),
-                "folHlink": self.theme.color("muted"),
-            }
-            for i, colour in enumerate(self.theme.palette[:6], start=1):
-                colours[f"accent{i}"] = colour
-            for name, colour in colours.items():
-                slot = scheme.find(f"a:{name}", ns)
-                if slot is None:
-                    continue
-                for child in list(slot):
-                    slot.remove(child)
-                etree.SubElement(slot, f"{{{a}}}srgbClr", val=colour.lstrip("#").upper())
+    def _slots(self, text: str) -> dict[str, str]:
+        """The fonts a run names for East Asian (a:ea) and complex scripts (a:cs) in its text."""
+        slot_font = self._widths.slot_font
+        return {slot: family for slot in ("ea", "cs") if (family := slot_font(text, slot))}
 
-    def _sections(self, slide_ids: dict[int, int]) -> None:
+    def _theme_fonts_and_colours(self, prs) -> None:
+        """Name our font (with substitution hints) and our colours in the master's theme."""
+        font = _font(self.theme.sans.family, False)
+        latin = {"typeface": font["family"]}
+        if font["panose"]:
+            latin["panose"] = font["panose"]
+        latin |= {"pitchFamily": font["pitch"], "charset": "0"}
+        colour = self.theme.color
+        roles = {"dk1": "text", "lt1": "background", "dk2": "heading", "lt2": "surface"}
+        roles |= {"hlink": "accent", "folHlink": "muted"}
+        colours = {"name": f"slides {self.theme.name}"}
+        colours |= {slot: _hex(colour(role)) for slot, role in roles.items()}
+        for i, value in enumerate(self.theme.palette[:6], start=1):
+            colours[f"accent{i}"] = _hex(value)
+        scripts = {slot: self._widths.slot_font("", slot) for slot in ("ea", "cs")}
+        pkg.set_theme(prs, latin, colours, {k: v for k, v in scripts.items() if v})
+
+    def _sections(self) -> None:
         """One PowerPoint section per topic (title and agenda join the first, closing the last)."""
         deck = self.build.deck
         groups = [[f.number for f in section.frames] for section in deck.sections]
@@ -894,138 +402,61 @@ class _DeckWriter:
             if frame.number in placed:
                 continue
             (groups[0] if frame.number < first_topic else groups[-1]).append(frame.number)
-        pres = self.package.main.edit()
-        ext_list = pres.find(qn("p:extLst"))
-        if ext_list is None:
-            ext_list = etree.SubElement(pres, qn("p:extLst"))
-        for ext in ext_list.findall(qn("p:ext")):
-            if ext.get("uri") == SECTIONS_URI:
-                ext_list.remove(ext)
-        ext = etree.Element(qn("p:ext"), uri=SECTIONS_URI)
-        ext_list.insert(0, ext)
-        section_list = etree.SubElement(ext, f"{{{P14}}}sectionLst", nsmap={"p14": P14})
+        sections = []
         for index, (section, numbers) in enumerate(zip(deck.sections, groups, strict=True)):
-            guid = uuid.uuid5(
-                uuid.NAMESPACE_URL, f"slides:{self.lecture.name}:{index}:{section.title}"
-            )
-            element = etree.SubElement(
-                section_list,
-                f"{{{P14}}}section",
-                name=xml_safe(inline.plain(section.title)),
-                id="{" + str(guid).upper() + "}",
-            )
-            ids = etree.SubElement(element, f"{{{P14}}}sldIdLst")
-            for number in sorted(numbers):
-                etree.SubElement(ids, f"{{{P14}}}sldId", id=str(slide_ids[number]))
-
-    # -- the package ------------------------------------------------------------------------
-
-    def _package(self, slides: Sequence[_Slide], ids: Sequence[int]) -> bytes:
-        """The finished file: the template's parts, then every slide, notes slide and picture."""
-        package = self.package
-        pres = package.main
-        notes_head = notes_tail = b""
-        master = ""
-        if any(slide.notes for slide in slides):
-            notes_head, notes_tail = self._notes_template()  # adds a notes master if missing
-            master = package.notes_master().name
-        id_list = pres.edit().find(qn("p:sldIdLst"))
-        if id_list is None:  # after the slide (and notes) masters
-            id_list = etree.Element(qn("p:sldIdLst"))
-            anchor = pres.xml.find(qn("p:notesMasterIdLst"))
-            (anchor if anchor is not None else pres.xml.find(qn("p:sldMasterIdLst"))).addnext(
-                id_list
-            )
-        first = max((rid_number(rel.rid) for rel in pres.rels), default=0) + 1
-        new: list[Part] = []
-        for n, (slide, slide_id) in enumerate(zip(slides, ids, strict=True)):
-            name = package.partname("/ppt/slides/slide%d.xml")
-            rid = f"rId{first + n}"
-            pres.rels.append(Rel(rid, RT.SLIDE, name))
-            etree.SubElement(id_list, qn("p:sldId"), {"id": str(slide_id), qn("r:id"): rid})
-            notes = None
-            if slide.notes:
-                notes_name = package.partname("/ppt/notesSlides/notesSlide%d.xml")
-                slide.relate(RT.NOTES_SLIDE, notes_name)
-                xml = _notes_xml(notes_head, notes_tail, slide.notes)
-                rels = [Rel("rId1", RT.NOTES_MASTER, master), Rel("rId2", RT.SLIDE, name)]
-                notes = Part(notes_name, CT.NOTES_SLIDE, xml, rels)
-            rels = [Rel(rid, *key) for key, rid in slide.rels.items()]
-            new.append(Part(name, CT.SLIDE, slide.xml(), rels))
-            if notes is not None:
-                new.append(notes)
-        self.build.assets.ready()
-        new += [Part(name, kind, path.read_bytes()) for path, (name, kind) in self._media.items()]
-        return package.write(new)
-
-    def _notes_template(self) -> tuple[bytes, bytes]:
-        """A notes slide with the notes master's placeholders, split where the notes go.
-
-        Made once, as python-pptx's notes_slide makes each (the master's slide image, notes and
-        slide number placeholders); every notes slide is the two halves around its paragraphs.
-        """
-        master = self.package.notes_master().xml
-        names = {"sldImg": "Slide Image Placeholder", "body": "Notes Placeholder"}
-        cloned = [
-            {k: ph.get(k) for k in ("type", "orient", "sz", "idx") if ph.get(k)}
-            for ph in master.iterfind("p:cSld/p:spTree/*/*/p:nvPr/p:ph", NSMAP)
-            if ph.get("type") in ("sldImg", "body", "sldNum")
-        ]
-        if not any(attrs["type"] == "body" for attrs in cloned):  # a notes placeholder of ours
-            cloned.append({"type": "body", "idx": "1"})
-        shapes = []
-        for last_id, attrs in enumerate(cloned, start=2):
-            kind = attrs["type"]
-            xml = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
-            name = f"{names.get(kind, 'Slide Number Placeholder')} {last_id - 1}"
-            body = "<p:txBody><a:bodyPr/><a:lstStyle/>\0</p:txBody>" if kind == "body" else ""
-            shapes.append(
-                f'<p:sp><p:nvSpPr><p:cNvPr id="{last_id}" name="{name}"/><p:cNvSpPr>'
-                f'<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph{xml}/></p:nvPr></p:nvSpPr>'
-                f"<p:spPr/>{body}</p:sp>"
-            )
-        head, tail = (NOTES_OPEN + "".join(shapes) + NOTES_CLOSE).split("\0", 1)
-        return XML_HEAD + head.encode(), tail.encode()
+            key = f"slides:{self.lecture.name}:{index}:{section.title}"
+            guid = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, key)).upper() + "}"
+            ids = [255 + number for number in sorted(numbers)]  # slide ids are 256 up
+            sections.append((pkg.xml_safe(inline.plain(section.title)), guid, ids))
+        pkg.set_sections(self.prs, sections)
 
 
-def _latin(family: str, mono: bool) -> str:
-    """The a:latin element naming a font, with hints for an Office that lacks it."""
-    panose, pitch = FONT_HINTS.get(family, (None, "49" if mono else "34"))
-    hint = f' panose="{panose}"' if panose else ""
-    return f'<a:latin typeface="{_attr(family)}"{hint} pitchFamily="{pitch}" charset="0"/>'
+def _size_warning(name: str, width: int, height: int) -> list[str]:
+    """A warning when a template's slides are not the deck's size (compared in EMU)."""
+    if abs(width - SLIDE_WIDTH) <= SIZE_TOLERANCE and abs(height - SLIDE_HEIGHT) <= SIZE_TOLERANCE:
+        return []
+    inches = f"{width / 914400:.2f} × {height / 914400:.2f} in"
+    return [
+        f"template {name} has {inches} slides; the deck's are 13.33 × 7.50 in (16:9), "
+        "so the layouts' own placeholder positions may not line up"
+    ]
 
 
-def _layout_name(layout: Part) -> str:
-    """A layout's name (p:cSld/@name), as PowerPoint shows it."""
-    csld = layout.xml.find(qn("p:cSld"))
-    return "" if csld is None else csld.get("name", "")
+class _Colours(dict):
+    """Theme colours by role as DrawingML writes them ('RRGGBB'), looked up once each."""
+
+    def __init__(self, theme) -> None:
+        super().__init__()
+        self.theme = theme
+
+    def __missing__(self, role: str) -> str:
+        self[role] = _hex(self.theme.color(role))
+        return self[role]
 
 
-def _notes_xml(head: bytes, tail: bytes, notes: str) -> bytes:
-    """A notes slide: the notes master's placeholders (head, tail) around the notes' paragraphs."""
-    paras = "".join(
-        f"<a:p><a:r><a:t>{_text(line)}</a:t></a:r></a:p>" if line else "<a:p/>"
-        for line in notes.split("\n")
-    )
-    return head + paras.encode() + tail
+def _hex(colour: str) -> str:
+    return colour.lstrip("#").upper()
 
 
-def _alt_text(alt: str, node, frame: Frame) -> str:
-    """Alt text from the content (alt, caption or slide title), never a file path."""
-    for candidate in (alt, getattr(node, "alt", None), getattr(node, "caption", None)):
-        if candidate and candidate.strip() and not _looks_like_path(candidate):
-            return inline.plain(" ".join(candidate.split()))
-    title = inline.plain(frame.title)
-    return f"{'Diagram' if isinstance(node, model.DiagramBase) else 'Picture'}: {title}"
+def _font(family: str, mono: bool) -> dict[str, str]:
+    """A font as a:latin names it, with hints for an Office that lacks it."""
+    panose, pitch = FONT_HINTS.get(family, ("", "49" if mono else "34"))
+    return {"family": family, "panose": panose, "pitch": pitch}
 
 
-def _text(text: str) -> str:
-    """Text for XML character data: escaped, without the characters XML cannot hold."""
-    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _looks_like_path(text: str) -> bool:
-    text = text.strip()
-    return bool(
-        re.fullmatch(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", text, re.I)
-    )
+def _notes_holders(prs) -> tuple[dict, ...]:
+    """The notes master's placeholders a notes slide clones (a notes body of ours if none)."""
+    names = {"sldImg": "Slide Image Placeholder", "body": "Notes Placeholder"}
+    holders = [
+        {
+            "ph": h.ph,
+            "name": names.get(h.kind, "Slide Number Placeholder"),
+            "notes": h.kind == "body",
+        }
+        for h in pkg.placeholders(pkg.notes_master(prs)._element, ())
+        if h.kind in ("sldImg", "body", "sldNum")
+    ]
+    if not any(h["notes"] for h in holders):
+        body = {"ph": (("type", "body"), ("idx", "1")), "name": names["body"], "notes": True}
+        holders.append(body)
+    return tuple(holders)

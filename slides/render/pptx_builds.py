@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slides import fit, model
+from slides import model
 from slides.jinja import environment
+from slides.place import paragraphs
 
 
 def click_steps(slide: model.Slide) -> list[list[range]]:
@@ -23,13 +24,13 @@ def click_steps(slide: model.Slide) -> list[list[range]]:
     if slide.questions is not None:
         steps, at = [], 0
         for question in slide.questions:
-            count = len(fit.question_paras([question], 1.0))  # the question, then its answer
+            count = len(paragraphs.question_paras([question], 1.0))  # the question, then its answer
             steps += [range(at, at + 1), range(at + 1, at + count)]
             at += count
         return [steps]
     if slide.columns is not None:
         return [
-            _bullet_steps(column.bullets, len(fit.column_heading(column, 1.0)))
+            _bullet_steps(column.bullets, len(paragraphs.column_heading(column, 1.0)))
             for column in slide.columns
             if column.bullets is not None
         ]
@@ -39,7 +40,7 @@ def click_steps(slide: model.Slide) -> list[list[range]]:
 def _bullet_steps(items: Sequence[model.BulletItem], first: int) -> list[range]:
     steps, at = [], first
     for item in items:
-        count = len(fit.bullet_paras([item], 1.0))  # the bullet and all its sub-bullets
+        count = len(paragraphs.bullet_paras([item], 1.0))  # the bullet and all its sub-bullets
         steps.append(range(at, at + count))
         at += count
     return steps

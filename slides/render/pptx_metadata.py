@@ -12,9 +12,14 @@ import datetime as dt
 import re
 
 from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
 
 from slides import inline, model
-from slides.render.pptx_package import NS, RT, Package, Part, Rel, qn, rid_number, xml_safe
+from slides.render.pptx_package import xml_safe
 
 APPLICATION = "slides"
 APP_XML = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
@@ -46,12 +51,12 @@ COMMENT_AUTHORS = (
 )
 
 
-def write_metadata(package: Package, lecture: model.Lecture, slides: int, notes: int) -> None:
+def write_metadata(prs: Presentation, lecture: model.Lecture, slides: int, notes: int) -> None:
     """Make the package's metadata describe this deck of `slides` slides, `notes` with notes."""
-    package.rels = [rel for rel in package.rels if rel.reltype not in TEMPLATE_ONLY]
-    main = package.main
-    main.rels = [rel for rel in main.rels if rel.reltype not in COMMENT_AUTHORS]
-    size = main.edit().find(qn("p:sldSz"))
+    package = prs.part.package
+    _drop(package._rels, TEMPLATE_ONLY)
+    _drop(prs.part.rels, COMMENT_AUTHORS)
+    size = prs.part._element.find(qn("p:sldSz"))
     cx, cy = int(size.get("cx", "0")), int(size.get("cy", "0"))
     kind, shape = SIZES.get((cx, cy), ("custom", "Custom"))
     if kind is None:
@@ -78,7 +83,7 @@ def _core(lecture: model.Lecture) -> etree._Element:
         ("dcterms:modified", stamp),
     ]
     names = ("cp", "dc", "dcterms", "xsi")
-    root = etree.Element(qn("cp:coreProperties"), nsmap={k: NS[k] for k in names})
+    root = etree.Element(qn("cp:coreProperties"), nsmap={k: _NS[k] for k in names})
     for name, text in values:
         if text:
             element = etree.SubElement(root, qn(name))
@@ -108,15 +113,30 @@ def _app(shape: str, slides: int, notes: int) -> etree._Element:
     return root
 
 
-def _put(package: Package, reltype: str, name: str, content_type: str, xml: etree._Element) -> None:
+def _put(package, reltype: str, name: str, content_type: str, xml: etree._Element) -> None:
     """The package's part of a kind replaced by `xml` (added, with its relationship, if none)."""
-    rel = next((r for r in package.rels if r.reltype == reltype and not r.external), None)
-    if rel is None:
-        rid = max((rid_number(r.rid) for r in package.rels), default=0) + 1
-        rel = Rel(f"rId{rid}", reltype, name)
-        package.rels.append(rel)
     data = etree.tostring(xml, xml_declaration=True, encoding="UTF-8", standalone=True)
-    package.add(Part(rel.target, content_type, data))
+    rels = package._rels
+    found = next((rid for rid, rel in rels.items() if rel.reltype == reltype), None)
+    if found is not None:
+        name = str(rels[found].target_part.partname)
+        rels.pop(found)
+    part = Part(PackURI(name), content_type, package, data)
+    rels._add_relationship(reltype, part)
+
+
+def _drop(rels, reltypes: tuple[str, ...]) -> None:
+    """Relationships of these types left out (their parts, reached only by them, go too)."""
+    for rid in [rid for rid, rel in rels.items() if rel.reltype in reltypes]:
+        rels.pop(rid)
+
+
+_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
 
 
 def _date_of(text: str | None) -> dt.datetime:

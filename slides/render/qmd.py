@@ -19,15 +19,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from slides import fit, inline, model
+from slides import inline, model
 from slides.deck import Frame
 from slides.jinja import environment, md_attr, md_inline
+from slides.place import geometry
+from slides.place.frames import Picture, Text
 from slides.render import Build, atomic_path, umask
 
-PX = 1280 / fit.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
+PX = 1280 / geometry.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
 
 # The reveal.js options of the deck, by Quarto's names (quarto-cli src/resources/schema/
 # document-reveal-*.yml). The .qmd front matter writes them as they are; the pandoc build
@@ -132,32 +133,23 @@ def write_text(target: Path, text: str) -> None:
 
 
 class Layout:
-    """Sizes of one deck's titles, bodies and pictures, from the PPTX renderer's fitter."""
+    """Sizes of one deck's titles, bodies and pictures, read from its placed frames."""
 
     def __init__(self, build: Build, published: dict[Path, str]) -> None:
-        self.build = build
         self.published = published
-        self.fitter = fit.Fitter.for_theme(build.lecture.theme)
+        self.placed = {placed.frame.number: placed for placed in build.placed}
 
     def title_px(self, frame: Frame) -> float:
-        """The title's size: measured as the PPTX renderer measures it for this kind of slide."""
-        if frame.kind in ("title", "closing"):
-            size, _ = self.fitter.title_pt(
-                frame.title, fit.TITLE_SLIDE_BOX, fit.DISPLAY_TITLE_PT, 3
-            )
-        elif frame.kind == "section":
-            size, _ = self.fitter.title_pt(
-                frame.title, fit.SECTION_TITLE_BOX, fit.DISPLAY_TITLE_PT, 3
-            )
-        else:
-            size, _ = self.fitter.title_pt(frame.display_title)
-        return px(size)
+        """The title's size, as placed."""
+        return px(self.placed[frame.number].title.paras[0].size)
 
     def body_px(self, frame: Frame) -> float:
-        """The body text size: the fitter's choice (the agenda is sized as the PPTX does)."""
+        """The body text size: the fitter's choice (the agenda's as placed)."""
         if frame.kind != "agenda":
             return px(frame.body_pt)
-        return px(self.fitter.agenda_pt([topic.title for topic in self.build.lecture.topics]))
+        elements = self.placed[frame.number].elements
+        body = next(e for e in elements if isinstance(e, Text) and e.slot == "body")
+        return px(body.paras[0].size)
 
     def picture(
         self,
@@ -166,32 +158,19 @@ class Layout:
         column: int | None = None,
         heading: str | None = None,
     ) -> Figure:
-        """A picture sized as the PPTX places it: in the body (centred) or in a column."""
-        box = fit.body_box() if column is None else fit.column_boxes()[column]
-        picture = self.build.assets.picture(node)
-        aspect = picture.width / picture.height
-        centre = column is None  # beside a bullets column, a picture lines up with the text top
-        size = frame.body_pt
-        found = self.fitter.picture_layout(
-            box, aspect, node, heading, size, centre=centre
-        ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
-        place = found.picture if found else fit.place_picture(box, aspect)
-        return Figure(
-            src=self.published[picture.path],
-            alt=alt_text(picture.alt, node, frame),
-            caption=node.caption if found is not None and found.caption is not None else None,
-            width=max(1, int(place.w * PX)),
-            height=max(1, int(place.h * PX)),
+        """A picture as placed: its box, alt text and caption."""
+        found = next(
+            e
+            for e in self.placed[frame.number].elements
+            if isinstance(e, Picture) and e.node is node
         )
-
-
-def alt_text(alt: str, node: model.Image | model.DiagramBase, frame: Frame) -> str:
-    """Alt text from the content (alt, caption or slide title), never a file name."""
-    for candidate in (alt, node.alt, node.caption):
-        if candidate and candidate.strip() and not _PATHLIKE.fullmatch(candidate.strip()):
-            return inline.plain(" ".join(candidate.split()))
-    kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
-    return f"{kind}: {inline.plain(frame.title)}"
+        return Figure(
+            src=self.published[found.path],
+            alt=found.alt,
+            caption=found.caption,
+            width=max(1, int(found.box.w * PX)),
+            height=max(1, int(found.box.h * PX)),
+        )
 
 
 def frame_ids(build: Build) -> dict[int, str]:

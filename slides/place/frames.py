@@ -1,0 +1,356 @@
+"""Placed frames: every frame of the deck plan as boxes in points, decided once for all outputs.
+
+A `PlacedFrame` holds what a slide shows and where: its title and body text as measured
+paragraphs (`Text`), pictures with their alt text (`Picture`), tables with their column widths
+and row heights (`Table`), accent bars (`Decoration`), the footer and the slide number. The
+renderers only serialise it: the PPTX writes each element with its template, and the other
+outputs read the sizes and places they need from it.
+
+Elements are in drawing order. Colours are the theme's roles (`text`, `accent`, …); an output
+whose colours come from elsewhere (a user's PowerPoint template) leaves them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from slides import inline, model
+from slides.deck import Frame
+from slides.inline import Span
+from slides.place import geometry, paragraphs
+from slides.place.fit import DISPLAY_TITLE_PT, Fitter
+from slides.place.geometry import Box, PictureLayout
+from slides.place.paragraphs import Para, text_spans
+
+if TYPE_CHECKING:
+    from slides.render import Build
+
+# The slide layout each kind of frame asks for (an output maps it to its own layouts).
+LayoutKind = Literal["title", "agenda", "section", "text", "columns", "plain", "closing"]
+FOOTER_PT = 12.0
+NUMBER_W = 120.0  # the slide number's box, right-aligned at the margin
+FOOTER_W = 600.0
+TITLE_RULE = Box(geometry.MARGIN, geometry.TITLE_BOX[1] + geometry.TITLE_BOX[3] + 1, 72, 3)
+SIDE_BAR = Box(0, 0, 20, geometry.SLIDE_H)  # the accent bar of the title and closing slides
+UNDER_TITLE = Box(72, geometry.TITLE_SLIDE_BOX.bottom + 4, 96, 5)
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Paragraphs in a box, exactly as the fitter measured them.
+
+    `slot` says what holds them: the slide's title, a body placeholder of the layout (when it
+    has a free one), or a text box of its own.
+    """
+
+    box: Box
+    paras: tuple[Para, ...]
+    slot: Literal["title", "body", "box"] = "body"
+    anchor: Literal["t", "ctr", "b"] = "t"
+    name: str = ""  # what an editor calls the shape ("Footer", "Code"); "" for body text
+    inset: float = 0.0  # inner margin on every side
+    fill: str | None = None  # colour role of the box's background (code)
+    field: Literal["slidenum"] | None = None  # a field the application keeps current
+    builds: bool = False  # the body text an incremental slide shows click by click
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture file scaled into a box, with its alt text."""
+
+    box: Box
+    path: Path
+    alt: str
+    name: Literal["Picture", "Diagram", "Logo"]
+    node: model.Image | model.DiagramBase | None = None  # what the lecture says (not the logo)
+    caption: str | None = None  # the caption shown under it (None: none, or no room for it)
+
+    @property
+    def drawn(self) -> model.DiagramBase | None:
+        """The diagram when it is drawn from data (an output may draw it natively)."""
+        node = self.node
+        is_drawn = isinstance(node, model.DiagramBase) and node.source_path is None
+        return node if is_drawn else None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: column widths, row heights (header first), a paragraph per cell."""
+
+    box: Box
+    widths: tuple[float, ...]
+    heights: tuple[float, ...]
+    rows: tuple[tuple[Para, ...], ...]
+    fills: tuple[str, ...]  # colour role behind each row
+
+
+@dataclass(frozen=True)
+class Decoration:
+    """A filled rectangle without outline (accent bars)."""
+
+    box: Box
+    role: str
+
+
+Element = Text | Picture | Table | Decoration
+
+
+@dataclass(frozen=True)
+class PlacedFrame:
+    """One slide, placed: its layout kind, title, elements in drawing order, background."""
+
+    frame: Frame
+    layout: LayoutKind
+    title: Text
+    elements: tuple[Element, ...]
+    background: str | None = None  # colour role filling the whole slide
+
+    @property
+    def notes(self) -> str:
+        return self.frame.notes
+
+
+def place_deck(build: Build) -> list[PlacedFrame]:
+    """Every frame of the build's deck plan, placed."""
+    placer = _Placer(build)
+    return [placer.frame(frame) for frame in build.deck.frames]
+
+
+def layout_kind(frame: Frame) -> LayoutKind:
+    """The layout a frame asks for: content frames by what their body holds."""
+    if frame.kind != "content":
+        return frame.kind
+    assert frame.slide is not None
+    body = frame.slide.kind
+    if body in ("bullets", "questions", "modules", "quote"):
+        return "text"
+    return "columns" if body == "columns" else "plain"
+
+
+def alt_text(alt: str, node: model.Image | model.DiagramBase, frame: Frame) -> str:
+    """Alt text from the content (alt, caption or slide title), never a file name."""
+    for candidate in (alt, node.alt, node.caption):
+        if candidate and candidate.strip() and not _PATHLIKE.fullmatch(candidate.strip()):
+            return inline.plain(" ".join(candidate.split()))
+    kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
+    return f"{kind}: {inline.plain(frame.title)}"
+
+
+_PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
+
+
+class _Placer:
+    """Places the frames of one build, with the theme's fitter."""
+
+    def __init__(self, build: Build) -> None:
+        self.build = build
+        self.lecture = build.lecture
+        self.fitter = Fitter.for_theme(self.lecture.theme)
+
+    def frame(self, frame: Frame) -> PlacedFrame:
+        place = {
+            "title": self._title_slide,
+            "agenda": self._agenda,
+            "section": self._section,
+            "content": self._content,
+            "closing": self._closing,
+        }[frame.kind]
+        title, elements, background = place(frame)
+        return PlacedFrame(frame, layout_kind(frame), title, tuple(elements), background)
+
+    # -- frame kinds ------------------------------------------------------------------------
+
+    def _title_slide(self, frame: Frame):
+        lecture = self.lecture
+        box = geometry.TITLE_SLIDE_BOX
+        size, _ = self.fitter.title_pt(lecture.title, box, DISPLAY_TITLE_PT, 3)
+        title = Text(box, (paragraphs.title_para(lecture.title, size),), "title", "b")
+        bars = [Decoration(SIDE_BAR, "accent"), Decoration(UNDER_TITLE, "accent")]
+        elements: list[Element] = [*bars, title]
+        lines: list[Para] = []
+        if lecture.subtitle:
+            lines.append(Para(text_spans(lecture.subtitle), 26.0, gap=0))
+        who = [x for x in (lecture.author, lecture.institution) if x]
+        if lecture.author:
+            lines.append(Para(text_spans(lecture.author), 20.0, bold=True, gap=14.0))
+        if lecture.institution:
+            lines.append(Para(text_spans(lecture.institution), 20.0, role="muted", gap=4.0))
+        if lecture.date:
+            gap = 4.0 if who else 14.0
+            lines.append(Para(text_spans(lecture.date), 18.0, role="muted", gap=gap))
+        if lines:
+            elements.append(Text(geometry.SUBTITLE_BOX, tuple(lines)))
+        logo = self._logo()
+        if logo is not None:
+            elements.append(logo)
+        return title, elements, None
+
+    def _agenda(self, frame: Frame):
+        title, elements = self._content_title(frame.display_title)
+        titles = [topic.title for topic in self.lecture.topics]
+        size = self.fitter.agenda_pt(titles)
+        elements.append(Text(geometry.body_box(), tuple(paragraphs.agenda_paras(titles, size))))
+        return title, elements + self._footer(frame), None
+
+    def _section(self, frame: Frame):
+        assert frame.topic is not None
+        total = len(self.lecture.topics)
+        label = Para((Span(f"Part {frame.topic + 1} of {total}"),), 20.0, role="accent_text")
+        box = geometry.SECTION_TITLE_BOX
+        size, _ = self.fitter.title_pt(frame.title, box, DISPLAY_TITLE_PT, 3)
+        para = replace(paragraphs.title_para(frame.title, size), role="accent_text")
+        title = Text(box, (para,), "title", "t")
+        return title, [Text(geometry.SECTION_LABEL_BOX, (label,)), title], "accent"
+
+    def _closing(self, frame: Frame):
+        box = geometry.TITLE_SLIDE_BOX
+        size, _ = self.fitter.title_pt(frame.title, box, DISPLAY_TITLE_PT, 3)
+        para = replace(paragraphs.title_para(frame.title, size), align="center")
+        title = Text(box, (para,), "title", "b")
+        elements: list[Element] = [Decoration(SIDE_BAR, "accent"), title]
+        who = [x for x in (self.lecture.author, self.lecture.institution) if x]
+        if who:
+            lines = tuple(
+                Para(text_spans(text), 20.0, role="muted", align="center", gap=4.0) for text in who
+            )
+            elements.append(Text(geometry.SUBTITLE_BOX, lines))
+        return title, elements, None
+
+    def _content(self, frame: Frame):
+        content = frame.slide
+        assert content is not None
+        title, elements = self._content_title(frame.display_title)
+        size = frame.body_pt
+        box = geometry.body_box()
+        if content.columns is not None:
+            for column, col_box in zip(content.columns, geometry.column_boxes(), strict=True):
+                if column.bullets is not None:
+                    paras = paragraphs.column_paras(column, size)
+                    elements.append(Text(col_box, tuple(paras), builds=True))
+                else:
+                    node = column.image or column.diagram
+                    assert node is not None
+                    # Beside a bullets column, a picture lines up with the top of the text.
+                    elements += self.picture_group(
+                        frame, node, col_box, column.heading, size, centre=False
+                    )
+        elif content.image is not None or content.diagram is not None:
+            node = content.image or content.diagram
+            assert node is not None
+            elements += self.picture_group(frame, node, box, None, size)
+        elif content.table is not None:
+            elements.append(self._table(content.table, box, size))
+        elif content.code is not None:
+            elements.append(self._code(content.code, box, size))
+        elif content.quote is not None:
+            elements += self._quote(content.quote, box, size)
+        else:
+            paras = paragraphs.slide_paras(content, size)
+            elements.append(Text(box, tuple(paras), builds=True))
+        return title, elements + self._footer(frame), None
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _content_title(self, text: str) -> tuple[Text, list[Element]]:
+        size, _ = self.fitter.title_pt(text)
+        title = Text(geometry.title_box(), (paragraphs.title_para(text, size),), "title", "b")
+        return title, [title, Decoration(TITLE_RULE, "accent")]
+
+    def picture_layout(
+        self,
+        node: model.Image | model.DiagramBase,
+        box: Box,
+        heading: str | None,
+        size: float,
+        centre: bool = True,
+    ) -> PictureLayout:
+        """Heading, picture and caption in box; the picture alone if the caption leaves no room."""
+        aspect = self.build.assets.picture(node).aspect
+        found = self.fitter.picture_layout(
+            box, aspect, node, heading, size, centre=centre
+        ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
+        if found is None:  # a caption taller than the whole box: show the picture alone
+            found = PictureLayout(None, geometry.place_picture(box, aspect), None)
+        return found
+
+    def picture_group(
+        self,
+        frame: Frame,
+        node: model.Image | model.DiagramBase,
+        box: Box,
+        heading: str | None,
+        size: float,
+        centre: bool = True,
+    ) -> list[Element]:
+        layout = self.picture_layout(node, box, heading, size, centre)
+        out: list[Element] = []
+        if layout.heading is not None and heading:
+            para = Para(text_spans(heading), size, bold=True, role="heading")
+            out.append(Text(layout.heading, (para,)))
+        picture = self.build.assets.picture(node)
+        name = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
+        alt = alt_text(picture.alt, node, frame)
+        caption = node.caption if layout.caption is not None and node.caption else None
+        out.append(Picture(layout.picture, picture.path, alt, name, node, caption))
+        if caption:
+            out.append(Text(layout.caption, (paragraphs.caption_para(caption),)))
+        return out
+
+    def _quote(self, quote: model.Quote, box: Box, size: float) -> list[Element]:
+        paras = paragraphs.quote_paras(quote, size)
+        height = self.fitter.height(paras, box.w)
+        top = box.y + (box.h - height) / 2
+        bar = Decoration(Box(box.x, top, geometry.QUOTE_BAR_W, height), "accent")
+        return [bar, Text(Box(box.x, top, box.w, height), tuple(paras))]
+
+    def _code(self, code: model.Code, box: Box, size: float) -> Text:
+        paras = paragraphs.code_paras(code, size)
+        pad = geometry.CODE_PAD
+        height = self.fitter.height(paras, box.w - 2 * pad) + 2 * pad
+        place = Box(box.x, box.y, box.w, min(height, box.h))
+        return Text(place, tuple(paras), "box", name="Code", inset=pad, fill="surface")
+
+    def _table(self, table: model.Table, box: Box, size: float) -> Table:
+        widths, heights = self.fitter.table_layout(table, size, box.w)
+        rows = []
+        for r, row in enumerate([table.header, *table.rows]):
+            cells = [paragraphs.cell_para(text, size, header=r == 0) for text in row]
+            if r == 0:
+                cells = [replace(para, role="accent_text") for para in cells]
+            rows.append(tuple(cells))
+        fills = tuple(
+            "accent" if r == 0 else ("surface" if r % 2 == 0 else "background")
+            for r in range(len(rows))
+        )
+        place = Box(box.x, box.y, box.w, sum(heights))
+        return Table(place, tuple(widths), tuple(heights), tuple(rows), fills)
+
+    def _footer(self, frame: Frame) -> list[Element]:
+        """The lecture's footer text and the slide number."""
+        y, h = geometry.FOOTER_Y, geometry.FOOTER_H
+        out: list[Element] = []
+        if self.lecture.footer:
+            para = Para(text_spans(self.lecture.footer), FOOTER_PT, role="muted")
+            out.append(Text(Box(geometry.MARGIN, y, FOOTER_W, h), (para,), "box", "ctr", "Footer"))
+        number = Para((Span(str(frame.number)),), FOOTER_PT, role="muted", align="right")
+        box = Box(geometry.SLIDE_W - geometry.MARGIN - NUMBER_W, y, NUMBER_W, h)
+        out.append(Text(box, (number,), "box", "ctr", "Slide Number", field="slidenum"))
+        return out
+
+    def _logo(self) -> Picture | None:
+        """The theme's logo, top right of the title slide."""
+        logo = self.build.theme.logo
+        if logo is None:
+            return None
+        box = geometry.LOGO_BOX
+        if logo.suffix.lower() in LOGO_TYPES:
+            from PIL import Image
+
+            with Image.open(logo) as img:
+                w, h = img.size
+            box = geometry.place_picture(box, w / h)
+        return Picture(box, logo, self.build.theme.logo_alt(self.lecture.institution), "Logo")

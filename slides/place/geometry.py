@@ -1,0 +1,85 @@
+"""Where things go on a slide: its size, the boxes of each slide kind, pictures in boxes.
+
+Points on a 960 × 540 pt (16:9) slide, from its top-left corner. The PPTX places text exactly
+in these boxes; the HTML deck (1280 × 720 px, 1 pt = 4/3 px) and the handout scale the same
+boxes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SLIDE_W, SLIDE_H = 960.0, 540.0  # points; 13.333 × 7.5 inches
+MARGIN = 48.0
+TITLE_BOX = (MARGIN, 28.0, SLIDE_W - 2 * MARGIN, 72.0)  # x, y, w, h
+BODY_BOX = (MARGIN, 112.0, SLIDE_W - 2 * MARGIN, 380.0)
+FOOTER_Y = 508.0
+FOOTER_H = 20.0
+COLUMN_GAP = 36.0
+TITLE_CLEARANCE = 8.0  # points kept free under the title text
+CAPTION_GAP = 8.0  # between a picture and its caption
+CODE_PAD = 12.0  # inner padding of the code box
+CELL_PAD_X, CELL_PAD_Y = 6.0, 4.0
+QUOTE_BAR_W = 6.0  # the accent bar left of a quotation
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in points from the slide's top-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+
+TITLE_SLIDE_BOX = Box(72.0, 110.0, 816.0, 190.0)  # title of the title and closing slides
+SUBTITLE_BOX = Box(72.0, 322.0, 816.0, 170.0)  # subtitle, author, institution, date
+SECTION_LABEL_BOX = Box(72.0, 170.0, 816.0, 30.0)  # "Part 2 of 7"
+SECTION_TITLE_BOX = Box(72.0, 206.0, 816.0, 160.0)
+LOGO_BOX = Box(760.0, 28.0, 152.0, 64.0)  # the theme's logo, top right of the title slide
+
+
+def body_box() -> Box:
+    """The box that holds a content slide's body."""
+    return Box(*BODY_BOX)
+
+
+def title_box() -> Box:
+    """The box that holds a content slide's title text.
+
+    TITLE_BOX less a strip at its bottom, so descenders clear the accent rule drawn below.
+    """
+    x, y, w, h = TITLE_BOX
+    return Box(x, y, w, h - TITLE_CLEARANCE)
+
+
+def column_boxes() -> tuple[Box, Box]:
+    """The two boxes of a two-column slide, side by side inside BODY_BOX."""
+    x, y, w, h = BODY_BOX
+    half = (w - COLUMN_GAP) / 2
+    return Box(x, y, half, h), Box(x + half + COLUMN_GAP, y, half, h)
+
+
+def place_picture(area: Box, aspect: float) -> Box:
+    """The largest box of the given aspect ratio (width / height) inside area, centred."""
+    w = min(area.w, area.h * aspect)
+    h = w / aspect
+    return Box(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h)
+
+
+@dataclass(frozen=True)
+class PictureLayout:
+    """Where a picture, its caption and an optional heading go inside a box."""
+
+    heading: Box | None
+    picture: Box
+    caption: Box | None
