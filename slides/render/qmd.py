@@ -182,7 +182,7 @@ def figure_html(svg: Markup, caption: str | None) -> Markup:
         html += Markup("<figcaption>%s</figcaption>") % html_inline(caption)
     html += Markup("</figure>")
     # Braces only occur in text here: as character references, Quarto reads no shortcode.
-    return Markup(html.replace("{", "&#123;").replace("}", "&#125;"))
+    return Markup(str(html).replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def frame_ids(build: Build) -> dict[int, str]:
