@@ -152,7 +152,8 @@ def full_build(lectures: dict, runs: int) -> list[Row]:
         Row(
             f"full cold build, GenAI lecture ({'+'.join(formats)}){note}",
             seconds(us.wall),
-            f"{seconds(them.wall)} pandoc pptx + reveal.js of {what}",
+            f"{seconds(them.wall)} pandoc pptx + reveal.js of {what} "
+            f"(CPU: ours {seconds(us.cpu)}, pandoc {seconds(them.cpu)})",
             f"{ratio:.2f}×",
             "≤ 2.0×",
             verdict(ratio, 2.0),
@@ -212,24 +213,29 @@ def _size_row(what: str, size: int, pictures: int, note: str) -> Row:
     )
 
 
+def _pptx_alone(folder: Path, name: str) -> tuple[Contender, Contender, str]:
+    """Our cold PPTX build of a lecture and pandoc's pptx of its source, not yet timed."""
+    source, what = pandoc_source(folder)
+    out, peer_out = OUT / name, OUT / f"{name}-pandoc"
+    peer_out.mkdir(parents=True, exist_ok=True)
+    us = Contender("ours", [ours(folder, ["pptx"], out)], setup=wipe(out))
+    them = Contender("pandoc", [pandoc_pptx(source, peer_out)], cwd=source.parent)
+    return us, them, what
+
+
 def pptx_30(lectures: dict, runs: int) -> list[Row]:
     """PPTX alone, cold, of the GenAI lecture (30 slides) against pandoc's pptx of its .qmd."""
     if missing(["pptx"]):
         return [Row("PPTX alone, GenAI lecture", "n/a: no PPTX renderer yet")]
-    folder = lectures["genai"]
-    source, what = pandoc_source(folder)
-    out = OUT / "pptx30"
-    peer_out = OUT / "pptx30-pandoc"
-    peer_out.mkdir(parents=True, exist_ok=True)
-    us = Contender("ours", [ours(folder, ["pptx"], out)], setup=wipe(out))
-    them = Contender("pandoc", [pandoc_pptx(source, peer_out)], cwd=source.parent)
+    us, them, what = _pptx_alone(lectures["genai"], "pptx30")
     compare([us, them], runs)
     ratio = us.wall / them.wall
     return [
         Row(
             "PPTX alone, cold, GenAI lecture (30 slides)",
             seconds(us.wall),
-            f"{seconds(them.wall)} pandoc pptx of {what}",
+            f"{seconds(them.wall)} pandoc pptx of {what} "
+            f"(CPU: ours {seconds(us.cpu)}, pandoc {seconds(them.cpu)})",
             f"{ratio:.2f}×",
             "≤ 2.5×",
             verdict(ratio, 2.5),
@@ -242,14 +248,9 @@ def pptx_300(lectures: dict, runs: int) -> list[Row]:
     if missing(["pptx"]):
         return [Row("PPTX alone, 293 slides", "n/a: no PPTX renderer yet")]
     folder = lectures["x10"]
-    source, what = pandoc_source(folder)
-    out = OUT / "x10"
-    peer_out = OUT / "x10-pandoc"
-    peer_out.mkdir(parents=True, exist_ok=True)
-    us = Contender("ours", [ours(folder, ["pptx"], out)], setup=wipe(out))
+    us, them, what = _pptx_alone(folder, "x10")
     # The same build with the pictures already drawn: the PPTX writer without diagram painting.
-    cached = Contender("ours, pictures cached", [ours(folder, ["pptx"], out, "--force")])
-    them = Contender("pandoc", [pandoc_pptx(source, peer_out)], cwd=source.parent)
+    cached = Contender("ours, pictures cached", [ours(folder, ["pptx"], OUT / "x10", "--force")])
     compare([us, cached, them], runs)
     ratio = us.wall / them.wall
     return [
