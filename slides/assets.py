@@ -96,9 +96,13 @@ def pictures_of(lecture: model.Lecture) -> list[model.Image | model.DiagramBase]
     return [node for _, node in located_pictures(lecture)]
 
 
-def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, jobs: int = 1) -> Assets:
+def prepare(
+    lecture: model.Lecture, theme: Theme, cache_dir: Path, jobs: int = 1, paint: bool = True
+) -> Assets:
     """Draw every diagram (up to `jobs` at once) and prepare every image into cache_dir.
 
+    With paint=False no output shows a diagram's picture (all draw it natively): its size is
+    known, its file is not made.
     Raises ContentError naming the file and the key path of every broken picture.
     """
     from slides.diagrams import Style, describe, layout
@@ -123,7 +127,8 @@ def prepare(lecture: model.Lecture, theme: Theme, cache_dir: Path, jobs: int = 1
                     with PILImage.open(path) as drawn:  # reads the header only
                         sizes[path] = drawn.size
                 else:
-                    to_draw[path] = (node, room)
+                    if paint:
+                        to_draw[path] = (node, room)
                     sizes[path] = layout(node, style, room).pixels  # what will be drawn
             pictures[id(node)] = Picture(path, *sizes[path], alt)
             continue

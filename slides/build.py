@@ -56,7 +56,9 @@ def prepare_build(
     deck, theme, warnings = plan_lecture(folder)
     lecture = deck.lecture
     out_dir = out_root / lecture.name
-    assets = prepare(lecture, theme, out_dir / ".cache", jobs)
+    # Diagrams are drawn natively in every output, unless the PPTX asks for their pictures.
+    paint = options.pptx_diagrams == "picture"
+    assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
     checkpoint("pictures")
     return Build(lecture, deck, theme, assets, out_dir, options), warnings
 

@@ -22,10 +22,10 @@ MANIFEST = ".cache/manifest.json"
 # Which templates each format is made from (globs under templates/; themes count for all).
 TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
     "pptx": ("*.pptx", "pptx/*"),
-    "qmd": ("qmd*", "*.qmd*"),
-    "html": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
+    "qmd": ("qmd*", "*.qmd*", "*.svg*"),  # diagrams drawn from data are inline SVG
+    "html": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*"),
     "handout": ("handout*", "*.typ*"),
-    "pdf": ("qmd*", "*.qmd*", "reveal*", "*.css*", "*.html*"),
+    "pdf": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*"),
     "index": ("course/*",),  # the course index (slides.course)
 }
 

@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         pptx_template=None,
         strict=False,
         force=False,
-        pptx_diagrams="picture",
+        pptx_diagrams="native",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -90,9 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
     build.add_argument(
         "--pptx-diagrams",
-        choices=("picture", "native"),
-        default="picture",
-        help="diagrams in the PPTX as pictures, or as editable shapes (native)",
+        choices=("native", "picture"),
+        default="native",
+        help="diagrams in the PPTX as editable shapes (native, the default) or as pictures",
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")

@@ -39,6 +39,8 @@ class SlideFacts:
     notes: str
     pictures: int  # the lecture's pictures and diagrams
     logos: int = 0  # the theme's logo: a picture too, but the theme's, not the lecture's
+    labels: tuple[str, ...] = ()  # the text of the diagrams drawn from data (expected)
+    drawn: str | None = None  # the text of the diagrams an output drew natively (read back)
 
 
 def expected(deck: Deck, logo: Path | None = None) -> list[SlideFacts]:
@@ -49,9 +51,19 @@ def expected(deck: Deck, logo: Path | None = None) -> list[SlideFacts]:
             squash(frame.notes),
             _picture_count(frame.slide) if frame.slide else 0,
             int(logo is not None and frame.kind == "title"),
+            _labels(frame.slide) if frame.slide else (),
         )
         for frame in deck.frames
     ]
+
+
+def _labels(slide: model.Slide) -> tuple[str, ...]:
+    """The texts of the slide's diagrams drawn from data (a pasted file is only a picture)."""
+    from slides.diagrams.alt import texts
+
+    nodes = [slide.diagram, *(column.diagram for column in slide.columns or [])]
+    drawn = [node for node in nodes if node is not None and node.source_path is None]
+    return tuple(squash(text) for node in drawn for text in texts(node))
 
 
 def _picture_count(slide: model.Slide) -> int:
@@ -131,8 +143,15 @@ def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
                 logos += media is not None and package.read(_normalise(media)) == logo_bytes
             pictures = len(slide.findall(".//p:pic", NS)) - logos
             # A diagram drawn as native shapes is one group that carries the alt text.
-            pictures += len(slide.findall(".//p:grpSp/p:nvGrpSpPr/p:cNvPr[@descr]", NS))
-            facts.append(SlideFacts(squash(title), squash(notes), pictures, logos))
+            # A diagram drawn as native shapes is one group that carries the alt text.
+            groups = slide.xpath("//p:grpSp[p:nvGrpSpPr/p:cNvPr/@descr]", namespaces=NS)
+            pictures += len(groups)
+            drawn = squash("".join(t.text or "" for g in groups for t in g.iterfind(".//a:t", NS)))
+            facts.append(
+                SlideFacts(
+                    squash(title), squash(notes), pictures, logos, drawn=drawn if groups else None
+                )
+            )
         return facts
 
 
@@ -174,7 +193,13 @@ def read_html(path: Path, logo: Path | None = None) -> list[SlideFacts]:
         notes = " ".join(a.text_content() for a in section.iterfind(".//aside"))
         images = [img.get("src") or img.get("data-src", "") for img in section.iter("img")]
         logos = sum(_image_bytes(src, path.parent) == logo_bytes for src in images) if logo else 0
-        facts.append(SlideFacts(squash(title), squash(notes), len(images) - logos, logos))
+        # A diagram drawn from data is inline SVG with role="img"; its labels are <text>.
+        svgs = section.xpath(".//*[local-name()='svg'][@role='img']")
+        drawn = squash("".join(t.text_content() for s in svgs for t in s.iter("text")))
+        pictures = len(images) - logos + len(svgs)
+        facts.append(
+            SlideFacts(squash(title), squash(notes), pictures, logos, drawn=drawn if svgs else None)
+        )
     return facts
 
 
@@ -233,7 +258,28 @@ def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck
                 f"{name}: slide {frame.number} ({where}): "
                 f"{g.logos} logos, the theme puts {w.logos} there"
             )
+        if w.pictures == g.pictures and g.drawn is not None:  # native diagrams' labels are text
+            missing = missing_labels(w.labels, g.drawn)
+            if missing:
+                problems.append(
+                    f"{name}: slide {frame.number} ({where}): diagram text '{missing[0]}' missing"
+                )
     return problems
+
+
+def missing_labels(labels: tuple[str, ...], text: str) -> list[str]:
+    """The squashed labels not found in a diagram's squashed text.
+
+    A word the layout had to break (a long word in a narrow box) carries a hyphen, and a label
+    it had to cut short ends in '…': of those, the rest of the word or the start is sought.
+    """
+    whole = text.replace("-", "")
+    cut = "…" in text
+    return [
+        label
+        for label in labels
+        if label.replace("-", "") not in whole and not (cut and label[:8] in whole)
+    ]
 
 
 def compare_handout(path: Path, deck: Deck) -> list[str]:

@@ -51,6 +51,11 @@ MEASURE = """
     alt: img.getAttribute('alt') || '', width: img.naturalWidth, src: img.currentSrc,
     box: img.getBoundingClientRect().toJSON(),
   }));
+  // A diagram drawn from data is inline SVG: its alt text is its aria-label.
+  pictures.push(...[...slide.querySelectorAll('svg.diagram')].map(svg => ({
+    alt: svg.getAttribute('aria-label') || '', width: svg.getBoundingClientRect().width,
+    src: 'inline SVG', box: svg.getBoundingClientRect().toJSON(),
+  })));
   return {problems, pictures};
 }
 """

@@ -61,7 +61,7 @@ def emu(points: float) -> Emu:
 def built(tmp_path_factory):
     """A deck with each diagram twice: native group (odd slides), then its picture."""
     folder = tmp_path_factory.mktemp("native")
-    build, _ = prepare_build(GENAI, folder / "out", Options())
+    build, _ = prepare_build(GENAI, folder / "out", Options(pptx_diagrams="picture"))
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
     nodes = _diagrams(build)
@@ -205,8 +205,8 @@ def test_the_group_is_valid_for_python_pptx_and_saves_again(built, tmp_path: Pat
 
 @pytest.mark.parametrize("mode", ["native", "picture"])
 def test_the_pptx_option_puts_groups_or_pictures_where_the_diagrams_are(mode, tmp_path):
-    """`--pptx-diagrams native` draws groups (parity counts them); the default, pictures."""
-    args = ["--pptx-diagrams", mode] if mode == "native" else []
+    """Diagrams are groups by default (parity counts them); `--pptx-diagrams picture`, pictures."""
+    args = ["--pptx-diagrams", mode] if mode == "picture" else []
     result = run_cli("build", GENAI, "--out", tmp_path, "--format", "pptx", *args)
     assert result.returncode == 0, result.stderr  # the parity check passed too
     deck = Presentation(tmp_path / GENAI.name / f"{GENAI.name}.pptx")

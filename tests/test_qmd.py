@@ -59,6 +59,11 @@ NASTY = [
 # --- the pandoc AST, read back --------------------------------------------------------------
 
 
+# What a diagram drawn from data may put into the deck as raw HTML (templates/diagram.svg.j2).
+DIAGRAM_TAGS = {"figure", "figcaption", "svg", "title", "rect", "ellipse", "polyline", "polygon"}
+DIAGRAM_TAGS |= {"text", "em", "strong", "code", "a"}
+
+
 def pandoc_json(text: str) -> dict:
     """Parse markdown as pandoc (and so Quarto) does."""
     done = subprocess.run(
@@ -239,7 +244,11 @@ def test_pictures_tables_and_code(sample) -> None:
         if i.get("t") == "Image"
     ]
     unique = {json.dumps(i) for i in images}
-    assert len(unique) == 3
+    assert len(unique) == 2  # the image files; the diagram is drawn from data as inline SVG
+    (raw,) = blocks_of(tree, "RawBlock")
+    fmt, code = raw["c"]
+    assert fmt == "html" and code.startswith('<figure class="diagram"><svg class="diagram"')
+    assert 'role="img" aria-label="' in code and "<text " in code
     for image in map(json.loads, unique):
         attributes = dict(image["c"][0][2])
         # In a figure, pandoc moves the alt attribute into the image's description.
@@ -293,6 +302,12 @@ def hostile(tmp_path_factory) -> tuple[Path, dict]:
     pictures = data["topics"][1]["slides"]
     pictures[0]["image"]["caption"] = HOSTILE
     pictures[0]["image"]["alt"] = 'alt with "quotes" \\ and } and &amp;'
+    pictures[1]["diagram"]["steps"] = [
+        HOSTILE,
+        "{{< pagebreak >}} </text><script>x</script>",
+        "&amp;",
+    ]
+    pictures[1]["diagram"]["caption"] = NASTY[4]
     pictures[3]["table"] = {"header": ["a | b", HOSTILE], "rows": [["`x|y`", "\\|"], ["", "<i>"]]}
     pictures[4]["code"] = {"language": "c++", "source": "```\n~~~\n::: x\n<script>\n"}
     data["closing"] = NASTY[14]
@@ -320,8 +335,13 @@ def test_hostile_titles_round_trip_literally(hostile) -> None:
     assert blocks_of(tree, "CodeBlock")[0]["c"][1] == "```\n~~~\n::: x\n<script>"
     notes = [d for d in blocks_of(tree, "Div") if "notes" in div_classes(d)]
     assert len(notes) == sum(1 for f in deck.frames if f.notes)
-    # No raw HTML from content (the head content of include-in-header is front matter).
-    assert not blocks_of(tree, "RawBlock")
+    # No raw HTML from content (the head content of include-in-header is front matter): the
+    # only raw blocks are the drawn diagrams' figures, whose text is escaped.
+    for raw in blocks_of(tree, "RawBlock"):
+        fmt, code = raw["c"]
+        assert fmt == "html" and code.startswith('<figure class="diagram"><svg class="diagram"')
+        tags = {el.tag for el in html.fragment_fromstring(code).iter()}
+        assert tags <= DIAGRAM_TAGS, tags - DIAGRAM_TAGS
     assert '"t": "RawInline"' not in json.dumps(tree["blocks"])
 
 
@@ -342,6 +362,10 @@ def test_hostile_text_is_text_in_the_html(hostile) -> None:
     text = page.text_content()
     for needle in ("<script>alert(1)</script>", "{{x}}", ":::", "<i>", "javascript:alert(1)"):
         assert needle in text
+    # A diagram's labels are text of its SVG, shortcodes and markup included.
+    labels = " ".join(t.text_content() for t in page.iter("text"))
+    for needle in ("{{< pagebreak >}}", "</text><script>x</script>", "&amp;", "{{x}}"):
+        assert needle in labels
     links = [a.get("href") for a in page.iterfind(".//a") if a.get("href")]
     assert not [h for h in links if h.lower().startswith("javascript")]
 

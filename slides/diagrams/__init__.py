@@ -8,6 +8,7 @@ from slides import model
 from slides.diagrams.alt import describe
 from slides.diagrams.layout import BODY, WIDTH, Layout, Style, layout
 from slides.diagrams.paint import paint, to_palette
+from slides.diagrams.vector import Vector, vector
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
 PAINTER_VERSION = "8"
@@ -18,10 +19,13 @@ __all__ = [
     "WIDTH",
     "Layout",
     "Style",
+    "Vector",
     "describe",
     "draw",
     "draw_png",
     "layout",
+    "vector",
+    "vector_of",
 ]
 
 
@@ -38,3 +42,14 @@ def draw_png(
     # Level 3 writes twice as fast as the default and the file is barely larger.
     to_palette(paint(geometry, style), geometry).save(path, "PNG", compress_level=3)
     return geometry.pixels
+
+
+def vector_of(build, node: model.DiagramBase) -> Vector:
+    """The diagram's vector pieces as its picture draws them in this build (laid out once)."""
+    found = build.vectors.get(id(node))
+    if found is None:
+        style = Style.of(build.theme)
+        found = build.vectors[id(node)] = vector(
+            layout(node, style, build.assets.room(node)), style
+        )
+    return found

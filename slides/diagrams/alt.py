@@ -61,3 +61,22 @@ def describe(node: model.DiagramBase) -> str:
         title = inline.plain(node.title).strip()
         return f"{title}{'' if title[-1] in '.?!:' else '.'} {body}"
     return body
+
+
+def texts(node: model.DiagramBase) -> list[str]:
+    """Every text the diagram shows (title, labels and their details), as plain text."""
+    if isinstance(node, model.NestedDiagram):
+        parts = list(node.sets)
+    elif isinstance(node, model.HubDiagram):
+        parts = [node.centre, *node.spokes]
+    elif isinstance(node, model.SidesDiagram):
+        parts = [node.left, node.centre, node.right]
+    elif isinstance(node, model.FlowDiagram):
+        parts = list(node.steps)
+    else:
+        parts = list(node.columns)  # type: ignore[attr-defined]
+    out = [inline.plain(node.title)] if node.title else []
+    for item in parts:
+        part = model.as_labelled(item)
+        out += [inline.plain(part.label), *(inline.plain(i) for i in part.items)]
+    return out

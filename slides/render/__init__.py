@@ -46,7 +46,7 @@ class Options:
     handout_layout: int = 1
     pptx_template: Path | None = None
     strict: bool = False
-    pptx_diagrams: str = "picture"  # or "native": diagrams as editable shapes in the PPTX
+    pptx_diagrams: str = "native"  # diagrams as editable shapes in the PPTX, or "picture"
 
 
 @dataclass
@@ -67,6 +67,11 @@ class Build:
         from slides.place.frames import place_deck
 
         return place_deck(self)
+
+    @cached_property
+    def vectors(self) -> dict[int, object]:
+        """Diagrams laid out as vector pieces, by node id (filled by slides.diagrams.vector_of)."""
+        return {}
 
     def output(self, fmt: str) -> Path:
         """The path of one output file: out/<lecture>/<lecture>.<ext>."""

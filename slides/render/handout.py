@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from slides import inline, model
+from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
 from slides.render import Build, atomic_path
@@ -106,9 +107,12 @@ def typst_source(build: Build, root: Path) -> str:
     lang, region = typst_language(build.lecture.language)
     theme = build.theme
 
-    def picture_of(node: model.Image | model.DiagramBase) -> dict[str, str]:
+    def picture_of(node: model.Image | model.DiagramBase) -> dict[str, object]:
         picture = build.assets.picture(node)
-        return {"path": inside(picture.path), "alt": picture.alt}
+        if isinstance(node, model.DiagramBase) and node.source_path is None:
+            # Drawn from data with Typst's own shapes: its labels stay text in the PDF.
+            return {"drawing": vector_of(build, node), "alt": picture.alt}
+        return {"path": inside(picture.path), "alt": picture.alt, "drawing": None}
 
     def inside(path: Path) -> str:
         return "/" + path.resolve().relative_to(root).as_posix()

@@ -70,7 +70,7 @@ def diagram_xml(
     template = environment("xml").get_template("pptx/diagram.xml.j2")
     return template.render(
         id=group_id, name=f"Diagram {group_id - 1}", alt=alt, box=box, pieces=pieces,
-        font=build.theme.sans.family, bullet=BULLET.strip(),
+        font=build.theme.sans.family, bullet=BULLET.strip(), lang=build.lecture.language,
     )  # fmt: skip
 
 

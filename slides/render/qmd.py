@@ -21,10 +21,11 @@ from markupsafe import Markup
 
 from slides import inline, model
 from slides.deck import Frame
-from slides.jinja import environment, md_attr, md_inline
+from slides.jinja import environment, html_inline, md_attr, md_inline
 from slides.place import geometry
 from slides.place.frames import Picture, Text
 from slides.render import Build, atomic_path, umask
+from slides.render.svg import diagram_svg
 
 PX = 1280 / geometry.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
@@ -68,6 +69,7 @@ class Figure:
     caption: str | None
     width: int  # CSS pixels on the 1280 × 720 slide
     height: int
+    html: Markup | None = None  # a diagram drawn from data: a figure with inline SVG, one line
 
 
 def px(points: float) -> float:
@@ -136,7 +138,7 @@ class Layout:
     """Sizes of one deck's titles, bodies and pictures, read from its placed frames."""
 
     def __init__(self, build: Build, published: dict[Path, str]) -> None:
-        self.published = published
+        self.build, self.published = build, published
         self.placed = {placed.frame.number: placed for placed in build.placed}
 
     def title_px(self, frame: Frame) -> float:
@@ -164,13 +166,23 @@ class Layout:
             for e in self.placed[frame.number].elements
             if isinstance(e, Picture) and e.node is node
         )
-        return Figure(
-            src=self.published[found.path],
-            alt=found.alt,
-            caption=found.caption,
-            width=max(1, int(found.box.w * PX)),
-            height=max(1, int(found.box.h * PX)),
-        )
+        width, height = max(1, int(found.box.w * PX)), max(1, int(found.box.h * PX))
+        if found.drawn is not None:  # drawn natively: labels stay text in the deck
+            svg = diagram_svg(self.build, found.drawn, found.alt, width, height)
+            return Figure(
+                "", found.alt, found.caption, width, height, figure_html(svg, found.caption)
+            )
+        return Figure(self.published[found.path], found.alt, found.caption, width, height)
+
+
+def figure_html(svg: Markup, caption: str | None) -> Markup:
+    """A figure of inline SVG and its caption as raw HTML on one line, for a raw block."""
+    html = Markup('<figure class="diagram">') + svg
+    if caption:
+        html += Markup("<figcaption>%s</figcaption>") % html_inline(caption)
+    html += Markup("</figure>")
+    # Braces only occur in text here: as character references, Quarto reads no shortcode.
+    return Markup(str(html).replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def frame_ids(build: Build) -> dict[int, str]:
@@ -215,9 +227,14 @@ def publish_pictures(build: Build) -> dict[Path, str]:
     The output folder so holds everything the deck shows, and a picture that did not change
     keeps its name (and the browser's cached copy).
     """
+    from slides.assets import pictures_of
+
     folder = build.out_dir / "images"
     published: dict[Path, str] = {}
-    for picture in build.assets.ready().all():
+    for node in pictures_of(build.lecture):
+        if isinstance(node, model.DiagramBase) and node.source_path is None:
+            continue  # drawn from data: inline SVG, no file
+        picture = build.assets.picture(node)
         if picture.path in published:
             continue
         digest = hashlib.sha256(picture.path.read_bytes()).hexdigest()[:20]
