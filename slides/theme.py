@@ -73,6 +73,17 @@ class FontSpec(_Strict):
     files: list[str] | None = None
 
 
+class CodeColours(_Strict):
+    """Highlighted code: one colour per token kind (slides.place.code.PALETTE), on `surface`."""
+
+    keyword: Colour = "#8B2F8F"
+    string: Colour = "#2E6B1F"
+    number: Colour = "#A3440B"
+    comment: Colour = "#5C6670"
+    function: Colour = "#1B5E8C"
+    type: Colour = "#8A5300"
+
+
 class ThemeColours(_Strict):
     background: Colour
     text: Colour
@@ -82,6 +93,8 @@ class ThemeColours(_Strict):
     muted: Colour
     surface: Colour
     palette: list[Colour] = Field(min_length=1)
+    code_mark: Colour = "#FFF0B3"  # behind highlighted code lines
+    code: CodeColours = CodeColours()
 
 
 class ThemeFonts(_Strict):
@@ -187,7 +200,9 @@ def _load_theme(name: str, content: str) -> Theme:
             f"theme '{name}' not found in {THEMES} (themes: {', '.join(theme_names())})"
         )
     data, source = read_validated(path, ThemeFile)
-    colors = data.colors.model_dump(exclude={"palette"})
+    colors = data.colors.model_dump(exclude={"palette", "code"})
+    # The code palette becomes roles of their own: code_keyword, code_string, …
+    colors |= {f"code_{kind}": value for kind, value in data.colors.code.model_dump().items()}
     logo = folder / data.logo if data.logo else None
     theme = Theme(
         name=name,
