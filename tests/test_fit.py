@@ -184,7 +184,8 @@ def test_code_wrapping_keeps_whitespace_and_fits(fitter: Fitter) -> None:
     assert len(lines) > 1
     assert lines[0][0].startswith("    x = call(a,    b)")
     # The first line starts at the box's edge; continuations at the line's indentation.
-    assert para.left == para.lead == pytest.approx(fitter.measure("    ", 18.0, False, True), rel=1e-3)
+    indent = fitter.measure("    ", 18.0, False, True)
+    assert para.left == para.lead == pytest.approx(indent, rel=1e-3)
     assert fitter.measure(lines[0][0], 18.0, False, True) <= 400.0
     for text, _ in lines[1:]:
         assert fitter.measure(text, 18.0, False, True) <= 400.0 - para.left

@@ -137,7 +137,7 @@ _CONTINUE_WORDS = ("else", "elif", "except", "finally")  # Python: still the sam
 
 
 def _words(line: str) -> list[str]:
-    return line.strip().lower().replace(";", " ").split()
+    return line.strip().lower().replace(";", " ").replace(":", " ").split()
 
 
 def _word_depth(line: str) -> int:
