@@ -460,9 +460,7 @@ class _Converter:
                 return [], [], []  # an HTML comment is private
             self.warn(block.line, "HTML kept as plain text (tags removed)")
             return [_escape(text)], [], []
-        # $$ math $$: shown as code, so the formula stays readable
-        formula = " ".join(block.tokens[0].content.split())
-        return [f"`{formula.replace('`', chr(39))}`"], [], []
+        return [_math(block.tokens[0].content, display=True)], [], []
 
     def _bullets(self, tokens: list[Token], pictures: list[dict], depth: int) -> list:
         """A bullet list's items as bullet data (text, or {text, items})."""
@@ -683,7 +681,7 @@ class _Converter:
             elif kind == "code_inline":
                 lines[-1] += f"`{child.content.replace('`', chr(39))}`" if child.content else ""
             elif kind in ("math_inline", "math_inline_double"):
-                lines[-1] += f"`{' '.join(child.content.split()).replace('`', chr(39))}`"
+                lines[-1] += _math(child.content, display=kind == "math_inline_double")
             elif kind == "link_open":
                 href = child.attrGet("href") or ""
                 safe = re.match(r"^(https?://|mailto:)[^\s()]+$", str(href))
@@ -760,6 +758,12 @@ class _Converter:
         text = _WIKILINK.sub(lambda m: m.group(1).split("|")[-1].split("#")[0].strip(), text)
         parts = _HIGHLIGHT.split(text)  # ==highlight== becomes bold
         return "".join(f"**{_escape(p)}**" if i % 2 else _escape(p) for i, p in enumerate(parts))
+
+
+def _math(tex: str, display: bool) -> str:
+    """A note's $…$ (display: $$…$$) as lecture text: the one place that decides it (math
+    support in the lecture format changes this). For now code, so the formula stays readable."""
+    return f"`{' '.join(tex.split()).replace('`', chr(39))}`"
 
 
 def _task(inline: Token, line: str) -> str:

@@ -3,8 +3,10 @@ and imported notes whose private comments reach no output."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,18 @@ def test_pptx_code_runs_carry_the_palette(built: Path) -> None:
     mark = load_theme("default").color("code_mark").lstrip("#").upper()
     assert len(marked) == 1 and "return" in "".join(marked[0].itertext())
     assert marked[0].find(f".//{A}highlight/{A}srgbClr").get("val") == mark
+
+
+def test_openxml_audit_finds_no_error_in_coloured_and_marked_runs(built: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json",
+         str(built / "code.pptx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    (report,) = json.loads(result.stdout)
+    assert report["error_count"] == 0, report["errors"][:5]
 
 
 def test_html_spans_have_the_same_colours_as_the_pptx(built: Path) -> None:
