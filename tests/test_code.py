@@ -60,13 +60,14 @@ def test_code_splits_between_blocks_never_inside_one() -> None:
     units = code_layout.split_units(model.Code(**source["code"]))
     (transaction,) = [u for u in units if u[0] == "BEGIN;"]
     assert transaction[-1] == "COMMIT;" and len(transaction) == 8
+    assert units[0][0].startswith("-- Move") and units[0][1].startswith("CREATE TABLE")  # comment
     python = "if a:\n    b()\nelse:\n    c()\n\nd = {\n  1: 2,\n}\ne()"
     assert [len(u) for u in code_layout.split_units(model.Code(source=python))] == [4, 1, 3, 1]
 
 
 def test_pptx_code_runs_carry_the_palette(built: Path) -> None:
     prs = Presentation(str(built / "code.pptx"))
-    for title in ("A Python function", "A JavaScript module", "A SQL transfer (2/2)"):
+    for title in ("A Python function", "A JavaScript module", "A SQL transfer (1/2)"):
         colours = {colour for _, colour in code_runs(slide_titled(prs, title))}
         assert len(colours & PALETTE) >= 3, (title, colours)
     # The SQL transaction is on one slide: the split went between statements.

@@ -117,17 +117,28 @@ def split_units(code: model.Code) -> list[list[str]]:
 
     A block is what a line opens up to where it closes: brackets until they balance, BEGIN …
     END/COMMIT, then … fi, do … done, and the indented lines under a line ending in `:`
-    (with its else/except/finally parts). Anything else is a statement of its own. A block too
-    long for a slide is split by the fitter line by line.
+    (with its else/except/finally parts). Anything else is a statement of its own; comment
+    lines go with the statement after them. A block too long for a slide is split by the
+    fitter line by line.
     """
     lines = source_lines(code)
+    comments = [_is_comment(line.runs) for line in code_lines(code)]
     units: list[list[str]] = []
     i = 0
     while i < len(lines):
-        end = _block_end(lines, i)
+        end = i
+        while end < len(lines) and comments[end]:  # a comment stays with what it is about
+            end += 1
+        end = _block_end(lines, end) if end < len(lines) and lines[end].strip() else max(end, i + 1)
         units.append(lines[i:end])
         i = end
     return units
+
+
+def _is_comment(runs: tuple[Span, ...]) -> bool:
+    """Whether a line holds a comment and nothing else."""
+    text = [span for span in runs if span.text.strip()]
+    return bool(text) and all(span.role == "code_comment" for span in text)
 
 
 _OPEN_WORDS = ("begin", "case")  # as a line's first word
