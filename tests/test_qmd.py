@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import jinja2
 import pytest
 import yaml
-from conftest import SAMPLE, copy_lecture, require, run_cli
+from conftest import SAMPLE, code_box_texts, copy_lecture, require, run_cli
 from lxml import html
 from markupsafe import Markup
 
@@ -249,19 +249,8 @@ def test_pictures_tables_and_code(sample) -> None:
     assert captions == ["A picture"]
     (table,) = blocks_of(tree, "Table")
     assert "pandoc" in json.dumps(table) and "Marp" in json.dumps(table)
-    (code,) = code_blocks(tree)
+    (code,) = code_box_texts(blocks_of(tree, "RawBlock"))
     assert code == 'def greet(name):\n    return f"Hello, {name}!"'
-
-
-def code_blocks(tree: dict) -> list[str]:
-    """The text of each highlighted code box (a raw HTML block of one span per line)."""
-    found = []
-    for block in blocks_of(tree, "RawBlock"):
-        fmt, markup = block["c"]
-        if fmt == "html" and markup.startswith('<pre class="code">'):
-            lines = html.fragment_fromstring(markup).xpath('.//span[@class="code-line"]')
-            found.append("\n".join(line.text_content().rstrip() for line in lines))
-    return found
 
 
 def test_front_matter_is_quarto_revealjs(sample) -> None:
@@ -323,7 +312,7 @@ def test_hostile_titles_round_trip_literally(hostile) -> None:
         inline.plain(f.display_title) for f in deck.frames if f.kind in ("agenda", "content")
     ]
     # The structure is the sample's: the same number of slides, notes and code blocks.
-    assert code_blocks(tree) == ["```\n~~~\n::: x\n<script>"]
+    assert code_box_texts(blocks_of(tree, "RawBlock")) == ["```\n~~~\n::: x\n<script>"]
     notes = [d for d in blocks_of(tree, "Div") if "notes" in div_classes(d)]
     assert len(notes) == sum(1 for f in deck.frames if f.notes)
     # No raw HTML from content (the head content of include-in-header is front matter): the

@@ -35,7 +35,7 @@ def _em(para: Para, points: float) -> str:
 def html(code: Text, theme: Theme) -> Markup:
     """A raw HTML block for the .qmd: a <pre> of one block per line, runs coloured inline."""
     lines = []
-    for para in code.paras:
+    for i, para in enumerate(code.paras):
         style = f"display:block;padding-left:{_em(para, para.left)}em"
         style += f";text-indent:-{_em(para, para.lead)}em"
         if para.mark:
@@ -47,7 +47,10 @@ def html(code: Text, theme: Theme) -> Markup:
             for span in para.spans
         )
         marked = ' data-marked=""' if para.mark else ""
-        lines.append(f'<span class="code-line" style="{style}"{marked}\n>{runs or " "}</span\n>')
+        # The line break ends the line's block (no empty line after it), so the code's text
+        # (copied, searched, read aloud) has its line breaks.
+        end = "\n" if i < len(code.paras) - 1 else ""
+        lines.append(f'<span class="code-line" style="{style}"{marked}\n>{runs}{end}</span\n>')
     body = "".join(lines)
     return Markup(f'```{{=html}}\n<pre class="code"><code\n>{body}</code></pre>\n```')
 
