@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import ROOT, chromium_browser, libreoffice_convert, require, run_c
 from pptx import Presentation
 
 from slides import model
+from slides.contrast import contrast_failures
 from slides.place import code as code_layout
 from slides.theme import load_theme
 
@@ -53,6 +55,15 @@ def test_pygments_tokens_become_palette_roles() -> None:
     assert roles["'a'"] == "code_string" and roles["1"] == "code_number"
     assert roles["# c"] == "code_comment"
     assert [line.indent for line in lines] == [0, 4]
+
+
+def test_a_code_colour_below_contrast_is_named_by_its_theme_key() -> None:
+    theme = load_theme("default")
+    assert not contrast_failures(theme)
+    pale = replace(theme, colors={**theme.colors, "code_keyword": "#CCCCCC"})
+    failures = contrast_failures(pale)
+    assert {key for key, _ in failures} == {"code.keyword"} and len(failures) == 2  # 2 grounds
+    assert "on surface" in failures[0][1] and "on code_mark" in failures[1][1]
 
 
 def test_code_splits_between_blocks_never_inside_one() -> None:

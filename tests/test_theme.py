@@ -52,6 +52,11 @@ def lecture_with_theme(folder: Path, name: str, extra: str = "") -> Path:
     return folder
 
 
+def line_of(text: str, start: str) -> int:
+    """The number of the line of theme.yaml that starts with `start`."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
 def test_theme_mistakes_are_located_in_theme_yaml_with_the_lectures(themes, tmp_path, capsys):
     path = themes / "dept" / "theme.yaml"
     shutil.copytree(themes / "default", path.parent)
@@ -77,7 +82,7 @@ def test_theme_mistakes_are_located_in_theme_yaml_with_the_lectures(themes, tmp_
         f'{path}:11:12: colors.surface: expected a colour written "#RRGGBB" (in quotes), '
         "got 'EEF4F8'",
         f"{path}:10:3: colors.mutd: unknown key 'mutd' (did you mean 'muted'?)",
-        f"{path}:19:7: logo: 'logo.svg' is not a PNG or JPEG file",
+        f"{path}:{line_of(text, 'logo:')}:7: logo: 'logo.svg' is not a PNG or JPEG file",
         f"{folder / 'lecture.yaml'}:9:22: topics[0].slides[0].incremental: "
         "expected true or false, got 'maybe'",
         "5 errors found; nothing was built.",
@@ -110,7 +115,8 @@ def test_a_missing_logo_is_located_at_its_key(themes, tmp_path, capsys):
     assert main(["check", str(lecture_with_theme(tmp_path / "lecture", "dept"))]) == 2
 
     shown = capsys.readouterr().err.splitlines()
-    assert shown[0] == f"{path}:19:7: logo: logo not found: {path.parent / 'dept.png'}"
+    logo = line_of(text, "logo:")
+    assert shown[0] == f"{path}:{logo}:7: logo: logo not found: {path.parent / 'dept.png'}"
 
 
 def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None:
