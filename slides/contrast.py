@@ -38,16 +38,17 @@ def ratio(foreground: str, background: str) -> float:
 def contrast_failures(theme: Theme) -> list[tuple[str, str]]:
     """(colour key, message) for every colour pair of the theme below WCAG 2.1 AA."""
     failures = []
-    for fg, bg, minimum, use in PAIRS:
+    for fg, bg, minimum, use in PAIRS + code_pairs(theme):
         value = ratio(theme.color(fg), theme.color(bg))
         if value < minimum:
             nearest = passing(theme.color(fg), theme.color(bg), minimum)
+            key = theme_key(fg)
             failures.append(
                 (
-                    fg,
-                    f"{fg} {theme.color(fg)} on {bg} {theme.color(bg)} has contrast "
+                    key,
+                    f"{key} {theme.color(fg)} on {theme_key(bg)} {theme.color(bg)} has contrast "
                     f"{value:.2f}:1; {use} need at least {minimum}:1 (WCAG 2.1 AA). The "
-                    f'nearest that passes:  {fg}: "{nearest}"',
+                    f'nearest that passes:  {key}: "{nearest}"',
                 )
             )
     return failures
@@ -70,6 +71,26 @@ def check_contrast(theme: Theme) -> None:
     failures = contrast_failures(theme)
     if failures:
         raise ContentError([theme.problem(f"colors.{key}", text) for key, text in failures])
+
+
+def theme_key(role: str) -> str:
+    """A colour role's key under `colors:` in theme.yaml (the role code_keyword is code.keyword)."""
+    if role.startswith("code_") and role != "code_mark":
+        return "code." + role.removeprefix("code_")
+    return role
+
+
+def code_pairs(theme: Theme) -> tuple[tuple[str, str, float, str], ...]:
+    """Code colours (the palette, line numbers, plain code) on the code box and marked lines."""
+    grounds = [g for g in ("surface", "code_mark") if g in theme.colors]
+    palette = [name for name in theme.colors if name.startswith("code_") and name != "code_mark"]
+    colours = ["text", "muted", *palette]
+    return tuple(
+        (fg, bg, BODY, "code")
+        for fg in colours
+        for bg in grounds
+        if (fg, bg) not in {(pair[0], pair[1]) for pair in PAIRS}
+    )
 
 
 def readable_on(fill: str, theme: Theme) -> str:

@@ -32,12 +32,19 @@ from slides.render import atomic_path
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 MAX_NOTE_BYTES = 5_000_000
+SECTION_SLIDES = 2  # headings become topics when they hold at least this many slides each
 MAX_DEPTH = 4  # bullet levels kept; deeper ones are folded into the fourth
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "lecture.schema.json"
 
 _EMBED = re.compile(r"!\[\[([^\]\n]+)\]\]")
 _WIKILINK = re.compile(r"(?<!!)\[\[([^\]\n]+)\]\]")
-_COMMENT = re.compile(r"%%(.*?)%%", re.DOTALL)
+_COMMENT = re.compile(r"%%(.*?)(%%|\Z)", re.DOTALL)
+# A fenced code block (``` or ~~~, up to its closing fence or the note's end), kept whole.
+_FENCED = re.compile(
+    r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[`~]*[ \t]*$|\Z)",
+    re.M | re.S,
+)
+_TASK = re.compile(r"^\\\[([ xX])\] ")  # a task box at an item's start, as escaped text
 _HIGHLIGHT = re.compile(r"==([^=\n]+)==")
 _CALLOUT = re.compile(r"^\s*\[!([A-Za-z0-9_-]+)\][+-]?\s*(.*)$")
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)+[.)]?|\d+[.)])\s+")  # "2.1 " or "3. " before a line
@@ -173,7 +180,9 @@ class Vault:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Without text_join, a backslash escape stays a token of its own (text_special): `\[ ]`
+    # is then told apart from a task's `[ ]`.
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
     return md.use(front_matter_plugin).use(dollarmath_plugin, allow_space=True, double_inline=True)
 
 
@@ -209,6 +218,7 @@ class _Converter:
     # The whole note ---------------------------------------------------------------------
 
     def convert(self, text: str) -> dict[str, Any]:
+        text = self._without_comments(text)
         self.lines = text.split("\n")
         tokens = _parser().parse(text)
         blocks = self._blocks(tokens)
@@ -229,8 +239,44 @@ class _Converter:
         for key in ("subtitle", "author", "institution", "date"):
             if meta.get(key) not in (None, ""):
                 lecture[key] = _one_line(str(meta[key]))
-        lecture["topics"] = self._topics(blocks, topic_level, lecture["title"])
+        lecture["topics"] = self._by_shape(
+            self._topics(blocks, topic_level, lecture["title"]), lecture["title"]
+        )
         return lecture
+
+    def _by_shape(self, topics: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+        """Topics as the note's shape asks: when its headings hold fewer than SECTION_SLIDES
+        slides each on average, they are slides of one topic, not sections of their own (a
+        short note with five headings is one talk, not five parts)."""
+        slides = [slide for topic in topics for slide in topic["slides"]]
+        if len(topics) < 2 or len(slides) >= SECTION_SLIDES * len(topics):
+            return topics
+        self.warn(
+            1,
+            f"the note's {len(topics)} headings hold {len(slides)} slides: they became slides "
+            "of one topic, not sections",
+        )
+        return [{"title": title, "slides": slides}]
+
+    def _without_comments(self, text: str) -> str:
+        """The note without its Obsidian comments (%%…%%, to the end if unclosed): they are
+        private and reach no output. Code fences keep theirs; line numbers stay as they were.
+        """
+
+        def without(start: int, end: int) -> str:
+            def blank(match: re.Match) -> str:
+                line = text[: start + match.start()].count("\n") + 1
+                self.warn(line, "an Obsidian comment (%%…%%) was left out: it stays private")
+                return "\n" * match.group(0).count("\n")
+
+            return _COMMENT.sub(blank, text[start:end])
+
+        out, pos = [], 0
+        for fence in _FENCED.finditer(text):
+            out += [without(pos, fence.start()), fence.group(0)]  # code stays as written
+            pos = fence.end()
+        out.append(without(pos, len(text)))
+        return "".join(out)
 
     def _front_matter(self, block: _Block) -> dict[str, Any]:
         try:
@@ -357,7 +403,7 @@ class _Converter:
             slide.body = {"modules": modules}
             if start != 1:
                 slide.body["start"] = start
-            slide.notes.append(block.source)
+            slide.notes.append(self._prose(block))
             self._add_pictures(topic, slide, pictures, pending, block.line)
         elif kind == "blockquote":
             self._quote(topic, slide, block, pending)
@@ -369,7 +415,6 @@ class _Converter:
                 language = ""
             source = token.content.rstrip("\n") or " "
             slide.body = {"code": {"language": language, "source": source}}
-            slide.notes.append(block.source)
         elif kind == "table":
             self._table(topic, slide, block, pending)
         elif kind == "hr":
@@ -392,14 +437,13 @@ class _Converter:
             slide.body["bullets"].extend(bullets)
         slide.notes.extend(notes)
         if not notes and (bullets or not pictures):
-            slide.notes.append(block.source)
+            slide.notes.append(self._prose(block))
         self._add_pictures(topic, slide, pictures, pending, block.line)
 
     def _add_pictures(self, topic, slide: _Slide, pictures, pending, line: int) -> None:
         for picture in pictures:
             self._end_slide(topic, slide, pending)
             slide.body = self._picture(picture, picture.get("line", line))
-            slide.notes.append(picture["source"])
 
     def _flow_items(self, block: _Block) -> tuple[list, list[dict], list[str]]:
         """(bullets, pictures, notes) of a paragraph, list, HTML or math block."""
@@ -413,12 +457,10 @@ class _Converter:
         if kind == "html_block":
             text = _html_text(block.tokens[0].content)
             if not text:  # a comment or markup only: nothing to show, keep it in the notes
-                return [], [], [block.source]
+                return [], [], []  # an HTML comment is private
             self.warn(block.line, "HTML kept as plain text (tags removed)")
             return [_escape(text)], [], []
-        # $$ math $$: shown as code, so the formula stays readable
-        formula = " ".join(block.tokens[0].content.split())
-        return [f"`{formula.replace('`', chr(39))}`"], [], []
+        return [_math(block.tokens[0].content, display=True)], [], []
 
     def _bullets(self, tokens: list[Token], pictures: list[dict], depth: int) -> list:
         """A bullet list's items as bullet data (text, or {text, items})."""
@@ -432,6 +474,8 @@ class _Converter:
                 elif sub.kind == "paragraph":
                     lines, found = self._lines(sub.tokens[1])
                     pictures += found
+                    if not text_lines and not children:
+                        lines[0] = _task(sub.tokens[1], lines[0])
                     target = text_lines if not text_lines and not children else children
                     if target is text_lines:
                         text_lines += [line for line in lines if line]
@@ -500,7 +544,7 @@ class _Converter:
                 self._end_slide(topic, slide, pending)
                 slide.body = {"bullets": []}
             slide.body["bullets"].append(bullet)
-            slide.notes.append(block.source)
+            slide.notes.append(self._prose(block))
             self._add_pictures(topic, slide, pictures, pending, block.line)
             return
         texts, pictures = [], []
@@ -520,8 +564,25 @@ class _Converter:
             if attribution:
                 quote["attribution"] = attribution
             slide.body = {"quote": quote}
-            slide.notes.append(block.source)
+            slide.notes.append(self._prose(block))
         self._add_pictures(topic, slide, pictures, pending, block.line)
+
+    def _prose(self, block: _Block, rows: list[list[str]] | None = None) -> str:
+        """A block as clean prose for the speaker notes: one line of plain text per paragraph,
+        item or table row, no markdown (what the slide shows in its own form)."""
+        if rows is not None:
+            return "\n".join(" | ".join(_plain(cell).strip() for cell in row) for row in rows)
+        heard, self.warnings = self.warnings, []  # its warnings were given for the slide
+        try:
+            texts = []
+            for token in (t for t in block.tokens if t.type == "inline"):
+                lines = self._lines(token)[0]
+                if block.kind == "bullet_list":
+                    lines[0] = _task(token, lines[0])
+                texts.append(" ".join(_plain(line) for line in lines if line))
+        finally:
+            self.warnings = heard
+        return "\n".join(text for text in texts if text.strip())
 
     def _table(self, topic, slide: _Slide, block: _Block, pending: list[str]) -> None:
         rows: list[list[str]] = []
@@ -550,7 +611,7 @@ class _Converter:
         width = len(header)
         cells = [(r + [""] * width)[:width] for r in body] or [[""] * width]
         slide.body = {"table": {"header": [h or " " for h in header], "rows": cells}}
-        slide.notes.append(block.source)
+        slide.notes.append(self._prose(block, rows))
 
     def _blocks_of(self, tokens: list[Token]) -> list[_Block]:
         """The blocks inside a container (list item, quote): its tokens without open/close."""
@@ -609,6 +670,8 @@ class _Converter:
             line = first + len(lines) - 1  # the note's line this child is on
             if kind == "text":
                 lines[-1] += self._text(child.content, pictures, line)
+            elif kind == "text_special":  # an escaped character (or an entity): literal
+                lines[-1] += _escape(child.content)
             elif kind in ("softbreak", "hardbreak"):
                 lines.append("")
             elif kind == "strong_open" or kind == "strong_close":
@@ -618,7 +681,7 @@ class _Converter:
             elif kind == "code_inline":
                 lines[-1] += f"`{child.content.replace('`', chr(39))}`" if child.content else ""
             elif kind in ("math_inline", "math_inline_double"):
-                lines[-1] += f"`{' '.join(child.content.split()).replace('`', chr(39))}`"
+                lines[-1] += _math(child.content, display=kind == "math_inline_double")
             elif kind == "link_open":
                 href = child.attrGet("href") or ""
                 safe = re.match(r"^(https?://|mailto:)[^\s()]+$", str(href))
@@ -697,6 +760,20 @@ class _Converter:
         return "".join(f"**{_escape(p)}**" if i % 2 else _escape(p) for i, p in enumerate(parts))
 
 
+def _math(tex: str, display: bool) -> str:
+    """A note's $…$ (display: $$…$$) as lecture text: the one place that decides it (math
+    support in the lecture format changes this). For now code, so the formula stays readable."""
+    return f"`{' '.join(tex.split()).replace('`', chr(39))}`"
+
+
+def _task(inline: Token, line: str) -> str:
+    """A list item's task box `[ ]` / `[x]` as ☐ / ☑ (an escaped one stays text)."""
+    first = (inline.children or [None])[0]
+    if first is None or first.type != "text":
+        return line
+    return _TASK.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", line, count=1)
+
+
 def _list_items(tokens: list[Token]) -> list[list[Token]]:
     """The tokens of each item of a list (its list_item_open … list_item_close)."""
     items, depth, start = [], 0, None
@@ -764,7 +841,8 @@ def _plain(text: str) -> str:
 
 
 def _plain_children(token: Token) -> str:
-    return "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
+    kinds = ("text", "text_special", "code_inline")
+    return "".join(c.content for c in token.children or [] if c.type in kinds)
 
 
 class _TextOnly(html.parser.HTMLParser):

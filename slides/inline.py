@@ -31,6 +31,7 @@ class Span:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    role: str | None = None  # a theme colour of its own (highlighted code); None: the paragraph's
 
 
 @lru_cache(maxsize=4096)

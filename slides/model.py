@@ -221,9 +221,34 @@ class Table(Node):
         return self
 
 
+LINE_RANGES = r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$"  # "3, 5-7"
+
+
 class Code(Node):
+    """Source code, highlighted in the theme's code palette (Pygments names the languages)."""
+
     language: Annotated[str, Field(pattern=r"^[A-Za-z0-9_+#.-]{0,30}$")] = ""
     source: Annotated[str, Field(min_length=1, max_length=20_000)]
+    line_numbers: bool = Field(default=False, description="Number the lines.")
+    first_line: int = Field(
+        default=1, ge=1, le=1_000_000, description="Number of the first line (for an excerpt)."
+    )
+    highlight: Annotated[str, Field(pattern=LINE_RANGES)] | None = Field(
+        default=None,
+        description='Lines to mark, by their numbers: "3", "3, 5-7".',
+    )
+
+    @model_validator(mode="after")
+    def _marked_lines_exist(self) -> Code:
+        last = self.first_line + len(self.source.rstrip().split("\n")) - 1
+        for part in self.highlight.split(",") if self.highlight else ():
+            lo, _, hi = (n.strip() for n in part.partition("-"))
+            if not self.first_line <= int(lo) <= int(hi or lo) <= last:
+                raise ValueError(
+                    f"highlight: lines {part.strip()} are not among the code's lines "
+                    f"{self.first_line}-{last}; write numbers in that range, low to high"
+                )
+        return self
 
 
 SLIDE_KINDS = (

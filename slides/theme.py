@@ -160,7 +160,9 @@ def _load_theme(name: str, content: str) -> Theme:
     from slides.theme_file import ThemeFile
 
     data, source = read_validated(path, ThemeFile)
-    colors = data.colors.model_dump(exclude={"palette"})
+    colors = data.colors.model_dump(exclude={"palette", "code"})
+    # The code palette becomes roles of their own: code_keyword, code_string, …
+    colors |= {f"code_{kind}": value for kind, value in data.colors.code.model_dump().items()}
     logo = folder / data.logo if data.logo else None
     theme = Theme(
         name=name,

@@ -31,6 +31,17 @@ class FontSpec(_Strict):
     files: list[str] | None = None
 
 
+class CodeColours(_Strict):
+    """Highlighted code: one colour per token kind (slides.place.code.PALETTE), on `surface`."""
+
+    keyword: Colour = "#8B2F8F"
+    string: Colour = "#2E6B1F"
+    number: Colour = "#A3440B"
+    comment: Colour = "#5C6670"
+    function: Colour = "#1B5E8C"
+    type: Colour = "#8A5300"
+
+
 class ThemeColours(_Strict):
     background: Colour
     text: Colour
@@ -40,6 +51,8 @@ class ThemeColours(_Strict):
     muted: Colour
     surface: Colour
     palette: list[Colour] = Field(min_length=1)
+    code_mark: Colour = "#FFF0B3"  # behind highlighted code lines
+    code: CodeColours = CodeColours()
 
 
 class SubstituteSpec(FontSpec):

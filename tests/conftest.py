@@ -102,6 +102,18 @@ def pdf_structure(pdf: Path) -> list[dict]:
     return found
 
 
+def code_box_texts(raw_blocks: list[dict]) -> list[str]:
+    """The text of each highlighted code box among a .qmd's raw blocks (pandoc JSON): a raw
+    HTML <pre class="code"> with every character of the code escaped (slides/render/code.py)."""
+    from lxml import html
+
+    return [
+        html.fragment_fromstring(block["c"][1]).text_content()
+        for block in raw_blocks
+        if block["c"][0] == "html" and block["c"][1].startswith('<pre class="code">')
+    ]
+
+
 def copy_lecture(source: Path, tmp_path: Path) -> Path:
     """A private copy of a lecture folder that a test may change."""
     target = tmp_path / source.name

@@ -179,12 +179,16 @@ def test_measured_wrapping_never_exceeds_the_box_width(
 
 def test_code_wrapping_keeps_whitespace_and_fits(fitter: Fitter) -> None:
     line = "    x = call(a,    b)  " + "# a comment " * 12
-    para = paragraphs.code_paras(model.Code(source=line), 18.0)[0]
+    para = fitter.code_paras(model.Code(source=line), 18.0)[0]
     lines = fitter.wrap(para, 400.0)
     assert len(lines) > 1
     assert lines[0][0].startswith("    x = call(a,    b)")
-    for text, _ in lines:
-        assert fitter.measure(text, 18.0, False, True) <= 400.0
+    # The first line starts at the box's edge; continuations at the line's indentation.
+    indent = fitter.measure("    ", 18.0, False, True)
+    assert para.left == para.lead == pytest.approx(indent, rel=1e-3)
+    assert fitter.measure(lines[0][0], 18.0, False, True) <= 400.0
+    for text, _ in lines[1:]:
+        assert fitter.measure(text, 18.0, False, True) <= 400.0 - para.left
 
 
 def test_mixed_styles_are_measured_with_their_own_fonts(fitter: Fitter) -> None:

@@ -24,7 +24,8 @@ from pptx.util import Emu
 from slides import inline, model
 from slides.deck import Deck, plan
 from slides.load import load_lecture
-from slides.place import geometry, paragraphs
+from slides.place import code as code_layout
+from slides.place import geometry
 from slides.theme import load_theme
 
 P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
@@ -206,7 +207,7 @@ def test_every_text_of_the_lecture_is_on_its_slide(built: Built) -> None:
         for expected in content_texts(frame.slide):
             assert expected in text, f"slide {frame.number}: {expected!r} missing"
         if frame.slide.code:
-            for line in paragraphs.code_lines(frame.slide.code):
+            for line in code_layout.source_lines(frame.slide.code):
                 assert line.rstrip() in slide_text(slides[frame.number - 1])
 
 

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import jinja2
 import pytest
 import yaml
-from conftest import SAMPLE, copy_lecture, require, run_cli
+from conftest import SAMPLE, code_box_texts, copy_lecture, require, run_cli
 from lxml import html
 from markupsafe import Markup
 
@@ -261,9 +261,8 @@ def test_pictures_tables_and_code(sample) -> None:
     assert captions == ["A picture"]
     (table,) = blocks_of(tree, "Table")
     assert "pandoc" in json.dumps(table) and "Marp" in json.dumps(table)
-    (code,) = blocks_of(tree, "CodeBlock")
-    assert code["c"][0][1] == ["python"]
-    assert code["c"][1] == 'def greet(name):\n    return f"Hello, {name}!"'
+    (code,) = code_box_texts(blocks_of(tree, "RawBlock"))
+    assert code == 'def greet(name):\n    return f"Hello, {name}!"'
 
 
 def test_front_matter_is_quarto_revealjs(sample) -> None:
@@ -331,15 +330,19 @@ def test_hostile_titles_round_trip_literally(hostile) -> None:
         inline.plain(f.display_title) for f in deck.frames if f.kind in ("agenda", "content")
     ]
     # The structure is the sample's: the same number of slides, notes and code blocks.
-    assert len(blocks_of(tree, "CodeBlock")) == 1
-    assert blocks_of(tree, "CodeBlock")[0]["c"][1] == "```\n~~~\n::: x\n<script>"
+    assert code_box_texts(blocks_of(tree, "RawBlock")) == ["```\n~~~\n::: x\n<script>"]
     notes = [d for d in blocks_of(tree, "Div") if "notes" in div_classes(d)]
     assert len(notes) == sum(1 for f in deck.frames if f.notes)
     # No raw HTML from content (the head content of include-in-header is front matter): the
-    # only raw blocks are the drawn diagrams' figures, whose text is escaped.
+    # only raw blocks are the drawn diagrams' figures and the highlighted code boxes, every
+    # character of their text escaped.
     for raw in blocks_of(tree, "RawBlock"):
         fmt, code = raw["c"]
-        assert fmt == "html" and code.startswith('<figure class="diagram"><svg class="diagram"')
+        assert fmt == "html"
+        if code.startswith('<pre class="code">'):
+            assert "<script" not in code and "```" not in code
+            continue
+        assert code.startswith('<figure class="diagram"><svg class="diagram"')
         tags = {el.tag for el in html.fragment_fromstring(code).iter()}
         assert tags <= DIAGRAM_TAGS, tags - DIAGRAM_TAGS
     assert '"t": "RawInline"' not in json.dumps(tree["blocks"])

@@ -14,6 +14,7 @@ from functools import cache
 from slides import model
 from slides.errors import Problem
 from slides.inline import plain
+from slides.place import code as code_layout
 from slides.place.geometry import (
     CAPTION_GAP,
     CELL_PAD_X,
@@ -33,8 +34,6 @@ from slides.place.paragraphs import (
     agenda_paras,
     caption_para,
     cell_para,
-    code_lines,
-    code_paras,
     column_paras,
     slide_paras,
     text_spans,
@@ -171,8 +170,12 @@ class Fitter(TextMeasure):
             return sum(self.table_layout(slide.table, size, box.w)[1]) <= box.h
         if slide.code is not None:
             inner = box.w - 2 * CODE_PAD
-            return self.height(code_paras(slide.code, size), inner) + 2 * CODE_PAD <= box.h
+            return self.height(self.code_paras(slide.code, size), inner) + 2 * CODE_PAD <= box.h
         return self.height(slide_paras(slide, size), box.w) <= box.h
+
+    def code_paras(self, code: model.Code, size: float) -> list[Para]:
+        """The code's paragraphs at a size, indented by the mono font's own character width."""
+        return code_layout.code_paras(code, size, self.width(" ", 1.0, mono=True))
 
     def _sizes(self, slide: model.Slide) -> tuple[float, ...]:
         cap = {"code": CODE_MAX_PT, "table": TABLE_MAX_PT}.get(slide.kind, MAX_BODY_PT)
@@ -264,11 +267,11 @@ class Fitter(TextMeasure):
     # -- splitting ----------------------------------------------------------------------------
 
     def _explode(self, slide: model.Slide) -> model.Slide:
-        """Break a bullet or code line too long for a slide of its own into pieces that fit.
+        """Break a bullet too long for a slide of its own into pieces that fit.
 
-        Splitting goes by whole bullets and lines; one that alone overflows the box is cut at
-        word boundaries (bullets, continued with "…") or hard-wrapped (code), so it can
-        continue on the next slide instead of running off this one.
+        Splitting goes by whole bullets; one that alone overflows the box is cut at word
+        boundaries (continued with "…"), so it can continue on the next slide instead of
+        running off this one. (Long code lines wrap with a hanging indent instead.)
         """
         if slide.bullets is not None:
             items: list[model.BulletItem] = []
@@ -287,29 +290,12 @@ class Fitter(TextMeasure):
                 items += [piece + " …" for piece in pieces[:-1]]
                 items.append(bullet.model_copy(update={"text": pieces[-1]}))
             return slide.model_copy(update={"bullets": items})
-        if slide.code is not None:
-            inner = body_box().w - 2 * CODE_PAD
-            per_line = int(inner // self.width("M", MIN_BODY_PT, mono=True))
-            while (
-                per_line > 8
-                and len(
-                    self.wrap(code_paras(model.Code(source="M" * per_line), MIN_BODY_PT)[0], inner)
-                )
-                > 1
-            ):
-                per_line -= 1  # the measured wrap has the last word: one line each
-            lines = []
-            for line in code_lines(slide.code):
-                lines += [line[i : i + per_line] for i in range(0, len(line), per_line)] or [""]
-            return slide.model_copy(
-                update={"code": slide.code.model_copy(update={"source": "\n".join(lines)})}
-            )
         return slide
 
     def _split(self, slide: model.Slide) -> list[tuple[model.Slide, float]]:
         """Continued parts that each fit at the minimum size, balanced in height."""
         slide = self._explode(slide)
-        units = _units(slide)
+        units = self._code_units(slide) if slide.code is not None else _units(slide)
         if units is None or len(units[0]) < 2:
             return [(slide, self._best(slide, FLOOR_PT) or FLOOR_PT)]
         items, make = units
@@ -336,6 +322,39 @@ class Fitter(TextMeasure):
         sizes = [self._best(p) or self._best(p, FLOOR_PT) or FLOOR_PT for p in parts]
         common = min(sizes)  # one size across the parts of a slide reads as one slide
         return [(p, common) for p in parts]
+
+    def _code_units(self, slide: model.Slide):
+        """Code splits between blocks (a block too long for a slide alone: between its lines).
+
+        Units are (index of the first line, lines); a part keeps the numbers of its lines.
+        """
+        code = slide.code
+        assert code is not None
+
+        def fits(lines: list[str]) -> bool:
+            source = "\n".join(lines) or " "
+            part = slide.model_copy(update={"code": code.model_copy(update={"source": source})})
+            return self.fits(part, MIN_BODY_PT)
+
+        units: list[tuple[int, list[str]]] = []
+        start = 0
+        for block in code_layout.split_units(code):
+            if fits(block):
+                units.append((start, block))
+            else:  # line by line; a line taller than a slide alone is cut into pieces
+                for k, line in enumerate(block):
+                    units += [(start + k, [piece]) for piece in _cut(line, lambda t: fits([t]))]
+            start += len(block)
+
+        def make(chunk: Sequence[tuple[int, list[str]]], offset: int) -> model.Slide:
+            lines = [line for _, block in chunk for line in block]
+            first = chunk[0][0]
+            while len(lines) > 1 and not lines[0].strip():  # a part starts with code
+                lines, first = lines[1:], first + 1
+            update = {"source": "\n".join(lines), "first_line": code.first_line + first}
+            return slide.model_copy(update={"code": code.model_copy(update=update)})
+
+        return units, make
 
 
 def warning(where: str, message: str) -> Problem:
@@ -391,6 +410,19 @@ def _pieces(words: list[str], ok: Callable[[str], bool]) -> list[str]:
     return pieces
 
 
+def _cut(line: str, ok: Callable[[str], bool]) -> list[str]:
+    """A line cut into consecutive pieces, each as long as ok() allows (at least a character)."""
+    pieces: list[str] = []
+    while len(line) > 1 and not ok(line):
+        lo, hi = 1, len(line) - 1
+        while lo < hi:  # the longest prefix that fits: binary search
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if ok(line[:mid]) else (lo, mid - 1)
+        pieces.append(line[:lo])
+        line = line[lo:]
+    return [*pieces, line]
+
+
 def _greedy(items: Sequence, ok: Callable[[Sequence], bool]) -> list[list]:
     """Contiguous groups, each as long as ok() allows (at least one item)."""
     groups: list[list] = []
@@ -419,11 +451,6 @@ def _units(slide: model.Slide):
         table = slide.table
         return table.rows, lambda chunk, offset: slide.model_copy(
             update={"table": table.model_copy(update={"rows": chunk})}
-        )
-    if slide.code is not None:
-        code = slide.code
-        return code_lines(code), lambda chunk, offset: slide.model_copy(
-            update={"code": code.model_copy(update={"source": "\n".join(chunk)})}
         )
     if slide.columns is not None:
         return _column_units(slide)

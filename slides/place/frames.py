@@ -308,7 +308,7 @@ class _Placer:
         return [bar, Text(Box(box.x, top, box.w, height), tuple(paras))]
 
     def _code(self, code: model.Code, box: Box, size: float) -> Text:
-        paras = paragraphs.code_paras(code, size)
+        paras = self.fitter.code_paras(code, size)
         pad = geometry.CODE_PAD
         height = self.fitter.height(paras, box.w - 2 * pad) + 2 * pad
         place = Box(box.x, box.y, box.w, min(height, box.h))

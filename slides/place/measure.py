@@ -39,7 +39,16 @@ class TextMeasure:
         A word wider than the line is broken between characters, as PowerPoint does.
         """
         # Splitting measures the same paragraphs many times: remember each wrap.
-        key = (para.spans, para.size, para.bold, para.italic, para.mono, para.left, width)
+        key = (
+            para.spans,
+            para.size,
+            para.bold,
+            para.italic,
+            para.mono,
+            para.left,
+            para.lead,
+            width,
+        )
         found = self._wrapped.get(key)
         if found is None:
             found = self._wrapped[key] = self._wrap(para, width)
@@ -47,6 +56,8 @@ class TextMeasure:
 
     def _wrap(self, para: Para, width: float) -> list[tuple[str, float]]:
         avail = max(1.0, width - para.left) * SAFETY
+        # The first line starts `lead` further left, so it has that much more room (code).
+        first_avail = avail + para.lead * SAFETY
         size = para.size
         space = self.width(" ", size, para.bold, para.italic, para.mono)
         lines: list[tuple[str, float]] = []
@@ -54,21 +65,21 @@ class TextMeasure:
         for word, pieces in words(para):
             w = sum(self.width(t, size, b, i, m) for t, b, i, m in pieces)
             if started:
-                if used + space + w <= avail:
+                if used + space + w <= (avail if lines else first_avail):
                     text, used = f"{text} {word}", used + space + w
                     continue
                 lines.append((text, used))
                 text, used, started = "", 0.0, False
                 if not word:
                     continue  # spaces at a wrap hang at the end of the line, as in PowerPoint
-            if w <= avail:
+            if w <= (avail if lines else first_avail):
                 text, used, started = word, w, True
                 continue
             # An unbreakable word wider than the line: break it between characters.
             for t, b, i, m in pieces:
                 for ch in t:
                     cw = self.width(ch, size, b, i, m)
-                    if used + cw > avail and text:
+                    if used + cw > (avail if lines else first_avail) and text:
                         lines.append((text, used))
                         text, used = "", 0.0
                     text, used, started = text + ch, used + cw, True

@@ -38,6 +38,8 @@ class Para:
     gap: float = 0.0  # space before the paragraph (points; ignored on the first)
     spacing: float = LINE_SPACING
     level: int = 0  # outline level (bullets)
+    lead: float = 0.0  # the first line starts this far left of `left`, its spans filling it (code)
+    mark: str | None = None  # colour role behind the text (highlighted code lines)
 
     @property
     def line(self) -> float:
@@ -46,8 +48,8 @@ class Para:
 
     @property
     def hang(self) -> float:
-        """Width of the hanging indent that holds the bullet."""
-        return INDENT * self.size if self.bullet else 0.0
+        """Width of the hanging indent: the bullet's, or the first line's lead."""
+        return INDENT * self.size if self.bullet else self.lead
 
 
 def text_spans(text: str) -> tuple[Span, ...]:
@@ -138,19 +140,6 @@ def quote_paras(quote: model.Quote, size: float) -> list[Para]:
     return paras
 
 
-def code_lines(code: model.Code) -> list[str]:
-    """The code's lines, tabs expanded, trailing blank lines dropped."""
-    return code.source.expandtabs(4).rstrip().split("\n")
-
-
-def code_paras(code: model.Code, size: float) -> list[Para]:
-    """One monospace paragraph per source line, whitespace kept."""
-    return [
-        Para((Span(line, code=True),) if line else (), size, mono=True)
-        for line in (line.rstrip() for line in code_lines(code))
-    ]
-
-
 def agenda_paras(titles: Sequence[str], size: float) -> list[Para]:
     """The agenda: topics numbered 1, 2, …"""
     return [
@@ -176,7 +165,7 @@ def column_paras(column: model.Column, size: float) -> list[Para]:
 
 
 def slide_paras(slide: model.Slide, size: float) -> list[Para]:
-    """The paragraphs of a text slide's body (bullets, questions, modules, quote, code)."""
+    """The paragraphs of a text slide's body (bullets, questions, modules, quote)."""
     if slide.bullets is not None:
         return bullet_paras(slide.bullets, size)
     if slide.questions is not None:
@@ -185,8 +174,6 @@ def slide_paras(slide: model.Slide, size: float) -> list[Para]:
         return module_paras(slide.modules, slide.start, size)
     if slide.quote is not None:
         return quote_paras(slide.quote, size)
-    if slide.code is not None:
-        return code_paras(slide.code, size)
     return []
 
 

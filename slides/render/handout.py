@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from slides import inline, model
+from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
@@ -121,6 +122,13 @@ def typst_source(build: Build, root: Path) -> str:
     if theme.logo is not None:
         logo = {"path": inside(theme.logo), "alt": theme.logo_alt(build.lecture.institution)}
 
+    placed = {placed.frame.number: placed for placed in build.placed}
+
+    def code_of(frame: Frame) -> Markup:
+        from slides.render import code
+
+        return code.typst(code.code_box(placed[frame.number]))
+
     return (
         environment()
         .get_template(TEMPLATE)
@@ -128,6 +136,7 @@ def typst_source(build: Build, root: Path) -> str:
             lecture=build.lecture,
             frames=build.deck.frames,
             picture_of=picture_of,
+            code_of=code_of,
             lang=lang,
             region=region,
             paper=PAPER.get(build.options.paper, "a4"),

@@ -111,7 +111,7 @@ def _pandoc(source: Path, target: Path, self_contained: bool, date: str | None) 
     command = [
         pandoc_path(),
         source.name,
-        "--from=markdown",
+        "--from=markdown-task_lists",  # as the .qmd's front matter says (`from:`)
         "--to=revealjs",
         "--slide-level=2",
         "--standalone",

@@ -139,7 +139,14 @@ class Layout:
 
     def __init__(self, build: Build, published: dict[Path, str]) -> None:
         self.build, self.published = build, published
+        self.theme = build.theme
         self.placed = {placed.frame.number: placed for placed in build.placed}
+
+    def code(self, frame: Frame) -> Markup:
+        """The code box as placed: highlighted runs in a raw HTML block (slides.render.code)."""
+        from slides.render import code
+
+        return code.html(code.code_box(self.placed[frame.number]), self.theme)
 
     def title_px(self, frame: Frame) -> float:
         """The title's size, as placed."""
