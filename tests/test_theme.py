@@ -58,11 +58,6 @@ def lecture_with_theme(folder: Path, name: str, extra: str = "") -> Path:
     return folder
 
 
-def line_of(text: str, start: str) -> int:
-    """The number of the line of theme.yaml that starts with `start`."""
-    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
-
-
 def test_theme_mistakes_are_located_in_theme_yaml_with_the_lectures(themes, tmp_path, capsys):
     path = themes / "dept" / "theme.yaml"
     shutil.copytree(themes / "default", path.parent)
