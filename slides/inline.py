@@ -1,8 +1,11 @@
-"""The one inline syntax of lecture text: **bold**, *italic*, `code` and [links](https://…).
+r"""The one inline syntax of lecture text: **bold**, *italic*, `code`, [links](https://…) and
+TeX math, `$…$` inline and `$$…$$` displayed.
 
 Every renderer maps the same spans to its own form, so no format's markup leaks into another.
 A backslash makes the next character literal. Links keep only http(s) and mailto targets:
-anything else (javascript:, file:) stays as plain text.
+anything else (javascript:, file:) stays as plain text. Math follows pandoc's rule (its
+markdown reader, `tex_math_dollars`): an opening `$` has a non-space after it, a closing `$` a
+non-space before it and no digit after it, so "$20 and $30" stays text; `\$` is a literal dollar.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN = re.compile(
-    r"\\(?P<escaped>.)"
+    r"\$\$(?P<display>(?:[^$\\]|\\.)+?)\$\$"
+    r"|\$(?![\s$])(?P<math>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
+    r"|\\(?P<escaped>.)"
     r"|`(?P<code>[^`]+)`"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
     r"|(?P<strong>\*\*)"
@@ -31,6 +36,7 @@ class Span:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    math: str | None = None  # "inline" or "display": `text` is TeX
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +58,11 @@ def parse(text: str) -> tuple[Span, ...]:
         buffer.append(text[pos : match.start()])
         pos = match.end()
         kind = match.lastgroup
-        if kind == "escaped":
+        if kind in ("display", "math"):
+            flush()
+            tex = match[kind].strip()
+            spans.append(Span(tex, bold, italic, math="display" if kind == "display" else "inline"))
+        elif kind == "escaped":
             buffer.append(match["escaped"])
         elif kind == "code":
             flush()
@@ -79,7 +89,7 @@ def parse(text: str) -> tuple[Span, ...]:
 
 
 def plain(text: str) -> str:
-    """The text as a reader sees it, without markers."""
+    """The text as a reader sees it, without markers (math as its TeX)."""
     return "".join(span.text for span in parse(text))
 
 
@@ -108,14 +118,20 @@ def _merge(spans: list[Span]) -> list[Span]:
         if not span.text:
             continue
         last = merged[-1] if merged else None
-        same = last and (last.bold, last.italic, last.code, last.href) == (
+        same = last and (last.bold, last.italic, last.code, last.href, last.math) == (
             span.bold,
             span.italic,
             span.code,
             span.href,
+            span.math,
         )
-        if last and same and not span.code and span.href is None:
+        if last and same and not span.code and span.href is None and span.math is None:
             merged[-1] = Span(last.text + span.text, span.bold, span.italic)
         else:
             merged.append(span)
     return merged
+
+
+def formulas(text: str) -> list[Span]:
+    """The math spans of a text."""
+    return [span for span in parse(" ".join(text.split())) if span.math]

@@ -425,6 +425,11 @@ def _units(slide: model.Slide):
         return code_lines(code), lambda chunk, offset: slide.model_copy(
             update={"code": code.model_copy(update={"source": "\n".join(chunk)})}
         )
+    if slide.math is not None:
+        math = slide.math
+        return math.equations, lambda chunk, offset: slide.model_copy(
+            update={"math": math.model_copy(update={"equations": chunk})}
+        )
     if slide.columns is not None:
         return _column_units(slide)
     return None

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from slides import inline, model
+from slides import inline, model, tex
 from slides.errors import BuildError
 from slides.place import geometry
 from slides.render import Build, atomic_path
@@ -158,6 +158,7 @@ def environment() -> jinja2.Environment:
         **env.filters,  # a copy: the shared environment's filters stay as they are
         "str": lambda value: Markup(typst_string(str(value))),
         "inline": lambda value: Markup(typst_inline(value)),
+        "equation": lambda value: Markup(f"[{tex.formula(' '.join(value.split()), True).typst}]"),
         "inline_or_none": lambda value: Markup("none" if value is None else typst_inline(value)),
         "plain": inline.plain,
         "num": lambda value: Markup(f"{float(value):g}"),
@@ -201,6 +202,9 @@ def typst_inline(text: str) -> str:
     """Lecture text with its inline syntax as a Typst content block built from string literals."""
     parts = []
     for span in inline.parse(text):
+        if span.math:  # Typst math from texmath (slides.tex): made of Typst's own syntax
+            parts.append(tex.formula(" ".join(span.text.split()), span.math == "display").typst)
+            continue
         value = typst_string(span.text)
         if span.code:
             value = f"raw({value})"
