@@ -26,8 +26,9 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from pydantic import ValidationError
 
-from slides import model
+from slides import model, tex
 from slides.errors import BuildError, UsageError
+from slides.inline import literal_dollars
 from slides.render import atomic_path
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
@@ -343,7 +344,7 @@ class _Converter:
         entry: dict[str, Any] = {"title": slide.title, **slide.body}
         notes = "\n\n".join(n for n in [*pending, *slide.notes] if n.strip()).strip()
         pending.clear()
-        entry["notes"] = notes or "(No notes in the original.)"
+        entry["notes"] = _readable_math(notes) or "(No notes in the original.)"
         topic["slides"].append(entry)
         slide.body, slide.notes = None, []
 
@@ -416,9 +417,8 @@ class _Converter:
                 return [], [], [block.source]
             self.warn(block.line, "HTML kept as plain text (tags removed)")
             return [_escape(text)], [], []
-        # $$ math $$: shown as code, so the formula stays readable
-        formula = " ".join(block.tokens[0].content.split())
-        return [f"`{formula.replace('`', chr(39))}`"], [], []
+        # $$ math $$: a displayed formula of the lecture's inline syntax
+        return [self._math(block.tokens[0].content, True, block.line)], [], []
 
     def _bullets(self, tokens: list[Token], pictures: list[dict], depth: int) -> list:
         """A bullet list's items as bullet data (text, or {text, items})."""
@@ -618,7 +618,7 @@ class _Converter:
             elif kind == "code_inline":
                 lines[-1] += f"`{child.content.replace('`', chr(39))}`" if child.content else ""
             elif kind in ("math_inline", "math_inline_double"):
-                lines[-1] += f"`{' '.join(child.content.split()).replace('`', chr(39))}`"
+                lines[-1] += self._math(child.content, kind != "math_inline", line)
             elif kind == "link_open":
                 href = child.attrGet("href") or ""
                 safe = re.match(r"^(https?://|mailto:)[^\s()]+$", str(href))
@@ -645,6 +645,18 @@ class _Converter:
                 lines.append("")
             # s_open/s_close (strikethrough): the text stays, the marks go
         return [_tidy(line) for line in lines], pictures
+
+    def _math(self, source: str, display: bool, line: int) -> str:
+        """TeX math as the lecture writes it ($…$, $$…$$); a formula texmath cannot read stays
+        readable as code, with a warning."""
+        formula = " ".join(source.split())
+        if not formula:
+            return ""
+        if tex.prepare([(formula, display)]):
+            self.warn(line, "TeX math that texmath cannot read is kept as code")
+            return f"`{formula.replace('`', chr(39))}`"
+        fence = "$$" if display else "$"
+        return f"{fence}{formula}{fence}"
 
     def _inline(self, inline: Token) -> str:
         """A heading's text on one line; a picture in a heading is kept as its name."""
@@ -740,12 +752,17 @@ def _picture_problem(path: Path) -> str | None:
     return None
 
 
-_SPECIAL = re.compile(r"([\\`*\[])")
+_SPECIAL = re.compile(r"([\\`*\[$])")
 
 
 def _escape(text: str) -> str:
     """Plain text made literal in the lecture's inline syntax."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def _readable_math(notes: str) -> str:
+    """Notes whose $…$ texmath cannot read made literal text (the lecture would not load)."""
+    return literal_dollars(notes, lambda formula, display: not tex.prepare([(formula, display)]))
 
 
 def _tidy(line: str) -> str:

@@ -11,13 +11,16 @@ non-space before it and no digit after it, so "$20 and $30" stays text; `\$` is 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(
+_MATH = (
     r"\$\$(?P<display>(?:[^$\\]|\\.)+?)\$\$"
     r"|\$(?![\s$])(?P<math>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
-    r"|\\(?P<escaped>.)"
+)
+_TOKEN = re.compile(
+    _MATH + r"|\\(?P<escaped>.)"
     r"|`(?P<code>[^`]+)`"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
     r"|(?P<strong>\*\*)"
@@ -135,3 +138,57 @@ def _merge(spans: list[Span]) -> list[Span]:
 def formulas(text: str) -> list[Span]:
     """The math spans of a text."""
     return [span for span in parse(" ".join(text.split())) if span.math]
+
+
+_NOTES_TOKEN = re.compile(_MATH + r"|\\(?P<escaped>\$)", re.DOTALL)
+
+
+def notes_spans(text: str) -> tuple[Span, ...]:
+    """Speaker notes are plain text but for math: $…$, $$…$$ and \\$ for a literal dollar."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _NOTES_TOKEN.finditer(text):
+        spans.append(Span(text[pos : match.start()]))
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "escaped":
+            spans.append(Span("$"))
+        else:
+            tex = " ".join(match[kind].split())
+            spans.append(Span(tex, math="display" if kind == "display" else "inline"))
+    spans.append(Span(text[pos:]))
+    return tuple(_merge(spans))
+
+
+def notes_lines(text: str) -> list[tuple[Span, ...]]:
+    """Notes as lines of spans (a formula never spans lines: its line breaks are spaces)."""
+    lines: list[list[Span]] = [[]]
+    for span in notes_spans(text):
+        if span.math:
+            lines[-1].append(span)
+            continue
+        for k, part in enumerate(span.text.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append(Span(part))
+    return [tuple(line) for line in lines]
+
+
+def notes_plain(text: str) -> str:
+    """Notes as a reader sees them, formulas as their TeX: what outputs without math show."""
+    return "".join(span.text for span in notes_spans(text))
+
+
+def literal_dollars(text: str, readable: Callable[[str, bool], bool]) -> str:
+    """Text whose math that `readable` refuses is made literal (its dollars escaped)."""
+
+    def keep(match: re.Match) -> str:
+        kind = match.lastgroup
+        if kind in ("display", "math") and not readable(
+            " ".join(match[kind].split()), kind == "display"
+        ):
+            return match.group(0).replace("$", "\\$")
+        return match.group(0)
+
+    return _NOTES_TOKEN.sub(keep, text)

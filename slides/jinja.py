@@ -74,6 +74,11 @@ def md_inline(text: str) -> Markup:
     return Markup("".join(out).strip())
 
 
+def md_notes(text: str) -> Markup:
+    """Speaker notes (plain text but for math, slides.inline.notes_spans) as markdown."""
+    return Markup("".join(_md_span(span) for span in inline.notes_spans(one_line(text))))
+
+
 def quarto_verbatim(text: str) -> str:
     """Text for a place Quarto reads verbatim (code, attribute values) with no shortcode live.
 
@@ -376,6 +381,7 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["inline"] = _INLINE[target]
     if target == "qmd":
         env.filters["attr"] = md_attr
+        env.filters["notes"] = md_notes
         env.filters["code_block"] = md_code_block
         env.filters["url"] = lambda value: Markup(md_url(str(value)))
     if target == "css":

@@ -9,6 +9,7 @@ each result is kept on disk, named by the formula, so a formula is converted onc
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from pydantic import BaseModel
 
 from slides import inline, model
 
-TEX_VERSION = "1"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "4"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
@@ -44,7 +45,7 @@ class Formula:
     display: bool
     omml: str  # an m:oMath (inline) or m:oMathPara (displayed) element, namespace declared
     typst: str  # Typst math: $…$ inline, $ … $ displayed
-    text: str  # the formula's characters in reading order (fallback text, read-back)
+    text: str  # the formula as one line of Unicode: (a)/(b), x², √(x) (fallback, read-back)
     width: float  # ems
     height: float  # ems
 
@@ -91,8 +92,10 @@ def lecture_formulas(lecture: model.Lecture) -> Iterator[tuple[tuple, Key]]:
         if "math" in loc and "equations" in loc:
             yield loc, (" ".join(text.split()), True)
             continue
-        for span in inline.formulas(text):
-            yield loc, (span.text, span.math == "display")
+        spans = inline.notes_spans(text) if loc[-1] == "notes" else inline.formulas(text)
+        for span in spans:
+            if span.math:
+                yield loc, (span.text, span.math == "display")
 
 
 def check(lecture: model.Lecture, located: Any) -> None:
@@ -132,7 +135,7 @@ def _convert(keys: list[Key]) -> list[Formula | str]:
             continue
         element = etree.fromstring(omml)
         width, height = _size(element)
-        text = "".join(element.itertext())
+        text = _linear(element)
         results.append(Formula(tex, display, omml, typ.strip(), text, width, height))
     return results
 
@@ -179,7 +182,9 @@ def _pandoc_pptx(keys: list[Key]) -> list[str | None]:
                 continue
             maths = para.findall(f"{{{A14}}}m")
             if maths and len(maths[0]):
-                current = etree.tostring(maths[0][0], encoding="unicode")
+                formula = copy.deepcopy(maths[0][0])  # without the slide's namespaces
+                etree.cleanup_namespaces(formula)
+                current = etree.tostring(formula, encoding="unicode")
     return found
 
 
@@ -277,20 +282,20 @@ def _size(element: etree._Element) -> tuple[float, float]:
         return _size(child) if child is not None else (0.0, 0.0)
 
     if tag == "r":
-        text = "".join(element.itertext())
-        return sum(1.0 if ch in WIDE else 0.6 for ch in text), 1.2
+        text = _linear(element)
+        return sum(1.0 if ch in WIDE else 0.6 for ch in text), 1.0
     if tag == "f":
         (nw, nh), (dw, dh) = part("num"), part("den")
-        return max(nw, dw) + 0.3, nh + dh + 0.2
+        return max(nw, dw) + 0.3, nh + dh + 0.15
     if tag in ("sSup", "sSub", "sSubSup", "sPre"):
         (ew, eh), (pw, ph), (bw, bh) = part("e"), part("sup"), part("sub")
-        return ew + SCRIPT * max(pw, bw) + 0.1, eh + SCRIPT * (ph + bh) * 0.5
+        return ew + SCRIPT * max(pw, bw) + 0.1, eh + 0.25 * ((ph > 0) + (bh > 0))
     if tag == "nary":
         (ew, eh), (pw, ph), (bw, bh) = part("e"), part("sup"), part("sub")
-        return max(1.3, SCRIPT * max(pw, bw)) + ew + 0.2, max(eh, 1.6 + SCRIPT * (ph + bh))
+        return max(1.3, SCRIPT * max(pw, bw)) + ew + 0.2, max(eh, 1.4 + SCRIPT * (ph + bh))
     if tag == "rad":
         (ew, eh), (gw, _) = part("e"), part("deg")
-        return 1.0 + SCRIPT * gw + ew, eh + 0.3
+        return 1.0 + SCRIPT * gw + ew, eh + 0.15
     if tag == "d":
         cells = [_size(e) for e in element.findall(f"{{{M}}}e")]
         return sum(w for w, _ in cells) + 0.5 * len(cells) + 0.6, max(h for _, h in cells) + 0.2
@@ -300,7 +305,7 @@ def _size(element: etree._Element) -> tuple[float, float]:
         widths = [
             max((row[c][0] for row in rows if c < len(row)), default=0) for c in range(columns)
         ]
-        heights = [max((h for _, h in row), default=1.2) for row in rows]
+        heights = [max((h for _, h in row), default=1.0) for row in rows]
         return sum(widths) + 1.0 * max(columns - 1, 0), sum(heights) + 0.2 * max(len(rows) - 1, 0)
     if tag in ("limLow", "limUpp", "groupChr"):
         (ew, eh), (lw, lh) = part("e"), part("lim")
@@ -314,4 +319,64 @@ def _size(element: etree._Element) -> tuple[float, float]:
     if tag.endswith("Pr") or tag in ("t",):
         return 0.0, 0.0
     sizes = [_size(child) for child in element if isinstance(child.tag, str)]
-    return sum(w for w, _ in sizes), max((h for _, h in sizes), default=1.2)
+    return sum(w for w, _ in sizes), max((h for _, h in sizes), default=1.0)
+
+
+# --- linear text -------------------------------------------------------------------------------
+
+_SUPER = str.maketrans("0123456789+−-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ")
+_SUB = str.maketrans("0123456789+−-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _linear(element: etree._Element) -> str:
+    """An OMML element as a line of Unicode text, the way one types a formula in plain text:
+    x², xᵢ or x_(ij), (a)/(b), √(x), ∑_(i=1)^n, (a b; c d)."""
+    tag = etree.QName(element).localname
+
+    def part(name: str) -> str:
+        child = element.find(f"{{{M}}}{name}")
+        return _linear(child) if child is not None else ""
+
+    def script(text: str, table: dict, mark: str) -> str:
+        mapped = text.translate(table)
+        if all(ch != orig for ch, orig in zip(mapped, text, strict=True)):
+            return mapped
+        return f"{mark}{_grouped(text)}"
+
+    if tag == "r":
+        return "".join(t.text or "" for t in element.iter(f"{{{M}}}t")).replace("\u200b", "")
+    if tag == "f":
+        return f"{_grouped(part('num'))}/{_grouped(part('den'))}"
+    if tag in ("sSup", "sSub", "sSubSup", "sPre", "nary"):
+        base = element.find(f"{{{M}}}naryPr/{{{M}}}chr")
+        head = (base.get(f"{{{M}}}val") if base is not None else "∫") if tag == "nary" else ""
+        sub = script(part("sub"), _SUB, "_") if part("sub") else ""
+        sup = script(part("sup"), _SUPER, "^") if part("sup") else ""
+        body = part("e")
+        return f"{head}{sub}{sup}{body}" if tag == "nary" else f"{body}{sub}{sup}"
+    if tag == "rad":
+        degree = part("deg")
+        return f"{degree.translate(_SUPER)}√{_grouped(part('e'))}"
+    if tag == "d":
+        props = element.find(f"{{{M}}}dPr")
+
+        def chr_of(name: str, default: str) -> str:
+            found = props.find(f"{{{M}}}{name}") if props is not None else None
+            return found.get(f"{{{M}}}val", default) if found is not None else default
+
+        cells = [_linear(e) for e in element.findall(f"{{{M}}}e")]
+        return chr_of("begChr", "(") + chr_of("sepChr", "|").join(cells) + chr_of("endChr", ")")
+    if tag == "m":
+        rows = [" ".join(_linear(e) for e in mr.findall(f"{{{M}}}e")) for mr in element]
+        return "; ".join(row for row in rows if row)
+    if tag == "acc":
+        found = element.find(f"{{{M}}}accPr/{{{M}}}chr")
+        return part("e") + (found.get(f"{{{M}}}val", "\u0302") if found is not None else "\u0302")
+    if tag.endswith("Pr"):
+        return ""
+    return "".join(_linear(child) for child in element if isinstance(child.tag, str))
+
+
+def _grouped(text: str) -> str:
+    """text in parentheses when it is more than one symbol."""
+    return text if len(text) <= 1 else f"({text})"

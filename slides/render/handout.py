@@ -158,6 +158,7 @@ def environment() -> jinja2.Environment:
         **env.filters,  # a copy: the shared environment's filters stay as they are
         "str": lambda value: Markup(typst_string(str(value))),
         "inline": lambda value: Markup(typst_inline(value)),
+        "notes": lambda value: Markup(typst_notes(value)),
         "equation": lambda value: Markup(f"[{tex.formula(' '.join(value.split()), True).typst}]"),
         "inline_or_none": lambda value: Markup("none" if value is None else typst_inline(value)),
         "plain": inline.plain,
@@ -215,6 +216,17 @@ def typst_inline(text: str) -> str:
         if span.bold:
             value = f"strong({value})"
         parts.append("#" + value)
+    return "[" + "".join(parts) + "]"
+
+
+def typst_notes(paragraph: str) -> str:
+    """A paragraph of speaker notes (plain text but for math) as a Typst content block."""
+    parts = []
+    for span in inline.notes_spans(paragraph):
+        if span.math:
+            parts.append(tex.formula(span.text, span.math == "display").typst)
+        else:
+            parts.append("#" + typst_string(span.text))
     return "[" + "".join(parts) + "]"
 
 
