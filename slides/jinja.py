@@ -253,14 +253,17 @@ def hundredths(points: float) -> int:
 _MATH_RUN = re.compile(r"<m:r>(<m:rPr>.*?</m:rPr>)?")
 
 
-def omml(span: inline.Span, size: int, colour: str | None, alone: bool) -> Markup:
+def omml(span: inline.Span, size: int, colour: str | None, alone: bool, lang: str) -> Markup:
     """A formula's OMML (pandoc's, as PowerPoint stores it) with DrawingML run properties in
     every math run, as PowerPoint's equation editor writes them: the size and colour of the
     paragraph, in Cambria Math (the font Office sets equations in). A displayed formula is
     a paragraph of its own (m:oMathPara) only when it is `alone` in its paragraph."""
     found = tex.formula(span.text, span.math == "display")
     fill = f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>' if colour else ""
-    props = f'<a:rPr sz="{size}" i="1">{fill}<a:latin typeface="Cambria Math"/></a:rPr>'
+    props = (
+        f'<a:rPr lang="{lang}" sz="{size}" b="0" i="1">{fill}<a:latin typeface="Cambria Math"'
+        ' panose="02040503050406030204" pitchFamily="18" charset="0"/></a:rPr>'
+    )
     xml = found.omml if alone else _inline_math(found.omml)
     return Markup(_MATH_RUN.sub(lambda m: m.group(0) + props, xml))
 

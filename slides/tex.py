@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from slides import inline, model
 
-TEX_VERSION = "4"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "5"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
@@ -184,6 +184,8 @@ def _pandoc_pptx(keys: list[Key]) -> list[str | None]:
             if maths and len(maths[0]):
                 formula = copy.deepcopy(maths[0][0])  # without the slide's namespaces
                 etree.cleanup_namespaces(formula)
+                for props in formula.iter(f"{{{M}}}mcPr"):  # the schema's order: count, mcJc
+                    props[:] = sorted(props, key=lambda e: etree.QName(e).localname != "count")
                 current = etree.tostring(formula, encoding="unicode")
     return found
 

@@ -72,7 +72,7 @@ def test_pptx_has_native_equations_libreoffice_draws(built, tmp_path):
 
 def test_html_typesets_math_offline(built):
     from conftest import chromium_browser
-    from screenshots import open_deck, serve_folder, shoot
+    from screenshots import open_deck, serve_folder
 
     with chromium_browser("math") as browser, serve_folder(built) as base:
         page = open_deck(browser, f"{base}/math-lecture.html")
@@ -92,9 +92,13 @@ def test_html_typesets_math_offline(built):
         assert "$20" in visible
         assert not [url for url in requests if not url.startswith(base)]
         assert page.evaluate("document.querySelectorAll('.katex-error').length") == 0
-        if __import__("os").environ.get("SLIDES_SHOTS"):
-            for i, name in ((3, "html-math-inline.png"), (4, "html-math.png")):
-                shoot(page, i, ROOT / "docs" / name)
+        notes = page.evaluate(
+            """() => [...document.querySelectorAll('aside.notes')].map(a => {
+                 const copy = a.cloneNode(true);
+                 copy.querySelectorAll('.katex-mathml').forEach(e => e.remove());
+                 return copy.textContent; }).join(' ')"""
+        )
+        assert "costs $20" in notes and "\\bar" not in notes and "x̄" in notes
 
 
 def test_handout_has_the_symbols(built):
@@ -103,3 +107,25 @@ def test_handout_has_the_symbols(built):
     text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
     assert "∑" in text and "√" in text and "𝛼" in text
     assert "$20" in text and "\\frac" not in text
+    assert "a ticket costs $20." in text and "\\bar" not in text  # the notes
+
+
+def test_pptx_notes_carry_equations(built):
+    with zipfile.ZipFile(built / "math-lecture.pptx") as package:
+        notes = package.read("ppt/notesSlides/notesSlide1.xml").decode()
+    assert "<a14:m>" in notes and "a ticket costs $20." in notes and "\\bar" not in notes
+
+
+def test_import_keeps_math_and_makes_unreadable_math_code(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text(
+        "# Sums\n\n## Gauss\n\n- the sum $\\sum_i i$ and $\\frac{a$ here\n\n"
+        "$$\n\\sqrt{x}\n$$\n\nA price of $20 and $30.\n",
+        "utf-8",
+    )
+    result = run_cli("import", note, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "texmath cannot read" in result.stderr
+    text = (tmp_path / "out" / "lecture.yaml").read_text("utf-8")
+    assert "$\\sum_i i$" in text and "`\\frac{a`" in text and "$$\\sqrt{x}$$" in text
+    assert run_cli("check", tmp_path / "out").returncode == 0

@@ -229,7 +229,7 @@ class _DeckWriter:
             lines = inline.notes_lines(placed.notes)
             math = any(span.math for line in lines for span in line)
             notes = self.notes_xml.render(
-                placeholders=self._notes_holders, lines=lines, math=math
+                placeholders=self._notes_holders, lines=lines, math=math, lang=self.lecture.language
             ).encode()
         return pkg.NewSlide(xml.encode(), list(slide.rels), notes)
 
