@@ -175,7 +175,9 @@ class Vault:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    return md.use(front_matter_plugin).use(dollarmath_plugin, allow_space=True, double_inline=True)
+    # Dollars as pandoc and slides.inline read them: no space inside, no digit outside.
+    math = {"allow_space": False, "allow_digits": False, "double_inline": True}
+    return md.use(front_matter_plugin).use(dollarmath_plugin, **math)
 
 
 @dataclass

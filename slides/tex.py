@@ -69,10 +69,11 @@ def formula(tex: str, display: bool) -> Formula:
 
 
 def prepare(keys: Iterable[Key]) -> dict[Key, str]:
-    """Convert formulas not converted yet; returns the errors of those texmath cannot read."""
-    wanted = sorted({key for key in keys if key not in _formulas})
+    """Convert the formulas not converted yet; returns the errors of those (of all the keys)
+    that texmath cannot read."""
+    asked = set(keys)
     missing = []
-    for key in wanted:
+    for key in sorted(asked - _formulas.keys()):
         cached = _read_cache(key)
         if cached is None:
             missing.append(key)
@@ -83,7 +84,7 @@ def prepare(keys: Iterable[Key]) -> dict[Key, str]:
             _formulas[key] = result
             if isinstance(result, Formula):
                 _write_cache(key, result)
-    return {key: found for key in wanted if isinstance(found := _formulas[key], str)}
+    return {key: found for key in asked if isinstance(found := _formulas[key], str)}
 
 
 def lecture_formulas(lecture: model.Lecture) -> Iterator[tuple[tuple, Key]]:

@@ -98,7 +98,7 @@ def test_html_typesets_math_offline(built):
                  copy.querySelectorAll('.katex-mathml').forEach(e => e.remove());
                  return copy.textContent; }).join(' ')"""
         )
-        assert "costs $20" in notes and "\\bar" not in notes and "x̄" in notes
+        assert "costs $20" in notes and "\\bar" not in notes and "The mean is x" in notes
 
 
 def test_handout_has_the_symbols(built):
@@ -128,4 +128,5 @@ def test_import_keeps_math_and_makes_unreadable_math_code(tmp_path):
     assert "texmath cannot read" in result.stderr
     text = (tmp_path / "out" / "lecture.yaml").read_text("utf-8")
     assert "$\\sum_i i$" in text and "`\\frac{a`" in text and "$$\\sqrt{x}$$" in text
+    assert "A price of \\$20 and \\$30." in text
     assert run_cli("check", tmp_path / "out").returncode == 0
