@@ -331,6 +331,9 @@ class _Converter:
         if pending_notes:  # headings at the very end
             last = topics[-1]["slides"][-1]
             last["notes"] = "\n\n".join([last.get("notes", ""), *pending_notes]).strip()
+        for slide in (slide for topic in topics for slide in topic["slides"]):
+            if "notes" in slide:
+                slide["notes"] = _readable_math(slide["notes"])
         return topics
 
     def _section_has_content(self, blocks: list[_Block], heading: _Block) -> bool:
@@ -346,7 +349,7 @@ class _Converter:
         entry: dict[str, Any] = {"title": slide.title, **slide.body}
         notes = "\n\n".join(n for n in [*pending, *slide.notes] if n.strip()).strip()
         pending.clear()
-        entry["notes"] = _readable_math(notes) or "(No notes in the original.)"
+        entry["notes"] = notes or "(No notes in the original.)"
         topic["slides"].append(entry)
         slide.body, slide.notes = None, []
 
@@ -763,8 +766,16 @@ def _escape(text: str) -> str:
 
 
 def _readable_math(notes: str) -> str:
-    """Notes whose $…$ texmath cannot read made literal text (the lecture would not load)."""
-    return literal_dollars(notes, lambda formula, display: not tex.prepare([(formula, display)]))
+    """Notes whose $…$ texmath cannot read made literal text (the lecture would not load).
+
+    A dollar made literal can pair the ones after it anew: again until nothing changes, and
+    when that does not settle, every dollar literal."""
+    for _ in range(4):
+        fixed = literal_dollars(notes, lambda tex_, display: not tex.prepare([(tex_, display)]))
+        if fixed == notes:
+            return notes
+        notes = fixed
+    return notes.replace("$", "\\$")
 
 
 def _tidy(line: str) -> str:

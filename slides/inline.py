@@ -96,6 +96,26 @@ def plain(text: str) -> str:
     return "".join(span.text for span in parse(text))
 
 
+def words(text: str) -> list[str]:
+    """The words of a text (split at whitespace), each formula one word with its spaces."""
+    inside = set()
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup in ("display", "math"):
+            inside.update(range(match.start(), match.end()))
+    out: list[str] = []
+    current: list[str] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() and i not in inside:
+            if current:
+                out.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        out.append("".join(current))
+    return out
+
+
 def _closed_markers(text: str) -> set[int]:
     """Positions of ** and * markers that have a matching marker after them."""
     open_at: dict[str, int] = {}

@@ -130,3 +130,17 @@ def test_import_keeps_math_and_makes_unreadable_math_code(tmp_path):
     assert "$\\sum_i i$" in text and "`\\frac{a`" in text and "$$\\sqrt{x}$$" in text
     assert "A price of \\$20 and \\$30." in text
     assert run_cli("check", tmp_path / "out").returncode == 0
+
+
+def test_a_formula_wider_than_the_slide_is_kept_whole(tmp_path):
+    from slides.build import plan_lecture
+
+    folder = copy_lecture(MATH, tmp_path)
+    yaml = folder / "lecture.yaml"
+    wide = " + ".join(f"x_{{{i}}}" for i in range(60))
+    text = yaml.read_text("utf-8").replace("Attention scales by", f"Wide ${wide}$ and")
+    yaml.write_text(text, "utf-8")
+    deck, _, _ = plan_lecture(folder)
+    bullets = [f.slide.bullets for f in deck.frames if f.slide is not None and f.slide.bullets]
+    texts = [b if isinstance(b, str) else b.text for part in bullets for b in part]
+    assert any(f"${wide}$" in t for t in texts)  # never cut inside the formula

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from slides import model
+from slides import inline, model
 from slides.errors import Problem
 from slides.inline import plain
 from slides.place.geometry import (
@@ -279,7 +279,7 @@ class Fitter(TextMeasure):
                     items.append(item)
                     continue
                 pieces = _pieces(
-                    bullet.text.split(),
+                    inline.words(bullet.text),  # never inside a formula
                     lambda text: self.fits(
                         slide.model_copy(update={"bullets": [text + " …"]}), MIN_BODY_PT
                     ),

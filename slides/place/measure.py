@@ -70,7 +70,7 @@ class TextMeasure:
                 continue
             # An unbreakable word wider than the line: break it between characters.
             for t, b, i, m in pieces:
-                for ch in t:
+                for ch in [t] if m in MATH else t:  # a formula is never broken
                     cw = self.width(ch, size, b, i, m)
                     if used + cw > avail and text:
                         lines.append((text, used))
