@@ -159,7 +159,7 @@ def environment() -> jinja2.Environment:
         "str": lambda value: Markup(typst_string(str(value))),
         "inline": lambda value: Markup(typst_inline(value)),
         "notes": lambda value: Markup(typst_notes(value)),
-        "equation": lambda value: Markup(f"[{tex.formula(' '.join(value.split()), True).typst}]"),
+        "equation": lambda value: Markup(f"[{typst_math(' '.join(value.split()), True)}]"),
         "inline_or_none": lambda value: Markup("none" if value is None else typst_inline(value)),
         "plain": inline.plain,
         "num": lambda value: Markup(f"{float(value):g}"),
@@ -204,7 +204,7 @@ def typst_inline(text: str) -> str:
     parts = []
     for span in inline.parse(text):
         if span.math:  # Typst math from texmath (slides.tex): made of Typst's own syntax
-            parts.append(tex.formula(" ".join(span.text.split()), span.math == "display").typst)
+            parts.append(typst_math(" ".join(span.text.split()), span.math == "display"))
             continue
         value = typst_string(span.text)
         if span.code:
@@ -219,12 +219,19 @@ def typst_inline(text: str) -> str:
     return "[" + "".join(parts) + "]"
 
 
+def typst_math(source: str, display: bool) -> str:
+    """A formula as Typst math (texmath's, slides.tex) with its text as alt text (PDF/UA)."""
+    found = tex.formula(source, display)
+    block = "true" if display else "false"
+    return f"#math.equation(alt: {typst_string(found.text)}, block: {block}, {found.typst}.body)"
+
+
 def typst_notes(paragraph: str) -> str:
     """A paragraph of speaker notes (plain text but for math) as a Typst content block."""
     parts = []
     for span in inline.notes_spans(paragraph):
         if span.math:
-            parts.append(tex.formula(span.text, span.math == "display").typst)
+            parts.append(typst_math(span.text, span.math == "display"))
         else:
             parts.append("#" + typst_string(span.text))
     return "[" + "".join(parts) + "]"
