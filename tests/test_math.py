@@ -25,6 +25,7 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("math-built")
     result = run_cli("build", MATH, "--format", "pptx,html,handout", "--out", out)
     assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr  # PDF/UA: every equation has its alt text
     return out / "math-lecture"
 
 
