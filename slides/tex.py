@@ -20,12 +20,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
-from pydantic import BaseModel
+from slides import inline
 
-from slides import inline, model
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from slides import model
 
 TEX_VERSION = "5"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -109,6 +111,10 @@ def check(lecture: model.Lecture, located: Any) -> None:
 
 
 def _texts(node: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    from pydantic import BaseModel
+
+    from slides import model
+
     if isinstance(node, model.Code):
         return
     if isinstance(node, BaseModel):
@@ -127,6 +133,8 @@ def _texts(node: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
 
 def _convert(keys: list[Key]) -> list[Formula | str]:
     """One pandoc run per output form for all formulas: a paragraph each, separated."""
+    from lxml import etree  # only when something is converted: a cached build never pays
+
     ommls = _pandoc_pptx(keys)
     typsts = _pandoc_typst(keys)
     results: list[Formula | str] = []
@@ -164,6 +172,8 @@ def _run(keys: list[Key], to: str, output: Path | None = None) -> subprocess.Com
 
 def _pandoc_pptx(keys: list[Key]) -> list[str | None]:
     """Each formula's OMML as pandoc's pptx writer stores it, or None where texmath failed."""
+    from lxml import etree
+
     with tempfile.TemporaryDirectory(prefix="slides-tex.") as folder:
         deck = Path(folder) / "formulas.pptx"
         _run(keys, "pptx", deck)
@@ -278,6 +288,8 @@ def _size(element: etree._Element) -> tuple[float, float]:
     columns side by side and its rows stacked. Deliberately generous: an estimate too large
     only leaves room.
     """
+    from lxml import etree
+
     tag = etree.QName(element).localname
 
     def part(name: str) -> tuple[float, float]:
@@ -334,6 +346,8 @@ _SUB = str.maketrans("0123456789+−-=()aeijklmnoprstuvx", "₀₁₂₃₄₅�
 def _linear(element: etree._Element) -> str:
     """An OMML element as a line of Unicode text, the way one types a formula in plain text:
     x², xᵢ or x_(ij), (a)/(b), √(x), ∑_(i=1)^n, (a b; c d)."""
+    from lxml import etree
+
     tag = etree.QName(element).localname
 
     def part(name: str) -> str:
