@@ -7,6 +7,8 @@ set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v soffice >/dev/null 2>&1 || need="$need libreoffice-impress"
+# LibreOffice draws a PPTX equation (OMML) with its formula module only.
+[ -f /usr/lib/libreoffice/program/libsmlo.so ] || need="$need libreoffice-math"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
 font_packages="fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 fonts-lato:/usr/share/fonts/truetype/lato/Lato-Regular.ttf

@@ -26,8 +26,9 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from pydantic import ValidationError
 
-from slides import model
+from slides import model, tex
 from slides.errors import BuildError, UsageError
+from slides.inline import literal_dollars
 from slides.render import atomic_path
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
@@ -183,7 +184,9 @@ def _parser() -> MarkdownIt:
     # Without text_join, a backslash escape stays a token of its own (text_special): `\[ ]`
     # is then told apart from a task's `[ ]`.
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
-    return md.use(front_matter_plugin).use(dollarmath_plugin, allow_space=True, double_inline=True)
+    # Dollars as pandoc and slides.inline read them: no space inside, no digit outside.
+    math = {"allow_space": False, "allow_digits": False, "double_inline": True}
+    return md.use(front_matter_plugin).use(dollarmath_plugin, **math)
 
 
 @dataclass
@@ -374,6 +377,9 @@ class _Converter:
         if pending_notes:  # headings at the very end
             last = topics[-1]["slides"][-1]
             last["notes"] = "\n\n".join([last.get("notes", ""), *pending_notes]).strip()
+        for slide in (slide for topic in topics for slide in topic["slides"]):
+            if "notes" in slide:
+                slide["notes"] = _readable_math(slide["notes"])
         return topics
 
     def _section_has_content(self, blocks: list[_Block], heading: _Block) -> bool:
@@ -460,7 +466,8 @@ class _Converter:
                 return [], [], []  # an HTML comment is private
             self.warn(block.line, "HTML kept as plain text (tags removed)")
             return [_escape(text)], [], []
-        return [_math(block.tokens[0].content, display=True)], [], []
+        # $$ math $$: a displayed formula of the lecture's inline syntax
+        return [self._math(block.tokens[0].content, True, block.line)], [], []
 
     def _bullets(self, tokens: list[Token], pictures: list[dict], depth: int) -> list:
         """A bullet list's items as bullet data (text, or {text, items})."""
@@ -681,7 +688,7 @@ class _Converter:
             elif kind == "code_inline":
                 lines[-1] += f"`{child.content.replace('`', chr(39))}`" if child.content else ""
             elif kind in ("math_inline", "math_inline_double"):
-                lines[-1] += _math(child.content, display=kind == "math_inline_double")
+                lines[-1] += self._math(child.content, kind != "math_inline", line)
             elif kind == "link_open":
                 href = child.attrGet("href") or ""
                 safe = re.match(r"^(https?://|mailto:)[^\s()]+$", str(href))
@@ -708,6 +715,18 @@ class _Converter:
                 lines.append("")
             # s_open/s_close (strikethrough): the text stays, the marks go
         return [_tidy(line) for line in lines], pictures
+
+    def _math(self, source: str, display: bool, line: int) -> str:
+        """TeX math as the lecture writes it ($…$, $$…$$); a formula texmath cannot read stays
+        readable as code, with a warning."""
+        formula = " ".join(source.split())
+        if not formula:
+            return ""
+        if tex.prepare([(formula, display)]):
+            self.warn(line, "TeX math that texmath cannot read is kept as code")
+            return f"`{formula.replace('`', chr(39))}`"
+        fence = "$$" if display else "$"
+        return f"{fence}{formula}{fence}"
 
     def _inline(self, inline: Token) -> str:
         """A heading's text on one line; a picture in a heading is kept as its name."""
@@ -758,12 +777,6 @@ class _Converter:
         text = _WIKILINK.sub(lambda m: m.group(1).split("|")[-1].split("#")[0].strip(), text)
         parts = _HIGHLIGHT.split(text)  # ==highlight== becomes bold
         return "".join(f"**{_escape(p)}**" if i % 2 else _escape(p) for i, p in enumerate(parts))
-
-
-def _math(tex: str, display: bool) -> str:
-    """A note's $…$ (display: $$…$$) as lecture text: the one place that decides it (math
-    support in the lecture format changes this). For now code, so the formula stays readable."""
-    return f"`{' '.join(tex.split()).replace('`', chr(39))}`"
 
 
 def _task(inline: Token, line: str) -> str:
@@ -817,12 +830,25 @@ def _picture_problem(path: Path) -> str | None:
     return None
 
 
-_SPECIAL = re.compile(r"([\\`*\[])")
+_SPECIAL = re.compile(r"([\\`*\[$])")
 
 
 def _escape(text: str) -> str:
     """Plain text made literal in the lecture's inline syntax."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def _readable_math(notes: str) -> str:
+    """Notes whose $…$ texmath cannot read made literal text (the lecture would not load).
+
+    A dollar made literal can pair the ones after it anew: again until nothing changes, and
+    when that does not settle, every dollar literal."""
+    for _ in range(4):
+        fixed = literal_dollars(notes, lambda tex_, display: not tex.prepare([(tex_, display)]))
+        if fixed == notes:
+            return notes
+        notes = fixed
+    return notes.replace("$", "\\$")
 
 
 def _tidy(line: str) -> str:

@@ -1,18 +1,26 @@
-"""The one inline syntax of lecture text: **bold**, *italic*, `code` and [links](https://…).
+r"""The one inline syntax of lecture text: **bold**, *italic*, `code`, [links](https://…) and
+TeX math, `$…$` inline and `$$…$$` displayed.
 
 Every renderer maps the same spans to its own form, so no format's markup leaks into another.
 A backslash makes the next character literal. Links keep only http(s) and mailto targets:
-anything else (javascript:, file:) stays as plain text.
+anything else (javascript:, file:) stays as plain text. Math follows pandoc's rule (its
+markdown reader, `tex_math_dollars`): an opening `$` has a non-space after it, a closing `$` a
+non-space before it and no digit after it, so "$20 and $30" stays text; `\$` is a literal dollar.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+_MATH = (
+    r"\$\$(?P<display>(?:[^$\\]|\\.)+?)\$\$"
+    r"|\$(?![\s$])(?P<math>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)"
+)
 _TOKEN = re.compile(
-    r"\\(?P<escaped>.)"
+    _MATH + r"|\\(?P<escaped>.)"
     r"|`(?P<code>[^`]+)`"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
     r"|(?P<strong>\*\*)"
@@ -32,6 +40,7 @@ class Span:
     code: bool = False
     href: str | None = None
     role: str | None = None  # a theme colour of its own (highlighted code); None: the paragraph's
+    math: str | None = None  # "inline" or "display": `text` is TeX
 
 
 @lru_cache(maxsize=4096)
@@ -53,7 +62,11 @@ def parse(text: str) -> tuple[Span, ...]:
         buffer.append(text[pos : match.start()])
         pos = match.end()
         kind = match.lastgroup
-        if kind == "escaped":
+        if kind in ("display", "math"):
+            flush()
+            tex = match[kind].strip()
+            spans.append(Span(tex, bold, italic, math="display" if kind == "display" else "inline"))
+        elif kind == "escaped":
             buffer.append(match["escaped"])
         elif kind == "code":
             flush()
@@ -80,8 +93,28 @@ def parse(text: str) -> tuple[Span, ...]:
 
 
 def plain(text: str) -> str:
-    """The text as a reader sees it, without markers."""
+    """The text as a reader sees it, without markers (math as its TeX)."""
     return "".join(span.text for span in parse(text))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (split at whitespace), each formula one word with its spaces."""
+    inside = set()
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup in ("display", "math"):
+            inside.update(range(match.start(), match.end()))
+    out: list[str] = []
+    current: list[str] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() and i not in inside:
+            if current:
+                out.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        out.append("".join(current))
+    return out
 
 
 def _closed_markers(text: str) -> set[int]:
@@ -109,14 +142,74 @@ def _merge(spans: list[Span]) -> list[Span]:
         if not span.text:
             continue
         last = merged[-1] if merged else None
-        same = last and (last.bold, last.italic, last.code, last.href) == (
+        same = last and (last.bold, last.italic, last.code, last.href, last.math) == (
             span.bold,
             span.italic,
             span.code,
             span.href,
+            span.math,
         )
-        if last and same and not span.code and span.href is None:
+        if last and same and not span.code and span.href is None and span.math is None:
             merged[-1] = Span(last.text + span.text, span.bold, span.italic)
         else:
             merged.append(span)
     return merged
+
+
+def formulas(text: str) -> list[Span]:
+    """The math spans of a text."""
+    return [span for span in parse(" ".join(text.split())) if span.math]
+
+
+_NOTES_TOKEN = re.compile(_MATH + r"|\\(?P<escaped>\$)", re.DOTALL)
+
+
+def notes_spans(text: str) -> tuple[Span, ...]:
+    """Speaker notes are plain text but for math: $…$, $$…$$ and \\$ for a literal dollar."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _NOTES_TOKEN.finditer(text):
+        spans.append(Span(text[pos : match.start()]))
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "escaped":
+            spans.append(Span("$"))
+        else:
+            tex = " ".join(match[kind].split())
+            spans.append(Span(tex, math="display" if kind == "display" else "inline"))
+    spans.append(Span(text[pos:]))
+    return tuple(_merge(spans))
+
+
+def notes_lines(text: str) -> list[tuple[Span, ...]]:
+    """Notes as lines of spans (a formula never spans lines: its line breaks are spaces)."""
+    lines: list[list[Span]] = [[]]
+    for span in notes_spans(text):
+        if span.math:
+            lines[-1].append(span)
+            continue
+        for k, part in enumerate(span.text.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append(Span(part))
+    return [tuple(line) for line in lines]
+
+
+def notes_plain(text: str) -> str:
+    """Notes as a reader sees them, formulas as their TeX: what outputs without math show."""
+    return "".join(span.text for span in notes_spans(text))
+
+
+def literal_dollars(text: str, readable: Callable[[str, bool], bool]) -> str:
+    """Text whose math that `readable` refuses is made literal (its dollars escaped)."""
+
+    def keep(match: re.Match) -> str:
+        kind = match.lastgroup
+        if kind in ("display", "math") and not readable(
+            " ".join(match[kind].split()), kind == "display"
+        ):
+            return match.group(0).replace("$", "\\$")
+        return match.group(0)
+
+    return _NOTES_TOKEN.sub(keep, text)

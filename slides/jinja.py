@@ -24,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from slides import inline
+from slides import inline, tex
 from slides.theme import TEMPLATES
 
 TARGETS = ("html", "qmd", "typst", "css", "xml")
@@ -72,6 +72,11 @@ def md_inline(text: str) -> Markup:
         body = "".join(inner)
         out.append(_delimit(body, "**") if bold else body)
     return Markup("".join(out).strip())
+
+
+def md_notes(text: str) -> Markup:
+    """Speaker notes (plain text but for math, slides.inline.notes_spans) as markdown."""
+    return Markup("".join(_md_span(span) for span in inline.notes_spans(one_line(text))))
 
 
 def quarto_verbatim(text: str) -> str:
@@ -129,6 +134,9 @@ def md_url(href: str) -> str:
 
 
 def _md_span(span: inline.Span) -> str:
+    if span.math:
+        fence = "$$" if span.math == "display" else "$"
+        return f"{fence}{quarto_verbatim(span.text)}{fence}"
     if span.code:
         # Markdown trims spaces at the ends of a code span; keep them outside it.
         core = span.text.strip(" ")
@@ -242,6 +250,33 @@ def hundredths(points: float) -> int:
     return round(points * 100)
 
 
+_MATH_RUN = re.compile(r"<m:r>(<m:rPr>.*?</m:rPr>)?")
+
+
+def omml(span: inline.Span, size: int, colour: str | None, alone: bool, lang: str) -> Markup:
+    """A formula's OMML (pandoc's, as PowerPoint stores it) with DrawingML run properties in
+    every math run, as PowerPoint's equation editor writes them: the size and colour of the
+    paragraph, in Cambria Math (the font Office sets equations in). A displayed formula is
+    a paragraph of its own (m:oMathPara) only when it is `alone` in its paragraph."""
+    found = tex.formula(span.text, span.math == "display")
+    fill = f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>' if colour else ""
+    props = (
+        f'<a:rPr lang="{lang}" sz="{size}" b="0" i="1">{fill}<a:latin typeface="Cambria Math"'
+        ' panose="02040503050406030204" pitchFamily="18" charset="0"/></a:rPr>'
+    )
+    xml = found.omml if alone else _inline_math(found.omml)
+    return Markup(_MATH_RUN.sub(lambda m: m.group(0) + props, xml))
+
+
+def _inline_math(xml: str) -> str:
+    """The m:oMath of a displayed formula (inside running text, PowerPoint sets it inline)."""
+    start = xml.find("<m:oMath>") if "<m:oMathPara" in xml else -1
+    if start < 0:
+        return xml
+    body = xml[start : xml.rfind("</m:oMath>") + len("</m:oMath>")]
+    return body.replace("<m:oMath>", f'<m:oMath xmlns:m="{tex.M}">', 1)
+
+
 class _JoinedLines(jinja2.FileSystemLoader):
     """XML templates written indented for reading, loaded as one line.
 
@@ -349,6 +384,7 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["inline"] = _INLINE[target]
     if target == "qmd":
         env.filters["attr"] = md_attr
+        env.filters["notes"] = md_notes
         env.filters["code_block"] = md_code_block
         env.filters["url"] = lambda value: Markup(md_url(str(value)))
     if target == "css":
@@ -356,6 +392,9 @@ def environment(target: str) -> jinja2.Environment:
     if target == "xml":
         env.filters["emu"] = emu
         env.filters["hundredths"] = hundredths
+        env.filters["has_math"] = lambda paras: any(s.math for p in paras or () for s in p.spans)
+        env.filters["omml"] = omml
+        env.filters["math_text"] = lambda span: tex.formula(span.text, span.math == "display").text
     if target == "typst":
         env.filters["string"] = lambda value: Markup(typst_string(str(value)))
     return env

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from slides import model, pitfalls
+from slides import model, pitfalls, tex
 from slides import theme as themes
 from slides.errors import ContentError, Problem, display_path
 from slides.messages import friendly, vocabulary
@@ -191,6 +191,7 @@ def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lectur
         object.__setattr__(lecture, "_folder", folder.resolve())
         object.__setattr__(lecture, "_located", located)
         _check_files(lecture, located)
+        tex.check(lecture, located)
         _warn(lecture, located)
     errors = [p for p in located.problems if p.severity == "error"]
     if errors or lecture is None:

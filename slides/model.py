@@ -2,7 +2,8 @@
 
 The pydantic models below are the single definition of the lecture format: `load.py` validates
 YAML against them, `build.py schema` exports their JSON Schema, and every renderer reads them.
-Text fields hold the small inline syntax of `slides.inline` (**bold**, *italic*, `code`, links).
+Text fields hold the small inline syntax of `slides.inline` (**bold**, *italic*, `code`, links,
+$math$).
 """
 
 from __future__ import annotations
@@ -251,6 +252,17 @@ class Code(Node):
         return self
 
 
+class Math(Node):
+    """Displayed equations, one under another, with an optional caption."""
+
+    equations: list[Text] = Field(
+        min_length=1,
+        max_length=8,
+        description="TeX math without delimiters, e.g. '\\sum_{i=1}^n i = \\frac{n(n+1)}{2}'.",
+    )
+    caption: Text | None = None
+
+
 SLIDE_KINDS = (
     "bullets",
     "image",
@@ -261,6 +273,7 @@ SLIDE_KINDS = (
     "modules",
     "table",
     "code",
+    "math",
 )
 
 
@@ -280,6 +293,7 @@ class Slide(Node):
     start: int = Field(default=1, ge=0, description="First number of a modules list.")
     table: Table | None = None
     code: Code | None = None
+    math: Math | None = None
 
     @model_validator(mode="after")
     def _one_body(self) -> Slide:

@@ -48,7 +48,7 @@ def expected(deck: Deck, logo: Path | None = None) -> list[SlideFacts]:
     return [
         SlideFacts(
             squash(inline.plain(frame.display_title)),
-            squash(frame.notes),
+            squash(_notes_prose(frame.notes)),
             _picture_count(frame.slide) if frame.slide else 0,
             int(logo is not None and frame.kind == "title"),
             _labels(frame.slide) if frame.slide else (),
@@ -64,6 +64,11 @@ def _labels(slide: model.Slide) -> tuple[str, ...]:
     nodes = [slide.diagram, *(column.diagram for column in slide.columns or [])]
     drawn = [node for node in nodes if node is not None and node.source_path is None]
     return tuple(squash(text) for node in drawn for text in texts(node))
+
+
+def _notes_prose(notes: str) -> str:
+    """Notes without their formulas: each output sets math in its own form, read back apart."""
+    return "".join(span.text for span in inline.notes_spans(notes) if not span.math)
 
 
 def _picture_count(slide: model.Slide) -> int:
@@ -173,7 +178,11 @@ def _notes_text(notes: etree._Element) -> str:
     for shape in notes.iter(f"{{{NS['p']}}}sp"):
         ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NS)
         if ph is not None and ph.get("type") == "body":
-            return "\n".join("".join(p.itertext()) for p in shape.iterfind(".//a:p", NS))
+            # Text runs only: a formula (a14:m) is OMML, not text.
+            return "\n".join(
+                "".join(t.text or "" for t in p.iterfind("a:r/a:t", NS))
+                for p in shape.iterfind(".//a:p", NS)
+            )
     return ""
 
 
@@ -190,6 +199,8 @@ def read_html(path: Path, logo: Path | None = None) -> list[SlideFacts]:
             continue  # a vertical stack, not a slide
         heading = next(iter(section.iter("h1", "h2", "h3")), None)
         title = heading.text_content() if heading is not None else ""
+        for formula in section.xpath(".//span[contains(concat(' ', @class, ' '), ' math ')]"):
+            formula.drop_tree()  # TeX for KaTeX to set: compared apart from the text
         notes = " ".join(a.text_content() for a in section.iterfind(".//aside"))
         images = [img.get("src") or img.get("data-src", "") for img in section.iter("img")]
         logos = sum(_image_bytes(src, path.parent) == logo_bytes for src in images) if logo else 0
@@ -312,8 +323,13 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
             problems.append(f"handout: slide {frame.number} ({_where(frame)}) is missing")
             continue
         position = found + (len(title) if text.startswith(title, found) else 0)
-        notes = comparable(frame.notes)[:60]
-        if notes and notes not in text and not all(p in text for p in _RTL_RUN.split(notes)):
+        # Each stretch of text between formulas (their glyphs are the handout's own).
+        spans = inline.notes_spans(frame.notes)
+        pieces = [comparable(s.text)[:60] for s in spans if not s.math]
+        if any(
+            piece and piece not in text and not all(p in text for p in _RTL_RUN.split(piece))
+            for piece in pieces
+        ):
             problems.append(f"handout: slide {frame.number} ({_where(frame)}): notes missing")
     return problems
 

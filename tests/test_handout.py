@@ -287,7 +287,7 @@ def test_a_character_the_standards_forbid_gives_a_warning_and_a_plain_handout(
 # --- hostile content: every Typst metacharacter shows literally ------------------------------
 
 HOSTILE = [
-    "Hash # dollar $x$ at @ref <label> star * under _x_ tick ` slashes // and ] [ brackets",
+    "Hash # dollar \\$x\\$ at @ref <label> star * under _x_ tick ` slashes // and ] [ brackets",
     '#import "x": * and #set page(width: 1cm) #let y = 1',
     '= not a heading - dash + plus / term: desc ~ tilde "quotes" }{ )( \\\\ backslash',
 ]
@@ -301,7 +301,7 @@ def hostile_lecture(folder: Path) -> Path:
         {"title": HOSTILE[0], "bullets": HOSTILE, "notes": HOSTILE_NOTES},
         {
             "title": HOSTILE[1],
-            "table": {"header": ["#x", "$y$"], "rows": [["@z", "<w>"], ["]", "["]]},
+            "table": {"header": ["#x", "\\$y\\$"], "rows": [["@z", "<w>"], ["]", "["]]},
             "notes": HOSTILE_NOTES,
         },
         {

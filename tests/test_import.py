@@ -196,11 +196,11 @@ def test_math_html_links_and_comments_stay_readable(lesson):
     _, data, stderr = lesson
     slide = _slide(data, "Math and markup")
     assert slide["bullets"] == [
-        "Energy is `E = mc^2`, with *italics*, **bold**, `code` and 2 \\* 3 stars",
+        "Energy is $E = mc^2$, with *italics*, **bold**, `code` and 2 \\* 3 stars",
         "A red span inside a bullet",
         "A [web link](https://example.org) and a local link",
         "Hidden remark",
-        "`\\sum_{i=1}^{n} x_i`",
+        "$$\\sum_{i=1}^{n} x_i$$",
         "A block of HTML text",
     ]
     # Comments are private: neither Obsidian's nor HTML's reach the draft.

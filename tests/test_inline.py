@@ -27,5 +27,12 @@ def test_unsafe_links_stay_text() -> None:
 
 
 def test_markup_of_other_formats_is_plain_text() -> None:
-    hostile = "<script>alert(1)</script> {{ x }} #import ::: $x$"
-    assert parse(hostile) == (Span(hostile),)
+    hostile = "<script>alert(1)</script> {{ x }} #import ::: $ x $ \\$x\\$"
+    assert parse(hostile) == (Span(hostile.replace("\\$", "$")),)
+
+
+def test_dollars_are_math_only_as_pandoc_reads_them() -> None:
+    assert parse("$x$")[0] == Span("x", math="inline")
+    assert parse("$$ \\sum_i $$")[0] == Span("\\sum_i", math="display")
+    for text in ("$20 and $30", "$ x$", "$x $", "$5$6", "\\$x$"):
+        assert all(span.math is None for span in parse(text)), text

@@ -113,6 +113,8 @@ def styled(node, bold=False, italic=False, code=False, href=None) -> list[tuple]
         return styled(content, True, italic, code, href)
     if kind == "Emph":
         return styled(content, bold, True, code, href)
+    if kind == "Math":  # a formula is one unit: its kind and TeX
+        return [(f"{content[0]['t']}:{content[1]}", bold, italic, False, href)]
     if kind == "Link":
         # Targets are percent-encoded where markdown would read syntax: compare decoded.
         return styled(content[1], bold, italic, code, unquote(content[2][0]))
@@ -134,6 +136,10 @@ def expected_styled(text: str) -> list[tuple]:
             chars += [(" ", span.bold, span.italic, False, span.href) for _ in trail]
             continue
         href = unquote(span.href) if span.href else None
+        if span.math:
+            kind = "DisplayMath" if span.math == "display" else "InlineMath"
+            chars.append((f"{kind}:{span.text}", span.bold, span.italic, False, href))
+            continue
         chars += [(ch, span.bold, span.italic, span.code, href) for ch in body]
     # Runs of spaces collapse to one, and leading/trailing spaces go.
     out: list[tuple] = []
@@ -352,12 +358,15 @@ def test_hostile_text_is_text_in_the_html(hostile) -> None:
     folder, _ = hostile
     page = html.parse(str(folder / "sample.html")).getroot()
     scripts = page.findall(".//script")
-    # reveal.js and its plugins, the inline script that starts it and the head's (qmd.HEAD,
-    # which lets the page zoom): nothing from content.
+    # reveal.js and its plugins, the inline script that starts it, the head's (qmd.HEAD,
+    # which lets the page zoom) and, as the deck has math, KaTeX and pandoc's script that
+    # typesets each formula: nothing from content.
     inline_scripts = [s.text for s in scripts if not s.get("src")]
-    assert len(inline_scripts) == 2 and "Reveal.initialize" in inline_scripts[1]
-    assert f"<script>{inline_scripts[0]}</script>" in HEAD
-    assert all(s.get("src").startswith("reveal.js/") for s in scripts if s.get("src"))
+    assert len(inline_scripts) == 3 and "Reveal.initialize" in inline_scripts[2]
+    assert "katex.render(texText.data" in inline_scripts[0]
+    assert f"<script>{inline_scripts[1]}</script>" in HEAD
+    sources = [s.get("src") for s in scripts if s.get("src")]
+    assert all(src.startswith(("reveal.js/", "katex/")) for src in sources)
     assert page.find(".//i") is None and page.find(".//b") is None
     titles = [" ".join(h.text_content().split()) for h in page.iterfind(".//section/h2")]
     assert inline.plain(HOSTILE) in titles

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from slides import model
+from slides import inline, model
 from slides.errors import Problem
 from slides.inline import plain
 from slides.place import code as code_layout
@@ -282,7 +282,7 @@ class Fitter(TextMeasure):
                     items.append(item)
                     continue
                 pieces = _pieces(
-                    bullet.text.split(),
+                    inline.words(bullet.text),  # never inside a formula
                     lambda text: self.fits(
                         slide.model_copy(update={"bullets": [text + " …"]}), MIN_BODY_PT
                     ),
@@ -451,6 +451,11 @@ def _units(slide: model.Slide):
         table = slide.table
         return table.rows, lambda chunk, offset: slide.model_copy(
             update={"table": table.model_copy(update={"rows": chunk})}
+        )
+    if slide.math is not None:
+        math = slide.math
+        return math.equations, lambda chunk, offset: slide.model_copy(
+            update={"math": math.model_copy(update={"equations": chunk})}
         )
     if slide.columns is not None:
         return _column_units(slide)

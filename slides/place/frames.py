@@ -36,6 +36,7 @@ FOOTER_W = 600.0
 TITLE_RULE = Box(geometry.MARGIN, geometry.TITLE_BOX[1] + geometry.TITLE_BOX[3] + 1, 72, 3)
 SIDE_BAR = Box(0, 0, 20, geometry.SLIDE_H)  # the accent bar of the title and closing slides
 UNDER_TITLE = Box(72, geometry.TITLE_SLIDE_BOX.bottom + 4, 96, 5)
+EQUATION_PAD = 6.0  # points either side of an equation's measured width
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
 
@@ -248,6 +249,8 @@ class _Placer:
             elements.append(self._code(content.code, box, size))
         elif content.quote is not None:
             elements += self._quote(content.quote, box, size)
+        elif content.math is not None:
+            elements += self._math(content.math, box, size)
         else:
             paras = paragraphs.slide_paras(content, size)
             elements.append(Text(box, tuple(paras), builds=True))
@@ -306,6 +309,25 @@ class _Placer:
         top = box.y + (box.h - height) / 2
         bar = Decoration(Box(box.x, top, geometry.QUOTE_BAR_W, height), "accent")
         return [bar, Text(Box(box.x, top, box.w, height), tuple(paras))]
+
+    def _math(self, math: model.Math, box: Box, size: float) -> list[Text]:
+        """Each equation in a box of its own, as wide and tall as measured, centred; the
+        caption below. (LibreOffice shows a PPTX formula only when it is a box's one paragraph.)
+        """
+        paras = paragraphs.math_paras(math, size)
+        top = box.y + max(0.0, box.h - self.fitter.height(paras, box.w)) / 2
+        out = []
+        for i, para in enumerate(paras):
+            top += para.gap if i else 0.0
+            height = self.fitter.height([para], box.w)
+            if para.spans[0].math:
+                width = min(box.w, self.fitter.longest_word(para) + 2 * EQUATION_PAD)
+                place = Box(box.x + (box.w - width) / 2, top, width, height)
+                out.append(Text(place, (para,), "box", "ctr", "Equation"))
+            else:
+                out.append(Text(Box(box.x, top, box.w, height), (para,), "box", name="Caption"))
+            top += height
+        return out
 
     def _code(self, code: model.Code, box: Box, size: float) -> Text:
         paras = self.fitter.code_paras(code, size)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from slides import tex
 from slides.place.paragraphs import Para
 
 Measure = Callable[..., float]  # measure(text, size_pt, bold, mono, italic=False) -> points
+MATH = ("inline", "display")  # the `mono` of a formula's piece (see `words`)
 SAFETY = 0.98  # wrap width share: room for other renderers' slightly different metrics
 
 
@@ -28,6 +30,8 @@ class TextMeasure:
         """Width of text in points; measured once at a reference size, then scaled."""
         key = (text, bold, italic, mono)
         unit = self._unit.get(key)
+        if unit is None and mono in MATH:  # a formula: `mono` says inline or display
+            unit = self._unit[key] = tex.formula(text, mono == "display").width
         if unit is None:
             unit = self.measure(text, 100.0, bold, mono, italic=italic) / 100.0
             self._unit[key] = unit
@@ -77,7 +81,7 @@ class TextMeasure:
                 continue
             # An unbreakable word wider than the line: break it between characters.
             for t, b, i, m in pieces:
-                for ch in t:
+                for ch in [t] if m in MATH else t:  # a formula is never broken
                     cw = self.width(ch, size, b, i, m)
                     if used + cw > (avail if lines else first_avail) and text:
                         lines.append((text, used))
@@ -114,6 +118,11 @@ def words(para: Para) -> list[tuple[str, list[tuple[str, bool, bool, bool]]]]:
             para.italic or span.italic,
             para.mono or span.code,
         )
+        if span.math:  # a formula is one unbreakable piece, measured by slides.tex
+            started = True
+            text.append(span.text)
+            pieces.append((span.text, style[0], style[1], span.math))
+            continue
         for k, chunk in enumerate(span.text.split(" ")):
             if k:
                 words.append(("".join(text), pieces))

@@ -8,9 +8,10 @@ before it). The fitter wraps them with measured word widths; the PPTX writes the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from slides import model
+from slides import model, tex
 from slides.inline import Span, parse
 
 LINE_SPACING = 1.2  # line height as a multiple of the font size
@@ -43,13 +44,20 @@ class Para:
 
     @property
     def line(self) -> float:
-        """Line height in points."""
-        return self.size * self.spacing
+        """Line height in points: taller where a formula (a fraction, a sum) needs it."""
+        return self.size * max(self.spacing, math_lines(self.spans))
 
     @property
     def hang(self) -> float:
         """Width of the hanging indent: the bullet's, or the first line's lead."""
         return INDENT * self.size if self.bullet else self.lead
+
+
+@lru_cache(maxsize=4096)
+def math_lines(spans: tuple[Span, ...]) -> float:
+    """The line height (in ems) the tallest formula among spans needs; 0 without formulas."""
+    heights = [tex.formula(s.text, s.math == "display").height for s in spans if s.math]
+    return max(heights, default=0.0) + 0.2 if heights else 0.0
 
 
 def text_spans(text: str) -> tuple[Span, ...]:
@@ -140,6 +148,19 @@ def quote_paras(quote: model.Quote, size: float) -> list[Para]:
     return paras
 
 
+MATH_GAP = 0.5  # space between displayed equations, in lines
+
+
+def math_paras(math: model.Math, size: float) -> list[Para]:
+    """Displayed equations, centred, one paragraph each (a box each on the PPTX slide)."""
+    return [
+        Para(
+            (Span(" ".join(eq.split()), math="display"),), size, align="center", gap=MATH_GAP * size
+        )
+        for eq in math.equations
+    ] + ([replace(caption_para(math.caption), gap=size)] if math.caption else [])
+
+
 def agenda_paras(titles: Sequence[str], size: float) -> list[Para]:
     """The agenda: topics numbered 1, 2, …"""
     return [
@@ -174,6 +195,8 @@ def slide_paras(slide: model.Slide, size: float) -> list[Para]:
         return module_paras(slide.modules, slide.start, size)
     if slide.quote is not None:
         return quote_paras(slide.quote, size)
+    if slide.math is not None:
+        return math_paras(slide.math, size)
     return []
 
 

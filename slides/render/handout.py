@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from slides import inline, model
+from slides import inline, model, tex
 from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
@@ -171,6 +171,8 @@ def environment() -> jinja2.Environment:
         **env.filters,  # a copy: the shared environment's filters stay as they are
         "str": lambda value: Markup(typst_string(str(value))),
         "inline": lambda value: Markup(typst_inline(value)),
+        "notes": lambda value: Markup(typst_notes(value)),
+        "equation": lambda value: Markup(f"[{typst_math(' '.join(value.split()), True)}]"),
         "inline_or_none": lambda value: Markup("none" if value is None else typst_inline(value)),
         "plain": inline.plain,
         "num": lambda value: Markup(f"{float(value):g}"),
@@ -214,6 +216,9 @@ def typst_inline(text: str) -> str:
     """Lecture text with its inline syntax as a Typst content block built from string literals."""
     parts = []
     for span in inline.parse(text):
+        if span.math:  # Typst math from texmath (slides.tex): made of Typst's own syntax
+            parts.append(typst_math(" ".join(span.text.split()), span.math == "display"))
+            continue
         value = typst_string(span.text)
         if span.code:
             value = f"raw({value})"
@@ -224,6 +229,24 @@ def typst_inline(text: str) -> str:
         if span.bold:
             value = f"strong({value})"
         parts.append("#" + value)
+    return "[" + "".join(parts) + "]"
+
+
+def typst_math(source: str, display: bool) -> str:
+    """A formula as Typst math (texmath's, slides.tex) with its text as alt text (PDF/UA)."""
+    found = tex.formula(source, display)
+    block = "true" if display else "false"
+    return f"#math.equation(alt: {typst_string(found.text)}, block: {block}, {found.typst}.body)"
+
+
+def typst_notes(paragraph: str) -> str:
+    """A paragraph of speaker notes (plain text but for math) as a Typst content block."""
+    parts = []
+    for span in inline.notes_spans(paragraph):
+        if span.math:
+            parts.append(typst_math(span.text, span.math == "display"))
+        else:
+            parts.append("#" + typst_string(span.text))
     return "[" + "".join(parts) + "]"
 
 

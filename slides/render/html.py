@@ -29,6 +29,8 @@ from slides.theme import TEMPLATES
 
 REVEAL_PACKAGE = TEMPLATES.parent / "node_modules" / "reveal.js"
 REVEAL_DIR = "reveal.js"  # beside the deck
+KATEX_PACKAGE = TEMPLATES.parent / "node_modules" / "katex"
+KATEX_DIR = "katex"  # beside the deck: math typeset in the browser, offline
 TIMEOUT = 300  # seconds for one pandoc or quarto run
 
 # reveal.js options whose value pandoc's template quotes itself (`pandoc -D revealjs`); the
@@ -74,6 +76,7 @@ def render(build: Build) -> Path:
             _quarto(quarto, source, temp)
         else:
             install_reveal(build.out_dir)
+            install_katex(build.out_dir)
             _pandoc(source, temp, build.options.self_contained, build.lecture.date)
     if not build.options.self_contained:
         prune_pictures(build.out_dir, target.read_text("utf-8"))
@@ -120,6 +123,7 @@ def _pandoc(source: Path, target: Path, self_contained: bool, date: str | None) 
         "--variable",
         f"revealjs-url={REVEAL_DIR}",
         f"--lua-filter={QUARTO_RULES}",
+        f"--katex={KATEX_DIR}/",  # as the .qmd's html-math-method asks Quarto
         "--variable",
         f"header-includes={HEAD}",
     ]
@@ -163,31 +167,46 @@ def _run(command: list[str], cwd: Path, name: str) -> None:
 
 def install_reveal(out_dir: Path) -> Path:
     """Copy reveal.js (dist/ and plugin/ only) beside the deck, once per reveal.js version."""
-    manifest = REVEAL_PACKAGE / "package.json"
+    return _install_package(REVEAL_PACKAGE, ("dist", "plugin"), out_dir / REVEAL_DIR)
+
+
+def install_katex(out_dir: Path) -> Path:
+    """Copy KaTeX (its dist/: script, style sheet, fonts) beside the deck as katex/."""
+    return _install_package(KATEX_PACKAGE, ("dist",), out_dir / KATEX_DIR, flat=True)
+
+
+def _install_package(package: Path, parts: tuple[str, ...], target: Path, flat=False) -> Path:
+    """Copy parts of an npm package to target, once per package version (`flat`: the one
+    part's content itself)."""
+    manifest = package / "package.json"
     if not manifest.is_file():
         raise BuildError(
-            f"reveal.js is not installed ({REVEAL_PACKAGE} is missing); run `make setup` "
+            f"{package.name} is not installed ({package} is missing); run `make setup` "
             "(npm ci installs the version pinned in package-lock.json)"
         )
     version = json.loads(manifest.read_text("utf-8"))["version"]
-    target = out_dir / REVEAL_DIR
+    out_dir = target.parent
     stamp = target / ".version"
     if stamp.is_file() and stamp.read_text("utf-8") == version:
         return target
     out_dir.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=".reveal.", dir=out_dir))
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
     try:
-        ignore = shutil.ignore_patterns("*.map", "*.esm.js")
-        for part in ("dist", "plugin"):
+        ignore = shutil.ignore_patterns("*.map", "*.esm.js", "*.mjs")
+        for part in parts:
             shutil.copytree(
-                REVEAL_PACKAGE / part, temp / part, ignore=ignore, copy_function=shutil.copyfile
+                package / part,
+                temp if flat else temp / part,
+                ignore=ignore,
+                copy_function=shutil.copyfile,
+                dirs_exist_ok=True,
             )
         (temp / ".version").write_text(version, "utf-8")
         # Private while copied; then folders as the umask says (copytree gave them npm's modes).
         mode = 0o777 & ~umask()
         for folder in [temp, *(path for path in temp.rglob("*") if path.is_dir())]:
             folder.chmod(mode)
-        old = out_dir / f".reveal.old.{os.getpid()}"
+        old = out_dir / f".{target.name}.old.{os.getpid()}"
         if target.exists():
             target.rename(old)
         temp.rename(target)

@@ -229,8 +229,11 @@ class _DeckWriter:
         if placed.notes:
             if self._notes_holders is None:
                 self._notes_holders = _notes_holders(self.prs)
-            lines = placed.notes.split("\n")
-            notes = self.notes_xml.render(placeholders=self._notes_holders, lines=lines).encode()
+            lines = inline.notes_lines(placed.notes)
+            math = any(span.math for line in lines for span in line)
+            notes = self.notes_xml.render(
+                placeholders=self._notes_holders, lines=lines, math=math, lang=self.lecture.language
+            ).encode()
         return pkg.NewSlide(xml.encode(), list(slide.rels), notes)
 
     def _element(self, slide: _Slide, element: Element, links: dict[str, str]) -> int | None:

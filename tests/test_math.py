@@ -1,0 +1,147 @@
+"""TeX math in every output: OMML in the PPTX, KaTeX in the HTML, Typst math in the handout.
+
+The lecture tests/fixtures/math-lecture has inline and displayed math (fractions, sums, roots,
+a matrix, Greek letters, scripts) in bullets, a math slide, a table and questions, and a
+literal `\\$20`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_lecture, libreoffice_convert, require, run_cli
+
+from slides import inline, tex
+
+MATH = ROOT / "tests" / "fixtures" / "math-lecture"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("math-built")
+    result = run_cli("build", MATH, "--format", "pptx,html,handout", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr  # PDF/UA: every equation has its alt text
+    return out / "math-lecture"
+
+
+def test_dollars_follow_pandoc_rules():
+    spans = inline.parse(r"costs \$20, or $5 and $6, for $x^2$ and $$\sum_i i$$")
+    assert [(s.text, s.math) for s in spans if s.math] == [
+        ("x^2", "inline"),
+        (r"\sum_i i", "display"),
+    ]
+    assert inline.plain(r"a \$20 ticket") == "a $20 ticket"
+
+
+def test_malformed_tex_is_a_located_error(tmp_path):
+    folder = copy_lecture(MATH, tmp_path)
+    yaml = folder / "lecture.yaml"
+    text = yaml.read_text("utf-8").replace(r"It is $\frac{1}{3}$.", r"It is $\frac{1}{3$.")
+    yaml.write_text(text, "utf-8")
+    result = run_cli("check", folder)
+    assert result.returncode == 2
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if r"\frac{1}{3$" in row)
+    assert re.search(rf"lecture\.yaml:{line}:\d+: .*answer: TeX math", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_formula_sizes_grow_with_structure():
+    flat, tall = tex.formula("x", False), tex.formula(r"\frac{a}{b}", False)
+    matrix = tex.formula(r"\begin{pmatrix}a\\b\\c\end{pmatrix}", True)
+    assert tall.height > flat.height and matrix.height > tall.height
+    assert tex.formula(r"\frac{abcdef}{x}", False).width < tex.formula("abcdefx", False).width
+
+
+def test_pptx_has_native_equations_libreoffice_draws(built, tmp_path):
+    with zipfile.ZipFile(built / "math-lecture.pptx") as package:
+        slides = [package.read(n).decode() for n in package.namelist() if "slides/slide" in n]
+    xml = "".join(slides)
+    assert xml.count("<m:oMath") >= 10 and "<a14:m>" in xml and 'Requires="a14"' in xml
+    assert "<m:nary>" in xml and "<m:rad>" in xml and "<m:m>" in xml and "<m:f>" in xml
+    assert "\\frac" not in xml and "$20" in xml
+    pdf = libreoffice_convert(built / "math-lecture.pptx", tmp_path, "pdf")
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    # The math slide's equations, drawn by LibreOffice's formula engine.
+    assert "∑" in text and "√" in text and "cos θ" in text
+    assert "\\frac" not in text and "$20" in text
+
+
+def test_html_typesets_math_offline(built):
+    from conftest import chromium_browser
+    from screenshots import open_deck, serve_folder
+
+    with chromium_browser("math") as browser, serve_folder(built) as base:
+        page = open_deck(browser, f"{base}/math-lecture.html")
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.reload()
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.wait_for_function("document.querySelectorAll('.katex').length > 10")
+        visible = page.evaluate(
+            """() => [...document.querySelectorAll('.slides section')].map(s => {
+                 const copy = s.cloneNode(true);
+                 copy.querySelectorAll('.katex-mathml, aside.notes').forEach(e => e.remove());
+                 return copy.textContent; }).join(' ')"""
+        )
+        assert "\\frac" not in visible and "\\sum" not in visible
+        assert "$" not in visible.replace("$20", "")
+        assert "$20" in visible
+        assert not [url for url in requests if not url.startswith(base)]
+        assert page.evaluate("document.querySelectorAll('.katex-error').length") == 0
+        notes = page.evaluate(
+            """() => [...document.querySelectorAll('aside.notes')].map(a => {
+                 const copy = a.cloneNode(true);
+                 copy.querySelectorAll('.katex-mathml').forEach(e => e.remove());
+                 return copy.textContent; }).join(' ')"""
+        )
+        assert "costs $20" in notes and "\\bar" not in notes and "The mean is x" in notes
+
+
+def test_handout_has_the_symbols(built):
+    require("pdftotext")
+    pdf = built / "math-lecture-handout.pdf"
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    assert "∑" in text and "√" in text and "𝛼" in text
+    assert "$20" in text and "\\frac" not in text
+    assert "a ticket costs $20." in text and "\\bar" not in text  # the notes
+
+
+def test_pptx_notes_carry_equations(built):
+    with zipfile.ZipFile(built / "math-lecture.pptx") as package:
+        notes = package.read("ppt/notesSlides/notesSlide1.xml").decode()
+    assert "<a14:m>" in notes and "a ticket costs $20." in notes and "\\bar" not in notes
+
+
+def test_import_keeps_math_and_makes_unreadable_math_code(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text(
+        "# Sums\n\n## Gauss\n\n- the sum $\\sum_i i$ and $\\frac{a$ here\n\n"
+        "$$\n\\sqrt{x}\n$$\n\nA price of $20 and $30.\n",
+        "utf-8",
+    )
+    result = run_cli("import", note, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "texmath cannot read" in result.stderr
+    text = (tmp_path / "out" / "lecture.yaml").read_text("utf-8")
+    assert "$\\sum_i i$" in text and "`\\frac{a`" in text and "$$\\sqrt{x}$$" in text
+    assert "A price of \\$20 and \\$30." in text
+    assert run_cli("check", tmp_path / "out").returncode == 0
+
+
+def test_a_formula_wider_than_the_slide_is_kept_whole(tmp_path):
+    from slides.build import plan_lecture
+
+    folder = copy_lecture(MATH, tmp_path)
+    yaml = folder / "lecture.yaml"
+    wide = " + ".join(f"x_{{{i}}}" for i in range(60))
+    text = yaml.read_text("utf-8").replace("Attention scales by", f"Wide ${wide}$ and")
+    yaml.write_text(text, "utf-8")
+    deck, _, _ = plan_lecture(folder)
+    bullets = [f.slide.bullets for f in deck.frames if f.slide is not None and f.slide.bullets]
+    texts = [b if isinstance(b, str) else b.text for part in bullets for b in part]
+    assert any(f"${wide}$" in t for t in texts)  # never cut inside the formula
