@@ -251,7 +251,8 @@ def test_pictures_tables_and_code(sample) -> None:
     ]
     unique = {json.dumps(i) for i in images}
     assert len(unique) == 2  # the image files; the diagram is drawn from data as inline SVG
-    (raw,) = blocks_of(tree, "RawBlock")
+    raws = blocks_of(tree, "RawBlock")
+    (raw,) = [r for r in raws if r["c"][1].startswith("<figure")]  # the rest: code boxes
     fmt, code = raw["c"]
     assert fmt == "html" and code.startswith('<figure class="diagram"><svg class="diagram"')
     assert 'role="img" aria-label="' in code and "<text " in code
@@ -376,8 +377,10 @@ def test_hostile_text_is_text_in_the_html(hostile) -> None:
         assert needle in text
     # A diagram's labels are text of its SVG, shortcodes and markup included.
     labels = " ".join(t.text_content() for t in page.iter("text"))
+    # A word too long for its shape is broken by the layout with a hyphen (on lines of its own).
+    whole = labels.replace("- ", "")
     for needle in ("{{< pagebreak >}}", "</text><script>x</script>", "&amp;", "{{x}}"):
-        assert needle in labels
+        assert needle in whole
     links = [a.get("href") for a in page.iterfind(".//a") if a.get("href")]
     assert not [h for h in links if h.lower().startswith("javascript")]
 
