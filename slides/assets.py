@@ -151,7 +151,7 @@ def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
     The body box or a column's box, less the column heading and the caption, measured as the
     renderers place them (fit.picture_layout), so the drawing is laid out for its real size.
     """
-    fitter = fit.Fitter.for_theme(lecture.theme)
+    fitter = fit.Fitter.for_theme(lecture.theme_folder)
     placed: list[tuple[model.DiagramBase, geometry.Box, str | None]] = []
     for topic in lecture.topics:
         for slide in topic.slides:

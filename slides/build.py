@@ -30,15 +30,17 @@ def expand_formats(requested: list[str]) -> list[str]:
     return [fmt for fmt in FORMATS if fmt in wanted]
 
 
-def plan_lecture(folder: Path) -> tuple[Deck, Theme, list[Problem]]:
-    """Load and validate a lecture and lay out its deck; writes nothing."""
+def plan_lecture(folder: Path, theme: Path | None = None) -> tuple[Deck, Theme, list[Problem]]:
+    """Load and validate a lecture and lay out its deck, in its own theme or the `theme` folder
+    given; writes nothing."""
     from slides.deck import plan
     from slides.load import load_lecture
     from slides.theme import load_theme
 
-    lecture, warnings = load_lecture(folder, display=display_path(folder / "lecture.yaml"))
+    display = display_path(folder / "lecture.yaml")
+    lecture, warnings = load_lecture(folder, display=display, theme=theme)
     checkpoint("loaded")
-    theme = load_theme(lecture.theme)  # checked by the loader: colours, contrast, logo
+    theme = load_theme(lecture.theme_folder)  # checked by the loader: colours, contrast, logo
     deck = plan(lecture)
     warnings += [_locate(w, lecture) for w in deck.warnings]
     if any(w.severity == "error" for w in warnings):  # content that fits no slide at all
@@ -53,7 +55,7 @@ def prepare_build(
     """Plan the lecture and prepare its pictures (up to `jobs` at once); no output written yet."""
     from slides.assets import prepare
 
-    deck, theme, warnings = plan_lecture(folder)
+    deck, theme, warnings = plan_lecture(folder, options.theme)
     lecture = deck.lecture
     out_dir = out_root / lecture.name
     # Diagrams are drawn natively in every output, unless the PPTX asks for their pictures.
@@ -65,7 +67,7 @@ def prepare_build(
 
 def output_keys(folder: Path, formats: list[str], options: Options) -> dict[str, str]:
     """The cache key of each format to build, with what it is made from (see slides.cache)."""
-    theme = cache.theme_name(folder)
+    theme = cache.theme_folder(folder, options.theme)
     settings = cache.settings(vars(options))
     return {fmt: cache.output_key(folder, fmt, theme, settings) for fmt in expand_formats(formats)}
 

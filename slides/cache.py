@@ -1,6 +1,7 @@
 """Incremental builds: an output is rebuilt only when something it is made from changed.
 
-Each output's key hashes the lecture folder (YAML and images), the theme (with its font files),
+Each output's key hashes the lecture folder (YAML and images), the theme (its folder, wherever
+it is, with its font files),
 the templates that format uses, the tool's own source (its version) and the options (a user's
 PPTX template by its bytes). Nothing is keyed by a name or a path alone. Keys and the outputs' sizes
 are kept in `out/<lecture>/.cache/manifest.json`; an output that was deleted or edited by hand
@@ -30,12 +31,12 @@ TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
 }
 
 
-def output_key(folder: Path, fmt: str, theme: str, options: dict) -> str:
+def output_key(folder: Path, fmt: str, theme: Path | None, options: dict) -> str:
     """The key of one output: changes whenever anything it is made from changes."""
     digest = hashlib.sha256()
     for part in (
         _tree_digest(folder.resolve()),
-        theme_digest(theme),
+        theme_digest(theme) if theme is not None else "no theme",
         _templates_digest(fmt),
         _tool_digest(),
         json.dumps({"format": fmt, **options}, sort_keys=True, default=str),
@@ -44,13 +45,13 @@ def output_key(folder: Path, fmt: str, theme: str, options: dict) -> str:
     return digest.hexdigest()
 
 
-def theme_digest(name: str) -> str:
-    """A theme's content: its folder (theme.yaml, logo …) and the font files it names.
+def theme_digest(folder: Path) -> str:
+    """A theme's content: its folder (theme.yaml, logo, font files …), wherever it is, and the
+    font files it names elsewhere.
 
     In-process caches of a loaded theme and of its text measurer are keyed by it too, so an
     edited theme (under `serve`) is never served from memory.
     """
-    folder = TEMPLATES / "themes" / name
     digest = hashlib.sha256(_tree_digest(folder).encode())
     for font in _font_files(folder / "theme.yaml"):
         digest.update(font.encode() + b"\0" + file_digest(Path(font)).encode())
@@ -72,6 +73,7 @@ def settings(options: dict) -> dict:
     return {
         name: file_digest(value) if isinstance(value, Path) else value
         for name, value in options.items()
+        if name != "theme"  # a theme folder (--theme) is keyed by its content: theme_digest
     }
 
 
@@ -91,15 +93,22 @@ def _font_files(theme_yaml: Path) -> list[str]:
         return []  # a broken theme fails the build with its own message
 
 
-def theme_name(folder: Path) -> str:
-    """The lecture's theme without loading the lecture (a cheap scan for `theme:`)."""
+def theme_folder(folder: Path, given: Path | None = None) -> Path | None:
+    """The folder of a lecture's theme without loading the lecture: the one given (--theme),
+    else its `theme:` found by a cheap scan, as slides.theme.find_theme looks it up."""
+    from slides.theme import find_theme
+
+    if given is not None:
+        return given.resolve()
+    name = "default"
     try:
         for line in (folder / "lecture.yaml").read_text("utf-8-sig").splitlines():
             if line.startswith("theme:"):
-                return line.split(":", 1)[1].split("#")[0].strip().strip("'\"") or "default"
+                name = line.split(":", 1)[1].split("#")[0].strip().strip("'\"") or name
+                break
     except (OSError, UnicodeDecodeError):
         pass
-    return "default"
+    return find_theme(name, folder)
 
 
 class Manifest:

@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         strict=False,
         force=False,
         pptx_diagrams="native",
+        theme=None,
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         default="native",
         help="diagrams in the PPTX as editable shapes (native, the default) or as pictures",
     )
+    _theme_option(build)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build.add_argument(
@@ -116,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also compare the outputs built into OUT_DIR with the lecture",
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _theme_option(check)
     _verbosity(check)
     check.set_defaults(run=_check)
 
@@ -136,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     serve.add_argument("--out", type=Path, default=Path("out"), help="output folder (out/)")
+    _theme_option(serve)
     serve.set_defaults(run=_serve)
 
     note = commands.add_parser("import", help="turn an Obsidian or markdown note into a lecture")
@@ -156,6 +160,25 @@ def _verbosity(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     group.add_argument("-v", "--verbose", action="store_true", help="print every step")
+
+
+def _theme_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--theme",
+        type=_theme_folder,
+        metavar="PATH",
+        help="a theme folder (holding theme.yaml) instead of the lecture's `theme:`",
+    )
+
+
+def _theme_folder(value: str) -> Path:
+    folder = Path(value)
+    if not (folder / "theme.yaml").is_file():
+        raise argparse.ArgumentTypeError(
+            f"no theme.yaml in '{value}'; give a theme folder (docs/themes.md), "
+            "or make one with: slides new --theme NAME"
+        )
+    return folder.resolve()
 
 
 def _formats(value: str) -> list[str]:
@@ -198,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for folder in _lecture_dirs(args.lectures, args.outputs):
         try:
-            deck, theme, warnings = plan_lecture(folder)
+            deck, theme, warnings = plan_lecture(folder, args.theme)
             check_pictures(deck.lecture)  # broken image files fail `check`, not only `build`
         except SlidesError as error:
             print(error.show(), file=sys.stderr)
@@ -252,6 +275,7 @@ def _build(args: argparse.Namespace) -> int:
         pptx_template=args.pptx_template,
         strict=args.strict,
         pptx_diagrams=args.pptx_diagrams,
+        theme=args.theme,
     )
     formats = args.formats or list(ALL_FORMATS)
     jobs = args.jobs or workers.default_jobs()
@@ -337,7 +361,7 @@ def _serve(args: argparse.Namespace) -> int:
     from slides.serve import serve
 
     folders = _lecture_dirs(args.lectures)
-    return serve(folders, args.out, host=args.host, port=args.port)
+    return serve(folders, args.out, host=args.host, port=args.port, theme=args.theme)
 
 
 def _schema(args: argparse.Namespace) -> int:

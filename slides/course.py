@@ -62,7 +62,7 @@ def write_index(folders: list[Path], out_root: Path, options: Options) -> Path |
     current = {folder: current_outputs(folder, out_root, options) for folder in folders}
     digest = hashlib.sha256()
     for folder, formats in current.items():  # the lectures, their theme, template and links
-        theme = cache.theme_name(folder)
+        theme = cache.theme_folder(folder, options.theme)
         key = cache.output_key(folder, "index", theme, {"links": sorted(formats)})
         digest.update(f"{folder.resolve().name}\0{key}\0".encode())
     manifest = cache.Manifest(out_root)
@@ -70,13 +70,13 @@ def write_index(folders: list[Path], out_root: Path, options: Options) -> Path |
     if manifest.up_to_date("index", digest.hexdigest(), target):
         return None
     with atomic_path(target) as temp:
-        temp.write_text(_page(current, out_root), "utf-8")
+        temp.write_text(_page(current, out_root, options.theme), "utf-8")
     manifest.record("index", digest.hexdigest(), target)
     manifest.save()
     return target
 
 
-def _page(current: dict[Path, set[str]], out_root: Path) -> str:
+def _page(current: dict[Path, set[str]], out_root: Path, theme: Path | None) -> str:
     """The index page: each lecture with its thumbnail and links to its current outputs."""
     from slides.jinja import environment
     from slides.load import load_lecture
@@ -84,12 +84,13 @@ def _page(current: dict[Path, set[str]], out_root: Path) -> str:
     from slides.theme import load_theme
 
     entries, themes = [], []
+    given = theme
     for folder, formats in current.items():
         entry = Entry(folder.resolve().name)
         entries.append(entry)
         try:
-            lecture, _ = load_lecture(folder)
-            theme = load_theme(lecture.theme)
+            lecture, _ = load_lecture(folder, theme=given)
+            theme = load_theme(lecture.theme_folder)
         except SlidesError:  # the build has said what is wrong; list the lecture by name
             continue
         entry.lecture = lecture
@@ -135,7 +136,7 @@ def title_thumbnail(lecture: model.Lecture, theme: Theme) -> bytes:
             (box.x * s, box.y * s, box.right * s - 1, box.bottom * s - 1), fill=theme.color(role)
         )
 
-    fitter = fit.Fitter.for_theme(lecture.theme)
+    fitter = fit.Fitter.for_theme(lecture.theme_folder)
     box = geometry.TITLE_SLIDE_BOX
     size, _ = fitter.title_pt(lecture.title, box, fit.DISPLAY_TITLE_PT, 3)
     title = paragraphs.title_para(lecture.title, size)

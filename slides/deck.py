@@ -62,7 +62,7 @@ def plan(lecture: model.Lecture, fitter=None) -> Deck:
     if fitter is None:
         from slides.place.fit import Fitter
 
-        fitter = Fitter.for_theme(lecture.theme)
+        fitter = Fitter.for_theme(lecture.theme_folder)
     frames: list[Frame] = []
     sections: list[Section] = []
     warnings: list[Problem] = []

@@ -23,7 +23,7 @@ from PIL import ImageFont
 
 from slides import model
 from slides.errors import Problem
-from slides.theme import Font, Theme, load_theme
+from slides.theme import Font, Theme, load_theme, theme_path
 
 REFERENCE_PT = 100.0  # widths are measured at this size and scaled
 BITMAP_PX = 109  # colour emoji fonts (CBDT) have this one strike only
@@ -118,19 +118,21 @@ class Measurer:
         return fonts[0].family if fonts else None
 
 
-def measurer(theme_name: str) -> Measurer:
-    """The measurer of a theme, shared within the process (its fonts load once).
+def measurer(theme: str | Path) -> Measurer:
+    """The measurer of a theme (its folder, or a built-in theme's name), shared within the
+    process (its fonts load once).
 
     Remembered by the theme's content (slides.cache.theme_digest), as the theme itself is.
     """
     from slides.cache import theme_digest
 
-    return _measurer(theme_name, theme_digest(theme_name))
+    folder = theme_path(theme)
+    return _measurer(folder, theme_digest(folder))
 
 
 @cache
-def _measurer(theme_name: str, content: str) -> Measurer:
-    return Measurer(load_theme(theme_name))
+def _measurer(theme: Path, content: str) -> Measurer:
+    return Measurer(load_theme(theme))
 
 
 def _invisible(ch: str) -> bool:
@@ -217,7 +219,7 @@ def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
 
     Such a character shows as a box in every output, and leaves no text in the PDFs.
     """
-    widths = measurer(lecture.theme)
+    widths = measurer(lecture.theme_folder)
     fallbacks = ", ".join(f.font.family for f in widths.theme.fallbacks) or "none"
     found = []
     title_texts = [lecture.title, lecture.subtitle, lecture.author, lecture.institution]

@@ -175,8 +175,11 @@ def format_path(loc: Loc) -> str:
     return text
 
 
-def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lecture, list[Problem]]:
-    """Load and validate `folder/lecture.yaml`; returns the lecture and its warnings.
+def load_lecture(
+    folder: Path, display: str | None = None, theme: Path | None = None
+) -> tuple[model.Lecture, list[Problem]]:
+    """Load and validate `folder/lecture.yaml`; returns the lecture and its warnings. A `theme`
+    folder given (--theme) stands in for the lecture's own `theme:`.
 
     Raises ContentError with every error found (and the warnings) when the lecture is invalid.
     """
@@ -185,10 +188,11 @@ def load_lecture(folder: Path, display: str | None = None) -> tuple[model.Lectur
     located = Located(file)
     data = _read_yaml(path, located)
     _include_diagram_files(data, folder, located)
-    _check_theme(data, located)
+    theme = _check_theme(data, located, folder, theme)
     lecture = _validate(data, located, model.Lecture) if isinstance(data, dict) else None
     if lecture is not None:
         object.__setattr__(lecture, "_folder", folder.resolve())
+        object.__setattr__(lecture, "_theme_folder", theme)
         object.__setattr__(lecture, "_located", located)
         _check_files(lecture, located)
         tex.check(lecture, located)
@@ -212,25 +216,36 @@ def read_validated(path: Path, schema: type[Model]) -> tuple[Model, Located]:
     return valid, located
 
 
-def _check_theme(data: Any, located: Located) -> None:
-    """An unknown theme, or a mistake in the theme's own file, with the lecture's problems."""
-    name = data.get("theme", "default") if isinstance(data, dict) else None
-    if not isinstance(name, str) or not name:
-        return  # not text: the schema says so
-    known = themes.theme_names()
-    if name not in known:
-        close = difflib.get_close_matches(name, known, n=1) or known[:1]
-        located.problem(
-            ("theme",),
-            f"no theme '{name}'; templates/themes/ holds {', '.join(known)}. "
-            f"Write:  theme: {close[0]}",
-        )
+def _check_theme(data: Any, located: Located, folder: Path, given: Path | None) -> Path | None:
+    """The lecture's theme folder: the one given (--theme), else the one its `theme:` names.
+
+    An unknown theme, or a mistake in the theme's own file, is reported with the lecture's
+    problems; then None.
+    """
+    ref = data.get("theme", "default") if isinstance(data, dict) else None
+    if given is None and (not isinstance(ref, str) or not ref):
+        return None  # not text: the schema says so
+    found = given or themes.find_theme(ref, folder)
+    if found is None:
+        if themes.is_path(ref):
+            where = f"no theme.yaml in {display_path(folder / ref)}"
+            hint = "Write the path of a theme folder, relative to the lecture folder."
+        else:
+            known = themes.names_near(folder)
+            close = difflib.get_close_matches(ref, known, n=1) or ["default"]
+            where = (
+                f"no theme '{ref}' in themes/ beside the lecture or above it, nor built in "
+                f"(themes: {', '.join(known)})"
+            )
+            hint = f"Write:  theme: {close[0]}"
+        located.problem(("theme",), f"{where}. {hint}")
         located.reported.add(("theme",))
-        return
+        return None
     try:
-        themes.load_theme(name)
+        themes.load_theme(found)
     except ContentError as error:
         located.problems += error.problems
+    return found
 
 
 def _read_yaml(path: Path, located: Located) -> Any:

@@ -321,7 +321,13 @@ class Lecture(Node):
     institution: Text | None = None
     date: Text | None = None
     language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
-    theme: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")] = "default"
+    theme: str = Field(
+        default="default",
+        min_length=1,
+        description="A theme's name (themes/<name>/ beside the lecture or in a folder above it, "
+        "else a built-in one: default, dark) or the path of a theme folder relative to the "
+        "lecture folder, e.g. ../themes/dept (docs/themes.md).",
+    )
     footer: Text | None = Field(default=None, description="Footer text on content slides.")
     pptx_template: Text | None = Field(
         default=None, description="A .pptx whose slide master and layouts the deck uses."
@@ -332,6 +338,7 @@ class Lecture(Node):
     )
     topics: list[Topic] = Field(min_length=1)
     _folder: Path | None = PrivateAttr(default=None)
+    _theme_folder: Path | None = PrivateAttr(default=None)  # where the loader found the theme
     _located: object = PrivateAttr(default=None)  # slides.load.Located: positions for messages
 
     def problem(self, path: str, message: str, severity: str = "error") -> Problem:
@@ -345,6 +352,14 @@ class Lecture(Node):
         """The lecture folder (set by the loader)."""
         assert self._folder is not None
         return self._folder
+
+    @property
+    def theme_folder(self) -> Path:
+        """The folder of the lecture's theme (found by the loader; built in for a lecture made
+        in code)."""
+        from slides.theme import theme_path
+
+        return self._theme_folder or theme_path(self.theme)
 
     @property
     def name(self) -> str:

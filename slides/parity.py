@@ -297,7 +297,7 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
     """Every slide title and its notes appear in the handout, in order, in every script."""
     from slides.fonts import measurer
 
-    widths = measurer(deck.lecture.theme)
+    widths = measurer(deck.lecture.theme_folder)
     drawn: dict[str, bool] = {}  # a character no font has leaves no text (a warning says so)
 
     def comparable(value: str) -> str:

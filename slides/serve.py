@@ -3,7 +3,7 @@
 With several lectures (a course) the whole output folder is served, and the index is the
 course index (slides.course), rewritten after every rebuild.
 
-livereload (tornado) watches the lecture folders and templates/ (themes included), calls
+livereload (tornado) watches the lecture folders, templates/ and the user's own themes, calls
 `Rebuild` when a file changes and tells the browser to reload; reveal.js keeps the slide in the
 URL hash, so the browser comes back on the same slide. The HTML decks are rebuilt first; the
 PPTX and the PDFs follow in the background, and until they are current the index does not link
@@ -33,6 +33,7 @@ from tornado import web
 from slides import signals
 from slides.errors import SlidesError, display_path
 from slides.jinja import environment
+from slides.render import Options
 from slides.theme import TEMPLATES
 
 FIRST = ["html"]  # what the browser needs (the qmd comes with it): built before it reloads
@@ -59,6 +60,10 @@ class State:
     error: str | None = None
     builds: int = 0
     course: list[Path] = field(default_factory=list)  # a course's lectures; out_dir is its out/
+    theme: Path | None = None  # a theme folder instead of the lectures' own (--theme)
+
+    def options(self) -> Options:
+        return Options(theme=self.theme)
 
     @property
     def lectures(self) -> list[Path]:
@@ -67,10 +72,9 @@ class State:
     def current(self, folder: Path | None = None) -> set[str]:
         """The formats of a lecture whose file on disk was built from it as it is now."""
         from slides.build import current_outputs
-        from slides.render import Options
 
         out_root = self.out_dir if self.course else self.out_dir.parent
-        return current_outputs(folder or self.folder, out_root, Options())
+        return current_outputs(folder or self.folder, out_root, self.options())
 
     def stale_file(self, relative: str) -> bool:
         """Whether a path of the served folder is an output that is out of date (being made).
@@ -168,19 +172,17 @@ class Rebuild:
     def _build(self, folder: Path, formats: list[str]) -> list[Path]:
         """Build some formats of a lecture with one job (this process runs threads)."""
         from slides.build import build_lecture
-        from slides.render import Options
 
         def warn(problem) -> None:
             print(problem, file=sys.stderr, flush=True)
 
-        return build_lecture(folder, formats, self.out_root, Options(), on_problem=warn)
+        return build_lecture(folder, formats, self.out_root, self.state.options(), on_problem=warn)
 
     def _write_course_index(self) -> None:
         if self.state.course:
             from slides.course import write_index
-            from slides.render import Options
 
-            write_index(self.state.course, self.out_root, Options())
+            write_index(self.state.course, self.out_root, self.state.options())
 
     def _failed(self, message: str) -> None:
         self.state.error = message
@@ -189,15 +191,21 @@ class Rebuild:
         sys.stderr.flush()
 
 
-def serve(folders: list[Path], out_root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(
+    folders: list[Path],
+    out_root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    theme: Path | None = None,
+) -> int:
     """Build, then serve out/<lecture>/ at http://host:port/ until interrupted; several
-    lectures: out/ with the course index."""
+    lectures: out/ with the course index. `theme`: a theme folder for them all (--theme)."""
     folders = [folder.resolve() for folder in folders]
     folder = folders[0]
     course = folders if len(folders) > 1 else []
     out_dir = out_root.resolve() if course else (out_root / folder.name).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    state = State(folder, out_dir, course=course)
+    state = State(folder, out_dir, course=course, theme=theme)
     rebuild = Rebuild(folder, out_root, state)
     rebuild()
     # livereload drops a reload that comes within DEFAULT_RELOAD_TIME (3 s) of the last one;
@@ -207,12 +215,22 @@ def serve(folders: list[Path], out_root: Path, host: str = "127.0.0.1", port: in
     for watched in folders:
         server.watch(str(watched), rebuild, ignore=_ignored)
     server.watch(str(TEMPLATES), rebuild, ignore=_ignored)
+    for own in _own_themes(folders, theme):
+        server.watch(str(own), rebuild, ignore=_ignored)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     print(f"serving {out_dir} at {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
     server.serve(port=port, host=host, root=str(out_dir), restart_delay=0)
     rebuild.stop()
     return 0
+
+
+def _own_themes(folders: list[Path], theme: Path | None) -> set[Path]:
+    """The themes the lectures use from outside templates/ (the user's own), to watch too."""
+    from slides.cache import theme_folder
+
+    found = {theme_folder(folder, theme) for folder in folders}
+    return {f for f in found if f is not None and not f.is_relative_to(TEMPLATES)}
 
 
 def _ignored(path: str) -> bool:

@@ -1,7 +1,8 @@
 """The theme: colours, fonts and logo shared by every output.
 
-A theme is `templates/themes/<name>/theme.yaml`. Fonts resolve to files on disk so that the
-text measurer, the diagram painter, Typst and the browser all use the same face.
+A theme is a folder holding theme.yaml (docs/themes.md): the user's own, beside the lectures
+(`themes/<name>/`), or a built-in one under `templates/themes/`. Fonts resolve to files on disk
+so that the text measurer, the diagram painter, Typst and the browser all use the same face.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from slides.theme_file import FontSpec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-THEMES = TEMPLATES / "themes"
+THEMES = TEMPLATES / "themes"  # the built-in themes
+USER_THEMES = "themes"  # a folder of themes beside the lectures, or above them
 
 
 @dataclass(frozen=True)
@@ -123,13 +125,62 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
+def is_theme(folder: Path) -> bool:
+    return (folder / "theme.yaml").is_file()
+
+
 def theme_names() -> list[str]:
-    """The themes there are: folders holding a theme.yaml."""
-    return sorted(p.name for p in THEMES.iterdir() if (p / "theme.yaml").is_file())
+    """The built-in themes: folders under templates/themes/ holding a theme.yaml."""
+    return sorted(p.name for p in THEMES.iterdir() if is_theme(p))
 
 
-def load_theme(name: str) -> Theme:
-    """Load and check a theme by name.
+def is_path(ref: str) -> bool:
+    """Whether a lecture's `theme:` is a path to a theme folder rather than a theme's name."""
+    return "/" in ref or "\\" in ref or ref.startswith(".")
+
+
+def theme_places(lecture_folder: Path) -> list[Path]:
+    """Where a lecture's theme is looked for by name, in order: `themes/` in the lecture
+    folder and in each folder above it, then the built-in themes."""
+    folder = lecture_folder.resolve()
+    return [f / USER_THEMES for f in (folder, *folder.parents)] + [THEMES]
+
+
+def find_theme(ref: str, lecture_folder: Path) -> Path | None:
+    """The folder of the theme a lecture names (its `theme:`), or None when there is none.
+
+    A path (holding a slash, or starting with a dot) is relative to the lecture folder; a name
+    is looked up in theme_places. The first folder holding a theme.yaml wins.
+    """
+    if is_path(ref):
+        folder = (lecture_folder / ref).resolve()
+        return folder if is_theme(folder) else None
+    return next(
+        (place / ref for place in theme_places(lecture_folder) if is_theme(place / ref)), None
+    )
+
+
+def names_near(lecture_folder: Path) -> list[str]:
+    """Every theme name a lecture in this folder can use (for did-you-mean)."""
+    found = {
+        p.name
+        for place in theme_places(lecture_folder)
+        if place.is_dir()
+        for p in place.iterdir()
+        if is_theme(p)
+    }
+    return sorted(found)
+
+
+def theme_path(theme: str | Path) -> Path:
+    """A theme's folder: a path as given, else the name of a built-in theme."""
+    if isinstance(theme, Path) or is_path(theme):
+        return Path(theme).resolve()
+    return THEMES / theme
+
+
+def load_theme(theme: str | Path) -> Theme:
+    """Load and check a theme: its folder, or the name of a built-in theme.
 
     A mistake in theme.yaml (a missing key, a colour that is not #RRGGBB, a missing logo,
     colours below WCAG AA contrast) is a ContentError located in theme.yaml. Remembered by
@@ -137,26 +188,25 @@ def load_theme(name: str) -> Theme:
     """
     from slides.cache import theme_digest
 
-    return _load_theme(name, theme_digest(name))
+    folder = theme_path(theme)
+    return _load_theme(folder, theme_digest(folder))
 
 
 def font_files(theme_yaml: Path) -> list[Path]:
     """The font files a theme's theme.yaml resolves to (for cache keys)."""
     data = yaml.safe_load(theme_yaml.read_text(encoding="utf-8"))
-    return _font(data["fonts"]["sans"]).files + _font(data["fonts"]["mono"]).files
+    base = theme_yaml.parent
+    return _font(data["fonts"]["sans"], base).files + _font(data["fonts"]["mono"], base).files
 
 
 @cache
-def _load_theme(name: str, content: str) -> Theme:
+def _load_theme(folder: Path, content: str) -> Theme:
     from slides.contrast import contrast_failures
     from slides.load import read_validated
 
-    folder = THEMES / name
     path = folder / "theme.yaml"
     if not path.is_file():
-        raise BuildError(
-            f"theme '{name}' not found in {THEMES} (themes: {', '.join(theme_names())})"
-        )
+        raise BuildError(f"no theme.yaml in {folder} (built-in themes: {', '.join(theme_names())})")
     from slides.theme_file import ThemeFile
 
     data, source = read_validated(path, ThemeFile)
@@ -165,20 +215,20 @@ def _load_theme(name: str, content: str) -> Theme:
     colors |= {f"code_{kind}": value for kind, value in data.colors.code.model_dump().items()}
     logo = folder / data.logo if data.logo else None
     theme = Theme(
-        name=name,
+        name=folder.name,
         folder=folder,
         colors=colors,
         palette=tuple(data.colors.palette),
-        sans=_font(_spec(data.fonts.sans)),
-        mono=_font(_spec(data.fonts.mono)),
+        sans=_font(_spec(data.fonts.sans), folder),
+        mono=_font(_spec(data.fonts.mono), folder),
         logo=logo,
         logo_text=data.logo_alt,
         source=source,
         substitutes={
-            kind: tuple(Substitute(_font(_spec(s)), s.width) for s in specs)
+            kind: tuple(Substitute(_font(_spec(s), folder), s.width) for s in specs)
             for kind, specs in data.fonts.substitutes.items()
         },
-        fallbacks=tuple(Fallback(_font(_spec(s)), s.slot) for s in data.fonts.fallbacks),
+        fallbacks=tuple(Fallback(_font(_spec(s), folder), s.slot) for s in data.fonts.fallbacks),
     )
     problems = [
         theme.problem(f"colors.{key}", message) for key, message in contrast_failures(theme)
@@ -194,13 +244,15 @@ def _spec(spec: FontSpec) -> dict:
     return spec.model_dump(exclude_none=True)
 
 
-def _font(spec: dict) -> Font:
-    """Resolve a font spec: files in a folder, else in an installed Python package (the first
-    of the two that has the regular file), or absolute paths.
+def _font(spec: dict, theme_folder: Path) -> Font:
+    """Resolve a font spec: files in a folder (the theme's own when none is given), else in an
+    installed Python package (the first of the two that has the regular file), or a list of
+    files. Relative paths are relative to the theme folder.
 
     Files that are missing resolve to None: the outputs still name the family.
     """
-    folders = [Path(spec["folder"])] if spec.get("folder") else []
+    given = spec.get("folder") or ("" if not spec.get("package") else None)
+    folders = [theme_folder / given] if given is not None else []
     if spec.get("package"):
         found = importlib.util.find_spec(spec["package"])
         if found and found.origin:
@@ -208,7 +260,7 @@ def _font(spec: dict) -> Font:
     regular = spec.get("regular", "")
     folder = next((f for f in folders if (f / regular).is_file()), None)
     if "files" in spec:
-        existing = [Path(f) for f in spec["files"] if Path(f).is_file()]
+        existing = [theme_folder / f for f in spec["files"] if (theme_folder / f).is_file()]
         first = existing[0] if existing else None
         return Font(spec["family"], first, first, first, first)
 

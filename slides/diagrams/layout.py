@@ -275,7 +275,7 @@ class Style:
     palette: tuple[str, ...]
     regular: Path | None
     bold: Path | None
-    theme: str | None = None  # the theme's name: text is measured as its viewers may show it
+    theme: str | None = None  # the theme folder: text is measured as its viewers may show it
 
     @classmethod
     def of(cls, theme) -> Style:
@@ -291,7 +291,7 @@ class Style:
             palette=tuple(theme.palette) or (c["accent"],),
             regular=theme.sans.file(),
             bold=theme.sans.file(bold=True),
-            theme=theme.name,
+            theme=str(theme.folder),
         )
 
     def colour(self, i: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 
 from slides import inline, model
 from slides.errors import Problem
@@ -58,14 +59,17 @@ class Fitter(TextMeasure):
     """Chooses a body size for each slide and splits slides that cannot fit at the minimum."""
 
     @classmethod
-    def for_theme(cls, theme_name: str) -> Fitter:
-        """A fitter measuring with the theme's fonts (shared, so measurements are cached once).
+    def for_theme(cls, theme: str | Path) -> Fitter:
+        """A fitter measuring with the theme's fonts (shared, so measurements are cached once);
+        `theme` is its folder or a built-in theme's name.
 
         Shared per theme content, not name: an edited theme or font gets a fitter of its own.
         """
         from slides.cache import theme_digest
+        from slides.theme import theme_path
 
-        return _fitter(theme_name, theme_digest(theme_name))
+        folder = theme_path(theme)
+        return _fitter(folder, theme_digest(folder))
 
     # -- titles -------------------------------------------------------------------------------
 
@@ -491,5 +495,5 @@ def _column_units(slide: model.Slide):
 
 
 @cache
-def _fitter(theme_name: str, content: str) -> Fitter:
-    return Fitter(theme_measure(theme_name, content))
+def _fitter(theme: Path, content: str) -> Fitter:
+    return Fitter(theme_measure(theme, content))

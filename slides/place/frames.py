@@ -150,7 +150,7 @@ class _Placer:
     def __init__(self, build: Build) -> None:
         self.build = build
         self.lecture = build.lecture
-        self.fitter = Fitter.for_theme(self.lecture.theme)
+        self.fitter = Fitter.for_theme(self.lecture.theme_folder)
 
     def frame(self, frame: Frame) -> PlacedFrame:
         place = {

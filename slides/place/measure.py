@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 
 from slides import tex
 from slides.place.paragraphs import Para
@@ -140,14 +141,14 @@ def words(para: Para) -> list[tuple[str, list[tuple[str, bool, bool, bool]]]]:
 
 
 @cache
-def theme_measure(theme_name: str, content: str) -> Measure:
+def theme_measure(theme: Path, content: str) -> Measure:
     """Widths as slides.fonts measures them: the widest of the theme font and its substitutes.
 
     One per theme content (its digest: an edited font is new).
     """
     from slides.fonts import measurer
 
-    widths = measurer(theme_name)
+    widths = measurer(theme)
 
     def measure(
         text: str, size_pt: float, bold: bool = False, mono: bool = False, italic: bool = False

@@ -47,6 +47,7 @@ class Options:
     pptx_template: Path | None = None
     strict: bool = False
     pptx_diagrams: str = "native"  # diagrams as editable shapes in the PPTX, or "picture"
+    theme: Path | None = None  # a theme folder instead of the lecture's `theme:` (--theme)
 
 
 @dataclass

@@ -159,7 +159,7 @@ class _DeckWriter:
         self.template = self._template_path()
         # With a user template its colours and backgrounds rule; ours only without one.
         self.styled = self.template is None
-        self._widths = measurer(self.theme.name)  # which fonts draw which scripts
+        self._widths = measurer(self.theme.folder)  # which fonts draw which scripts
         self.prs = self._open()
         self.names = pkg.PartNames(self.prs)
         self._all_layouts = pkg.layouts(self.prs)
