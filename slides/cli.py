@@ -122,12 +122,24 @@ def _parser() -> argparse.ArgumentParser:
     _verbosity(check)
     check.set_defaults(run=_check)
 
-    new = commands.add_parser("new", help="scaffold a lecture that builds at once")
-    new.add_argument("folder", type=Path, metavar="LECTURE_DIR")
-    new.add_argument("--title", required=True)
+    new = commands.add_parser(
+        "new",
+        help="scaffold a lecture that builds at once, or a theme to edit (--theme NAME: "
+        "themes/NAME/ here, or beside LECTURE_DIR, which then uses it)",
+    )
+    new.add_argument("folder", type=Path, nargs="?", metavar="LECTURE_DIR")
+    new.add_argument("--title", help="the lecture's title (needed with LECTURE_DIR)")
+    new.add_argument("--theme", metavar="NAME", help="also scaffold a theme of this name")
     new.set_defaults(run=_new)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the lecture format")
+    schema = commands.add_parser("schema", help="print the JSON Schema of a file format")
+    schema.add_argument(
+        "format",
+        nargs="?",
+        choices=("lecture", "theme"),
+        default="lecture",
+        help="lecture.yaml (the default) or theme.yaml",
+    )
     schema.set_defaults(run=_schema)
 
     serve = commands.add_parser(
@@ -365,9 +377,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from slides.model import Lecture
+    if args.format == "theme":
+        from slides.theme_file import ThemeFile as Format
+    else:
+        from slides.model import Lecture as Format
 
-    print(json.dumps(Lecture.model_json_schema(), indent=2))
+    print(json.dumps(Format.model_json_schema(), indent=2))
     return 0
 
 
@@ -392,12 +407,27 @@ topics:
 def _new(args: argparse.Namespace) -> int:
     import datetime
 
-    folder: Path = args.folder
-    target = folder / "lecture.yaml"
-    if target.exists():
+    from slides.scaffold import new_theme
+
+    folder: Path | None = args.folder
+    if folder is None and args.theme is None:
+        raise UsageError("give a LECTURE_DIR (with --title) or --theme NAME, or both")
+    if folder is not None and args.title is None:
+        raise UsageError("a new lecture needs --title")
+    target = folder / "lecture.yaml" if folder is not None else None
+    if target is not None and target.exists():
         raise UsageError(f"{target} already exists; choose a new folder")
+    if args.theme is not None:  # beside the new lecture, else in the current folder
+        themes = (folder.parent if folder is not None else Path()) / "themes"
+        made = new_theme(args.theme, themes)
+        print(f"created {made}; edit it, then name it in a lecture:  theme: {args.theme}")
+    if folder is None or target is None:
+        return 0
     (folder / "images").mkdir(parents=True, exist_ok=True)
     title = json.dumps(args.title)  # a JSON string is a valid YAML scalar, whatever the title
-    target.write_text(NEW_LECTURE.format(title=title, date=datetime.date.today()), "utf-8")
+    text = NEW_LECTURE.format(title=title, date=datetime.date.today())
+    if args.theme is not None:
+        text = text.replace("\ntopics:", f"\ntheme: {args.theme}\ntopics:", 1)
+    target.write_text(text, "utf-8")
     print(f"created {target}; build it with: python build.py build {folder}")
     return 0

@@ -82,6 +82,7 @@ class Theme:
     mono: Font
     logo: Path | None
     logo_text: str | None = None  # theme.yaml's logo_alt
+    logo_on: str = "title"  # title: on the title slide; every: on every slide
     source: object = field(default=None, compare=False)  # slides.load.Located of theme.yaml
     substitutes: dict[str, tuple[Substitute, ...]] = field(default_factory=dict)  # sans, mono
     fallbacks: tuple[Fallback, ...] = ()
@@ -223,6 +224,7 @@ def _load_theme(folder: Path, content: str) -> Theme:
         mono=_font(_spec(data.fonts.mono), folder),
         logo=logo,
         logo_text=data.logo_alt,
+        logo_on=data.logo_on,
         source=source,
         substitutes={
             kind: tuple(Substitute(_font(_spec(s), folder), s.width) for s in specs)

@@ -66,3 +66,45 @@ def test_schema_rejects_an_unknown_diagram_kind(validator: Draft202012Validator)
     assert diagram["kind"] == "flow"
     diagram["kind"] = "pie"
     assert errors(validator, data)
+
+
+THEME_SCHEMA_FILE = ROOT / "docs" / "theme.schema.json"
+BUILT_IN_THEMES = sorted((ROOT / "templates" / "themes").glob("*/theme.yaml"))
+
+
+@pytest.fixture(scope="module")
+def theme_validator() -> Draft202012Validator:
+    schema = json.loads(THEME_SCHEMA_FILE.read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def test_theme_schema_file_is_what_build_py_schema_theme_prints() -> None:
+    result = run_cli("schema", "theme")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(THEME_SCHEMA_FILE.read_text("utf-8")), (
+        "docs/theme.schema.json is stale: python build.py schema theme > docs/theme.schema.json"
+    )
+
+
+@pytest.mark.parametrize("path", BUILT_IN_THEMES, ids=lambda p: p.parent.name)
+def test_theme_schema_accepts_the_built_in_themes(theme_validator, path) -> None:
+    assert len(BUILT_IN_THEMES) >= 2
+    first = path.read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../../docs/theme.schema.json"
+    assert errors(theme_validator, yaml.safe_load(path.read_text("utf-8"))) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "value"),
+    [((), "logo_on", "sometimes"), (("colors",), "accent", "blue"), (("fonts",), "serif", {})],
+    ids=["logo_on", "colour", "unknown-key"],
+)
+def test_theme_schema_rejects_a_mistake(theme_validator, where, key, value) -> None:
+    data = yaml.safe_load(BUILT_IN_THEMES[0].read_text("utf-8"))
+    node = data
+    for part in where:
+        node = node[part]
+    node[key] = value
+    found = errors(theme_validator, data)
+    assert found and any(key in message or repr(value) in message for message in found), found

@@ -196,3 +196,31 @@ def test_the_theme_option_needs_a_theme_folder(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"--theme: no theme.yaml in '{tmp_path}'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_new_theme_scaffolds_the_default_ready_to_edit(tmp_path: Path) -> None:
+    import yaml
+
+    made = run_cli("new", "--theme", "dept", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    with_lecture = run_cli("new", "lectures/one", "--title", "One", "--theme", "dept", cwd=tmp_path)
+    assert with_lecture.returncode == 0, with_lecture.stderr
+
+    theme_yaml = tmp_path / "themes" / "dept" / "theme.yaml"
+    default = ROOT / "templates" / "themes" / "default" / "theme.yaml"
+    data, original = (yaml.safe_load(p.read_text("utf-8")) for p in (theme_yaml, default))
+    assert data == original | {"name": "dept"}  # the default's keys, ready to edit
+    text = theme_yaml.read_text("utf-8")
+    schema = text.splitlines()[0].split("$schema=", 1)[1]
+    assert (theme_yaml.parent / schema).resolve() == ROOT / "docs" / "theme.schema.json"
+    assert "# Highlighted code" in text  # the default's comments come along
+    lecture = tmp_path / "lectures" / "one"
+    assert (tmp_path / "lectures" / "themes" / "dept" / "theme.yaml").is_file()  # beside it
+    assert "\ntheme: dept\n" in (lecture / "lecture.yaml").read_text("utf-8")
+    checked = run_cli("check", lecture)
+    assert checked.returncode == 0, checked.stderr
+    again = run_cli("new", "--theme", "dept", cwd=tmp_path)
+    assert again.returncode == 2
+    assert again.stderr.splitlines()[0] == (
+        "error: themes/dept/theme.yaml already exists; edit it, or choose a new name"
+    )
