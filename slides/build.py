@@ -202,7 +202,7 @@ def _render_group(group: list[str], build: Build, early: bool = True) -> _Render
                         raise BuildError(f"format '{fmt}' is not available yet") from None
                     raise
                 path = render(build, browser) if fmt == "pdf" else render(build)
-                drift = check_outputs(build.deck, {fmt: path}, build.theme.logo)
+                drift = check_outputs(build.deck, {fmt: path}, build.theme)
                 rendered.done.append((fmt, path, drift))
     except SlidesError as error:
         rendered.error = error

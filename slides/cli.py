@@ -246,7 +246,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.outputs:
             outputs = {fmt: args.outputs / output_name(folder, fmt) for fmt in FORMAT_NAMES}
             found = {fmt: path for fmt, path in outputs.items() if path.exists()}
-            drift = check_outputs(deck, found, theme.logo)
+            drift = check_outputs(deck, found, theme)
             for line in drift:
                 print(f"{display_path(args.outputs)}: {line}", file=sys.stderr)
             status = max(status, 1 if drift else 0)

@@ -93,6 +93,23 @@ def code_pairs(theme: Theme) -> tuple[tuple[str, str, float, str], ...]:
     )
 
 
+PAPER = "#FFFFFF"
+PAPER_ROLES = ("text", "heading", "muted", "accent")  # what a handout page itself is set in
+STRONG = 7.0  # AAA: a colour that had to be changed reads well on paper, not just enough
+
+
+def on_paper(theme: Theme) -> dict[str, str]:
+    """The theme's text colours for a handout page (white paper). One that does not reach its
+    minimum there (a dark theme's light text) is mixed towards black until it reads at 7:1."""
+    minimum = {fg: least for fg, bg, least, _ in PAIRS if bg == "background"}
+    colours = {}
+    for role in PAPER_ROLES:
+        colour = theme.color(role)
+        ok = ratio(colour, PAPER) >= minimum[role]
+        colours[role] = colour if ok else passing(colour, PAPER, STRONG)
+    return colours
+
+
 def readable_on(fill: str, theme: Theme) -> str:
     """The theme's text or accent_text colour, whichever reads better on a fill colour."""
     candidates = (theme.color("text"), theme.color("accent_text"))

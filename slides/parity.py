@@ -16,12 +16,16 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from lxml import etree, html
 
 from slides import inline, model
 from slides.deck import Deck, Frame
+
+if TYPE_CHECKING:
+    from slides.theme import Theme
 
 NS = {
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
@@ -43,14 +47,15 @@ class SlideFacts:
     drawn: str | None = None  # the text of the diagrams an output drew natively (read back)
 
 
-def expected(deck: Deck, logo: Path | None = None) -> list[SlideFacts]:
-    """The facts every slide-shaped output must show, from the deck plan and the theme's logo."""
+def expected(deck: Deck, theme: Theme | None = None) -> list[SlideFacts]:
+    """The facts every slide-shaped output must show, from the deck plan and the theme's logo
+    (on the title slide, or on every slide)."""
     return [
         SlideFacts(
             squash(inline.plain(frame.display_title)),
             squash(_notes_prose(frame.notes)),
             _picture_count(frame.slide) if frame.slide else 0,
-            int(logo is not None and frame.kind == "title"),
+            int(theme is not None and theme.shows_logo(frame.kind)),
             _labels(frame.slide) if frame.slide else (),
         )
         for frame in deck.frames
@@ -346,9 +351,10 @@ def _where(frame: Frame) -> str:
     return frame.where or frame.kind
 
 
-def check_outputs(deck: Deck, outputs: dict[str, Path], logo: Path | None = None) -> list[str]:
+def check_outputs(deck: Deck, outputs: dict[str, Path], theme: Theme | None = None) -> list[str]:
     """Compare the outputs that exist with the deck plan and the theme's logo; the drift found."""
-    want = expected(deck, logo)
+    want = expected(deck, theme)
+    logo = theme.logo if theme is not None else None
     problems = []
     if "pptx" in outputs:
         problems += compare("pptx", want, read_pptx(outputs["pptx"], logo), deck)

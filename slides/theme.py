@@ -101,6 +101,10 @@ class Theme:
         """A colour as an (r, g, b) tuple."""
         return hex_to_rgb(self.colors[name])
 
+    def shows_logo(self, kind: str) -> bool:
+        """Whether a frame of this kind (title, content, …) shows the logo."""
+        return self.logo is not None and (kind == "title" or self.logo_on == "every")
+
     def logo_alt(self, institution: str | None) -> str:
         """The logo's alternative text: the theme's own, or the lecture's institution's logo."""
         if self.logo_text:

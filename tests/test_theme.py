@@ -177,7 +177,7 @@ def test_a_theme_logo_is_on_every_output_with_alt_text(themes, tmp_path) -> None
         re.sub(r'<img [^>]*alt="Test University logo"[^>]*>', "", html.read_text("utf-8")),
         "utf-8",
     )
-    assert check_outputs(deck, {"html": html}, theme_.logo) == [
+    assert check_outputs(deck, {"html": html}, theme_) == [
         "html: slide 1 (title): 0 logos, the theme puts 1 there"
     ]
 

@@ -69,6 +69,7 @@ class Picture:
     name: Literal["Picture", "Diagram", "Logo"]
     node: model.Image | model.DiagramBase | None = None  # what the lecture says (not the logo)
     caption: str | None = None  # the caption shown under it (None: none, or no room for it)
+    decorative: bool = False  # a repeat of what was said before (the logo): no alt text
 
     @property
     def drawn(self) -> model.DiagramBase | None:
@@ -161,6 +162,8 @@ class _Placer:
             "closing": self._closing,
         }[frame.kind]
         title, elements, background = place(frame)
+        if frame.kind != "title" and self.build.theme.shows_logo(frame.kind):
+            elements = [*elements, self._logo(geometry.FOOTER_LOGO_BOX, decorative=True)]
         return PlacedFrame(frame, layout_kind(frame), title, tuple(elements), background)
 
     # -- frame kinds ------------------------------------------------------------------------
@@ -185,9 +188,8 @@ class _Placer:
             lines.append(Para(text_spans(lecture.date), 18.0, role="muted", gap=gap))
         if lines:
             elements.append(Text(geometry.SUBTITLE_BOX, tuple(lines)))
-        logo = self._logo()
-        if logo is not None:
-            elements.append(logo)
+        if self.build.theme.shows_logo("title"):
+            elements.append(self._logo(geometry.LOGO_BOX))
         return title, elements, None
 
     def _agenda(self, frame: Frame):
@@ -363,16 +365,18 @@ class _Placer:
         out.append(Text(box, (number,), "box", "ctr", "Slide Number", field="slidenum"))
         return out
 
-    def _logo(self) -> Picture | None:
-        """The theme's logo, top right of the title slide."""
+    def _logo(self, area: Box, decorative: bool = False) -> Picture:
+        """The theme's logo in an area: top right of the title slide, with its alt text; in the
+        footer of every other slide (logo_on: every), as decoration: a screen reader has
+        heard it once, and 30 repeats of "… logo" would only hide the slides' own words."""
         logo = self.build.theme.logo
-        if logo is None:
-            return None
-        box = geometry.LOGO_BOX
+        assert logo is not None
+        box = area
         if logo.suffix.lower() in LOGO_TYPES:
             from PIL import Image
 
             with Image.open(logo) as img:
                 w, h = img.size
-            box = geometry.place_picture(box, w / h)
-        return Picture(box, logo, self.build.theme.logo_alt(self.lecture.institution), "Logo")
+            box = geometry.place_picture(area, w / h)
+        alt = "" if decorative else self.build.theme.logo_alt(self.lecture.institution)
+        return Picture(box, logo, alt, "Logo", decorative=decorative)

@@ -46,6 +46,9 @@ SUBTITLE_BOX = Box(72.0, 322.0, 816.0, 170.0)  # subtitle, author, institution, 
 SECTION_LABEL_BOX = Box(72.0, 170.0, 816.0, 30.0)  # "Part 2 of 7"
 SECTION_TITLE_BOX = Box(72.0, 206.0, 816.0, 160.0)
 LOGO_BOX = Box(760.0, 28.0, 152.0, 64.0)  # the theme's logo, top right of the title slide
+# The logo on every other slide (logo_on: every): in the footer strip, between the footer text
+# (which ends at x = 648) and the slide number (from x = 792), so it covers no text.
+FOOTER_LOGO_BOX = Box(664.0, FOOTER_Y - 6.0, 112.0, FOOTER_H + 12.0)
 
 
 def body_box() -> Box:

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from slides import inline, model, tex
+from slides.contrast import on_paper
 from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
@@ -122,6 +123,11 @@ def typst_source(build: Build, root: Path) -> str:
     if theme.logo is not None:
         logo = {"path": inside(theme.logo), "alt": theme.logo_alt(build.lecture.institution)}
 
+    slide_logo = None  # logo_on: every: in each slide's footer, where the PPTX puts it
+    if theme.logo is not None and theme.shows_logo("content"):
+        box = geometry.FOOTER_LOGO_BOX
+        slide_logo = {"path": inside(theme.logo), "box": (box.x, box.y, box.w, box.h)}
+
     placed = {placed.frame.number: placed for placed in build.placed}
 
     def code_of(frame: Frame) -> Markup:
@@ -142,7 +148,9 @@ def typst_source(build: Build, root: Path) -> str:
             paper=PAPER.get(build.options.paper, "a4"),
             layout=build.options.handout_layout,
             colors=theme.colors,
+            ink=on_paper(theme),
             logo=logo,
+            slide_logo=slide_logo,
             mono=theme.mono.family,
             sans=theme.sans_stack,
             geometry={

@@ -270,6 +270,7 @@ def write_theme_css(build: Build) -> Path:
             section_label=geometry.SECTION_LABEL_BOX,
             section_title=geometry.SECTION_TITLE_BOX,
             logo_box=geometry.LOGO_BOX,
+            footer_logo=geometry.FOOTER_LOGO_BOX,
             quote_bar=geometry.QUOTE_BAR_W,
         )
     )
