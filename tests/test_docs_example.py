@@ -82,3 +82,38 @@ def test_every_slide_kind_and_diagram_kind_is_documented() -> None:
         assert f"### {kind}" in text, f"no section for the {kind} slide"
     for kind in DIAGRAM_KINDS:
         assert f"**{kind}**" in text and f"kind: {kind}" in text, f"diagram kind {kind}"
+
+
+THEMES_DOC = ROOT / "docs" / "themes.md"
+
+
+def test_the_complete_theme_example_builds_a_lecture(tmp_path: Path) -> None:
+    """docs/themes.md's example: valid by the JSON Schema, and a lecture builds with it."""
+    import json
+
+    from jsonschema import Draft202012Validator
+    from test_theme_folders import make_lecture, make_theme
+
+    text = THEMES_DOC.read_text("utf-8")
+    match = re.search(r"<!-- complete-theme -->\n```yaml\n(.*?)\n```\n", text, re.S)
+    assert match, "docs/themes.md needs a ```yaml block right after <!-- complete-theme -->"
+    theme = make_theme(tmp_path / "themes" / "dept")  # its fonts/ and crest.png
+    (theme / "theme.yaml").write_text(match[1] + "\n", "utf-8")
+    schema = json.loads((ROOT / "docs" / "theme.schema.json").read_text("utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(yaml.safe_load(match[1]))) == []
+    lecture = make_lecture(tmp_path / "lectures" / "one")
+
+    result = run_cli("build", lecture, "--format", "pptx", "--out", tmp_path / "out", "--strict")
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "one" / "one.pptx").is_file()
+
+
+def test_the_themes_doc_names_every_key_of_theme_yaml() -> None:
+    from slides import theme_file
+
+    text = THEMES_DOC.read_text("utf-8")
+    models = [theme_file.ThemeFile, theme_file.ThemeColours, theme_file.CodeColours]
+    models += [theme_file.ThemeFonts, theme_file.FallbackSpec, theme_file.SubstituteSpec]
+    keys = {key for model in models for key in model.model_fields}
+    assert sorted(k for k in keys if f"`{k}`" not in text) == []

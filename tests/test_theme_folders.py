@@ -224,3 +224,14 @@ def test_new_theme_scaffolds_the_default_ready_to_edit(tmp_path: Path) -> None:
     assert again.stderr.splitlines()[0] == (
         "error: themes/dept/theme.yaml already exists; edit it, or choose a new name"
     )
+
+
+def test_serve_watches_a_theme_of_the_users_own(course: Path, tmp_path: Path) -> None:
+    from slides.serve import _own_themes
+
+    plain = make_lecture(tmp_path / "lectures" / "two", theme="default")
+
+    assert _own_themes([course, plain], None) == {(tmp_path / "themes" / "dept").resolve()}
+    assert _own_themes([plain], None) == set()  # built in: templates/ is watched already
+    given = tmp_path / "themes" / "dept"
+    assert _own_themes([plain], given) == {given.resolve()}
