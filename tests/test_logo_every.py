@@ -3,8 +3,10 @@ parity; alt text on the title slide, the repeats decorative."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,15 @@ def test_the_pptx_has_the_logo_on_every_slide_clear_of_text(built, tmp_path) -> 
     assert all(
         n.get("descr") is None and n.find(f".//{DECORATIVE}").get("val") == "1" for n in names[1:]
     )
+    audit = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json",
+         str(out / f"{folder.name}.pptx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    (report,) = json.loads(audit.stdout)
+    assert report["error_count"] == 0, report["errors"][:5]  # the decorative mark included
     # As LibreOffice shows it: no word of any slide touches the logo's box.
     pdf = libreoffice_convert(out / f"{folder.name}.pptx", tmp_path, "pdf")
     box = geometry.FOOTER_LOGO_BOX
