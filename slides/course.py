@@ -76,15 +76,15 @@ def write_index(folders: list[Path], out_root: Path, options: Options) -> Path |
     return target
 
 
-def _page(current: dict[Path, set[str]], out_root: Path, theme: Path | None) -> str:
-    """The index page: each lecture with its thumbnail and links to its current outputs."""
+def _page(current: dict[Path, set[str]], out_root: Path, given: Path | None) -> str:
+    """The index page: each lecture with its thumbnail and links to its current outputs, in
+    its own theme or the one `given` (--theme)."""
     from slides.jinja import environment
     from slides.load import load_lecture
     from slides.render.qmd import copy_if_changed
     from slides.theme import load_theme
 
     entries, themes = [], []
-    given = theme
     for folder, formats in current.items():
         entry = Entry(folder.resolve().name)
         entries.append(entry)
