@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "fixtures" / "sample"
@@ -93,6 +93,8 @@ def strip(pictures: list[Path], theme: str, output: str) -> None:
     x = 0
     for im in scaled:
         sheet.paste(im, (x, 0))
+        frame = (x, 0, x + im.width - 1, height - 1)
+        ImageDraw.Draw(sheet).rectangle(frame, outline="#B0B7BF")  # white slides on a white page
         x += im.width + gap
     target = ROOT / "docs" / f"themes-{theme}-{output}.png"
     sheet.save(target, optimize=True)
