@@ -219,7 +219,10 @@ def reads(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def keys(folder: Path) -> dict[str, str]:
-    return {fmt: cache.output_key(folder, fmt, "default", {}) for fmt in ALL_KEYS}
+    """Each format's key with the default theme of the templates folder in use (it may be a
+    copy)."""
+    theme = cache.TEMPLATES / "themes" / "default"
+    return {fmt: cache.output_key(folder, fmt, theme, {}) for fmt in ALL_KEYS}
 
 
 def templates_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
