@@ -6,8 +6,10 @@ from PIL import Image
 
 from slides import model
 from slides.diagrams.alt import describe
-from slides.diagrams.layout import BODY, WIDTH, Layout, Style, layout
+from slides.diagrams.layout import layout
 from slides.diagrams.paint import paint, to_palette
+from slides.diagrams.shapes import BODY, WIDTH, Layout
+from slides.diagrams.style import Style
 from slides.diagrams.vector import Vector, vector
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.

@@ -6,7 +6,9 @@ import math
 
 from PIL import Image, ImageDraw
 
-from slides.diagrams.layout import HEAD, OUTLINE, SCALE, Arrow, Fonts, Layout, Style
+from slides.diagrams.shapes import HEAD, OUTLINE, SCALE, Arrow, Layout
+from slides.diagrams.style import Style
+from slides.diagrams.text_fit import Fonts
 
 
 def paint(layout: Layout, style: Style) -> Image.Image:

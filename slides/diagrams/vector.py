@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from slides.diagrams.layout import HEAD, LINE_HEIGHT, OUTLINE, SCALE, Fonts, Layout, Style
+from slides.diagrams.shapes import HEAD, LINE_HEIGHT, OUTLINE, SCALE, Layout
+from slides.diagrams.style import Style
+from slides.diagrams.text_fit import Fonts
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from lxml import etree
 
 from slides import model
 from slides.diagrams import Layout, Style, layout
-from slides.diagrams.layout import BULLET, LINE_HEIGHT, MIN_TEXT, OUTLINE, Fonts, TextBlock
+from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, OUTLINE, TextBlock
+from slides.diagrams.text_fit import BULLET, Fonts
 from slides.jinja import environment
 from slides.place.geometry import Box
 from slides.render import Build

@@ -1,0 +1,270 @@
+"""Text in a diagram's shapes: measured with the theme's fonts as the painter draws them,
+wrapped, and shrunk (or cut) until it fits its area."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from PIL import ImageFont
+
+from slides import inline, model
+from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, SCALE, Line, Rect, TextBlock
+from slides.diagrams.style import Style
+from slides.fonts import line_metrics, measurer
+
+
+@lru_cache(maxsize=256)
+def _font(path: Path | None, size: int) -> ImageFont.FreeTypeFont:
+    if path is None:  # no theme font: Pillow's bundled scalable font still measures and draws
+        return ImageFont.load_default(size=size)  # type: ignore[return-value]
+    return ImageFont.truetype(str(path), size)
+
+
+class Fonts:
+    """The theme's regular and bold faces, measured at the size the painter draws them.
+
+    The painter draws `zoom` pixels per unit at SCALE× supersampling, with whole-pixel font
+    sizes; measuring with the very same fonts keeps the text where the layout put it. With a
+    theme, a text is as wide as the widest font a viewer may show it in (slides.fonts), so a
+    label fits its shape in the PPTX wherever it is opened, not only in the picture.
+    """
+
+    def __init__(
+        self, regular: Path | None, bold: Path | None, zoom: float = 1.0, theme: str | None = None
+    ) -> None:
+        self.regular, self.bold = regular, bold or regular
+        self.zoom = zoom
+        self.widest = measurer(theme) if theme else None
+        self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
+
+    @classmethod
+    def of(cls, style: Style, zoom: float = 1.0) -> Fonts:
+        return cls(style.regular, style.bold, zoom, style.theme)
+
+    def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
+        """The face at `size` units, as the painter draws it (in supersampled pixels)."""
+        return _font(self.bold if bold else self.regular, round(size * self.zoom * SCALE))
+
+    def metrics(self, size: int, bold: bool) -> tuple[float, float]:
+        """Ascent and descent in supersampled pixels, as office applications set a line."""
+        path = self.bold if bold else self.regular
+        if path is None:
+            return self.font(size, bold).getmetrics()
+        ascent, descent = line_metrics(path)
+        px = round(size * self.zoom * SCALE)
+        return ascent * px, descent * px
+
+    def runs(self, text: str, size: int, bold: bool) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+        """Runs of a line with the face that draws them: the theme's, or a fallback for the
+        characters it lacks (CJK, Arabic). A bitmap-only fallback (colour emoji) is left out."""
+        own = self.font(size, bold)
+        if self.widest is None:
+            return [(own, text)]
+        runs = []
+        for font, run in self.widest.runs(self.widest.theme.sans, text):
+            face = own
+            if font is not None and font != self.widest.theme.sans:
+                try:
+                    face = _font(font.file(bold), round(size * self.zoom * SCALE))
+                except OSError:
+                    face = own
+            runs.append((face, run))
+        return runs
+
+    def width(self, text: str, size: int, bold: bool) -> float:
+        key = (text, size, bold)
+        found = self._widths.get(key)
+        if found is None:
+            found = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
+            if self.widest is not None:
+                found = max(found, self.widest.width(text, size, bold))
+            self._widths[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph to fit: relative size, weight, alignment and an optional bullet."""
+
+    text: str
+    scale: float = 1.0
+    bold: bool = False
+    align: Literal["left", "center"] = "center"
+    bullet: bool = False
+
+
+def labelled(item: str | model.Labelled, *, items_left: bool = False) -> list[Para]:
+    """A diagram part as paragraphs: its label in bold, then its detail lines."""
+    part = model.as_labelled(item)
+    paras = [Para(inline.plain(part.label), 1.0, True)]
+    align: Literal["left", "center"] = "left" if items_left else "center"
+    paras += [Para(inline.plain(text), 0.78, False, align, items_left) for text in part.items]
+    return paras
+
+
+def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
+    """Greedy word wrap; a word wider than the line is broken between characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if fonts.width(trial, size, bold) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        while fonts.width(word, size, bold) > width:
+            cut = len(word) - 1
+            while cut > 1 and fonts.width(word[:cut] + "-", size, bold) > width:
+                cut -= 1
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+BULLET = "•  "
+
+
+def _set_lines(
+    paras: list[Para], width: float, size: int, fonts: Fonts
+) -> list[tuple[Para, int, list[str], float]]:
+    """Each paragraph wrapped at `size`: (para, its size, lines, indent of bullet lines)."""
+    out = []
+    for para in paras:
+        psize = max(MIN_TEXT, round(size * para.scale))
+        indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
+        out.append((para, psize, _wrap(para.text, width - indent, psize, para.bold, fonts), indent))
+    return out
+
+
+def _breaks_words(paras: list[Para], width: float, size: int, fonts: Fonts) -> bool:
+    """Whether a word of the paragraphs is wider than a line of `width` at `size`."""
+    for para in paras:
+        psize = max(MIN_TEXT, round(size * para.scale))
+        indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
+        if any(fonts.width(w, psize, para.bold) > width - indent for w in para.text.split()):
+            return True
+    return False
+
+
+def _height(set_lines: list[tuple[Para, int, list[str], float]]) -> float:
+    gaps = sum(
+        cur[1] * (0.6 if prev[0].bold and not cur[0].bold else 0.35)  # more air after a label
+        for prev, cur in itertools.pairwise(set_lines)
+    )
+    return sum(len(lines) * psize * LINE_HEIGHT for _, psize, lines, _ in set_lines) + gaps
+
+
+def fit_text(
+    paras: list[Para],
+    area: Rect,
+    fonts: Fonts,
+    color: str,
+    *,
+    max_size: int,
+    shape: int | None = None,
+    valign: Literal["top", "middle"] = "middle",
+) -> TextBlock:
+    """Wrap and shrink paragraphs until they fit `area`; cut with '…' if even MIN_TEXT can't.
+
+    The largest size that fits without breaking a word wins; only when none does is a word
+    broken (a long word in a narrow box) or, at MIN_TEXT, the text cut.
+    """
+    sizes = [*range(max(max_size, MIN_TEXT), MIN_TEXT, -2), MIN_TEXT]  # MIN_TEXT even from odd
+    fitting = None
+    for size in sizes:
+        placed = _set_lines(paras, area.w, size, fonts)
+        if _height(placed) <= area.h:
+            if not _breaks_words(paras, area.w, size, fonts):
+                break
+            fitting = fitting or placed
+    else:
+        placed = fitting or placed
+    truncated = False
+    while _height(placed) > area.h and placed:
+        truncated = True  # the full text stays in the alt text; the drawing shows what fits
+        para, psize, lines, indent = placed[-1]
+        if len(lines) > 1 or len(placed) == 1:
+            lines = lines[:-1]
+            if not lines:
+                placed.pop()
+                break
+            last = lines[-1]
+            while last and fonts.width(last + "…", psize, para.bold) > area.w - indent:
+                last = last[:-1]
+            placed[-1] = (para, psize, [*lines[:-1], last.rstrip() + "…"], indent)
+        else:
+            placed.pop()
+    return _place(placed, area, fonts, color, shape, valign, truncated, paras)
+
+
+def _place(
+    placed, area: Rect, fonts: Fonts, color: str, shape, valign, truncated, paras
+) -> TextBlock:
+    height = _height(placed)
+    y = area.y + (area.h - height) / 2 if valign == "middle" else area.y
+    y = max(y, area.y)
+    lines: list[Line] = []
+    # Left-aligned (bullet) paragraphs share one left edge, centred as a block.
+    left_width = max(
+        (
+            indent + fonts.width(text, psize, para.bold)
+            for para, psize, texts, indent in placed
+            if para.align == "left"
+            for text in texts
+        ),
+        default=0.0,
+    )
+    left_x = area.x + (area.w - left_width) / 2
+    for n, (para, psize, texts, indent) in enumerate(placed):
+        if n:
+            y += psize * (0.6 if placed[n - 1][0].bold and not para.bold else 0.35)
+        for i, text in enumerate(texts):
+            width = fonts.width(text, psize, para.bold)
+            if para.align == "left":
+                x = left_x + indent
+                if para.bullet and i == 0:
+                    bullet = BULLET.strip()
+                    lines.append(Line(bullet, left_x, y, psize, para.bold, indent * 0.6, color))
+            else:
+                x = area.x + (area.w - width) / 2
+            centred = para.align != "left"
+            lines.append(Line(text, x, y, psize, para.bold, width, color, centred, n))
+            y += psize * LINE_HEIGHT
+    return TextBlock(area, tuple(lines), shape, truncated, tuple(paras), valign)
+
+
+def size_of(block: TextBlock) -> int:
+    """The size of the block's first (largest) paragraph."""
+    return max((line.size for line in block.lines), default=MIN_TEXT)
+
+
+def text_height(paras: list[Para], width: float, size: int, fonts: Fonts) -> float:
+    return _height(_set_lines(paras, width, size, fonts))
+
+
+def same_size(blocks: list[TextBlock], fonts: Fonts) -> list[TextBlock]:
+    """Refit sibling blocks at the smallest size any of them needed, so they look alike."""
+    if len(blocks) < 2:
+        return blocks
+    size = min(size_of(b) for b in blocks)
+    return [
+        fit_text(
+            list(b.paras),
+            b.area,
+            fonts,
+            b.lines[0].color if b.lines else "#000000",
+            max_size=size,
+            shape=b.shape,
+            valign=b.valign,
+        )
+        for b in blocks
+    ]
