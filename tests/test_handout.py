@@ -388,3 +388,45 @@ def test_a_typst_error_is_a_build_error_and_keeps_the_old_pdf(
     assert "handout.typ:1:" in message  # where: the file and line of the mistake
     assert good.read_bytes() == before
     assert [p.name for p in good.parent.iterdir() if p.suffix == ".pdf"] == [good.name]
+
+
+# --- the handout draws the placed frames ---------------------------------------------------
+
+
+def test_titles_and_pictures_alt_text_are_as_placed(tmp_path: Path) -> None:
+    """A title that placement set smaller (it is long) is as much smaller in the handout, and
+    every picture's alt text is the placed one, as the PPTX and the HTML deck have them."""
+    import yaml
+    from conftest import copy_lecture
+
+    from slides.build import prepare_build
+    from slides.place.frames import Picture
+    from slides.render import Options
+
+    folder = copy_lecture(SAMPLE, tmp_path)
+    data = yaml.safe_load((folder / "lecture.yaml").read_text("utf-8"))
+    long_title = "Overlong " + " ".join(["words"] * 20)  # placed at 20 pt
+    data["topics"][0]["slides"].append({"title": long_title, "bullets": ["One"], "notes": "N."})
+    (folder / "lecture.yaml").write_text(yaml.safe_dump(data), "utf-8")
+    build, _ = prepare_build(folder, tmp_path / "out", Options())
+    pdf = handout.render(build)
+    placed = {p.frame.title: p for p in build.placed}
+    long_pt, short_pt = (
+        placed[long_title].title.paras[0].size,
+        placed["A quote"].title.paras[0].size,
+    )
+    assert long_pt < short_pt
+
+    words = subprocess.run(
+        [require("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    heights = {}
+    for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)<', words):
+        heights.setdefault(m.group(3), float(m.group(2)) - float(m.group(1)))
+    assert heights["Overlong"] / heights["quote"] == pytest.approx(long_pt / short_pt, rel=0.02)
+
+    alts = {str(node.get("/Alt")) for node in pdf_structure(pdf) if node.get("/S") == "/Figure"}
+    placed_alts = {
+        e.alt for p in build.placed for e in p.elements if isinstance(e, Picture) and e.node
+    }
+    assert placed_alts and placed_alts <= alts

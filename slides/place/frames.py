@@ -80,14 +80,33 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class TableStyle:
+    """How every table looks, in the theme's colour roles; each output draws it from here."""
+
+    header_fill: str = "accent"
+    header_text: str = "accent_text"  # the header's text, bold
+    bands: tuple[str, str] = ("background", "surface")  # body rows' fills, alternating
+    rule: str = "background"  # the lines between cells: thin gaps that part the fills
+    rule_pt: float = 1.0
+
+    def fill(self, row: int) -> str:
+        """The fill behind a row (0: the header)."""
+        return self.header_fill if row == 0 else self.bands[(row - 1) % 2]
+
+
+TABLE_STYLE = TableStyle()
+
+
+@dataclass(frozen=True)
 class Table:
-    """A table: column widths, row heights (header first), a paragraph per cell."""
+    """A table: column widths, row heights (header first), a paragraph per cell, its style."""
 
     box: Box
     widths: tuple[float, ...]
     heights: tuple[float, ...]
     rows: tuple[tuple[Para, ...], ...]
     fills: tuple[str, ...]  # colour role behind each row
+    style: TableStyle = TABLE_STYLE
 
 
 @dataclass(frozen=True)
@@ -344,14 +363,11 @@ class _Placer:
         for r, row in enumerate([table.header, *table.rows]):
             cells = [paragraphs.cell_para(text, size, header=r == 0) for text in row]
             if r == 0:
-                cells = [replace(para, role="accent_text") for para in cells]
+                cells = [replace(para, role=TABLE_STYLE.header_text) for para in cells]
             rows.append(tuple(cells))
-        fills = tuple(
-            "accent" if r == 0 else ("surface" if r % 2 == 0 else "background")
-            for r in range(len(rows))
-        )
+        fills = tuple(TABLE_STYLE.fill(r) for r in range(len(rows)))
         place = Box(box.x, box.y, box.w, sum(heights))
-        return Table(place, tuple(widths), tuple(heights), tuple(rows), fills)
+        return Table(place, tuple(widths), tuple(heights), tuple(rows), fills, TABLE_STYLE)
 
     def _footer(self, frame: Frame) -> list[Element]:
         """The lecture's footer text and the slide number."""

@@ -23,6 +23,7 @@ from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
+from slides.place.frames import Picture
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES
 
@@ -109,12 +110,22 @@ def typst_source(build: Build, root: Path) -> str:
     lang, region = typst_language(build.lecture.language)
     theme = build.theme
 
-    def picture_of(node: model.Image | model.DiagramBase) -> dict[str, object]:
-        picture = build.assets.picture(node)
-        if isinstance(node, model.DiagramBase) and node.source_path is None:
+    placed = {placed.frame.number: placed for placed in build.placed}
+
+    def picture_of(frame: Frame, node: model.Image | model.DiagramBase) -> dict[str, object]:
+        """The picture as placed: its file, alt text and caption (None when it has no room)."""
+        found = next(
+            e for e in placed[frame.number].elements if isinstance(e, Picture) and e.node is node
+        )
+        shown = {"alt": found.alt, "caption": found.caption}
+        if found.drawn is not None:
             # Drawn from data with Typst's own shapes: its labels stay text in the PDF.
-            return {"drawing": vector_of(build, node), "alt": picture.alt}
-        return {"path": inside(picture.path), "alt": picture.alt, "drawing": None}
+            return {"drawing": vector_of(build, node), **shown}
+        return {"path": inside(found.path), "drawing": None, **shown}
+
+    def title_pt(frame: Frame) -> float:
+        """The title's size, as placed."""
+        return placed[frame.number].title.paras[0].size
 
     def inside(path: Path) -> str:
         return "/" + path.resolve().relative_to(root).as_posix()
@@ -128,12 +139,15 @@ def typst_source(build: Build, root: Path) -> str:
         box = geometry.FOOTER_LOGO_BOX
         slide_logo = {"path": inside(theme.logo), "box": (box.x, box.y, box.w, box.h)}
 
-    placed = {placed.frame.number: placed for placed in build.placed}
-
     def code_of(frame: Frame) -> Markup:
         from slides.render import code
 
         return code.typst(code.code_box(placed[frame.number]))
+
+    def table_of(frame: Frame) -> Markup:
+        from slides.render import table
+
+        return table.typst(table.placed_table(placed[frame.number]))
 
     return (
         environment()
@@ -143,6 +157,8 @@ def typst_source(build: Build, root: Path) -> str:
             frames=build.deck.frames,
             picture_of=picture_of,
             code_of=code_of,
+            table_of=table_of,
+            title_pt=title_pt,
             lang=lang,
             region=region,
             paper=PAPER.get(build.options.paper, "a4"),
@@ -222,8 +238,13 @@ def typst_string(text: str) -> str:
 
 def typst_inline(text: str) -> str:
     """Lecture text with its inline syntax as a Typst content block built from string literals."""
+    return typst_spans(inline.parse(text))
+
+
+def typst_spans(spans: Sequence[inline.Span]) -> str:
+    """Inline spans (parsed or placed) as a Typst content block built from string literals."""
     parts = []
-    for span in inline.parse(text):
+    for span in spans:
         if span.math:  # Typst math from texmath (slides.tex): made of Typst's own syntax
             parts.append(typst_math(" ".join(span.text.split()), span.math == "display"))
             continue

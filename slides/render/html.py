@@ -22,7 +22,7 @@ from slides import inline
 from slides.errors import BuildError
 from slides.jinja import environment, html_inline
 from slides.place import fit, geometry, paragraphs
-from slides.place.frames import TITLE_RULE
+from slides.place.frames import TABLE_STYLE, TITLE_RULE
 from slides.render import Build, atomic_path, umask
 from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
 from slides.theme import TEMPLATES
@@ -272,6 +272,7 @@ def write_theme_css(build: Build) -> Path:
             logo_box=geometry.LOGO_BOX,
             footer_logo=geometry.FOOTER_LOGO_BOX,
             quote_bar=geometry.QUOTE_BAR_W,
+            table=TABLE_STYLE,
         )
     )
     target = build.out_dir / CSS_NAME

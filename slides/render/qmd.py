@@ -148,6 +148,12 @@ class Layout:
 
         return code.html(code.code_box(self.placed[frame.number]), self.theme)
 
+    def table_separator(self, frame: Frame) -> Markup:
+        """The table's separator line, its dashes the placed column widths (slides.render.table)."""
+        from slides.render import table
+
+        return table.separator(table.placed_table(self.placed[frame.number]))
+
     def title_px(self, frame: Frame) -> float:
         """The title's size, as placed."""
         return px(self.placed[frame.number].title.paras[0].size)
