@@ -268,6 +268,14 @@ def omml(span: inline.Span, size: int, colour: str | None, alone: bool, lang: st
     return Markup(_MATH_RUN.sub(lambda m: m.group(0) + props, xml))
 
 
+def math_requires(paras: list) -> str:
+    """The Requires of the equations' mc:Choice (templates/pptx/equations.xml.j2): "a14"
+    when the shape's whole text is one formula (LibreOffice draws it as a formula object),
+    "a14 m" when formulas stand within text (LibreOffice then reads the fallback's text)."""
+    spans = [span for para in paras for span in para.spans]
+    return "a14" if len(paras) == 1 and len(spans) == 1 and spans[0].math else "a14 m"
+
+
 def _inline_math(xml: str) -> str:
     """The m:oMath of a displayed formula (inside running text, PowerPoint sets it inline)."""
     start = xml.find("<m:oMath>") if "<m:oMathPara" in xml else -1
@@ -394,6 +402,7 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["hundredths"] = hundredths
         env.filters["has_math"] = lambda paras: any(s.math for p in paras or () for s in p.spans)
         env.filters["omml"] = omml
+        env.filters["math_requires"] = math_requires
         env.filters["math_text"] = lambda span: tex.formula(span.text, span.math == "display").text
     if target == "typst":
         env.filters["string"] = lambda value: Markup(typst_string(str(value)))

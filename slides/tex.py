@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from slides import model
 
-TEX_VERSION = "5"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "6"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
@@ -340,6 +340,9 @@ def _size(element: etree._Element) -> tuple[float, float]:
 # --- linear text -------------------------------------------------------------------------------
 
 _SUPER = str.maketrans("0123456789+−-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ")
+# OMML stores an accent as its spacing character; over a letter in text it is the combining one.
+_COMBINING = {"‾": "\u0305", "¯": "\u0304", "^": "\u0302", "ˆ": "\u0302", "~": "\u0303"}
+_COMBINING |= {"˜": "\u0303", "˙": "\u0307", "¨": "\u0308", "ˇ": "\u030c", "→": "\u20d7"}
 _SUB = str.maketrans("0123456789+−-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 
 
@@ -388,7 +391,8 @@ def _linear(element: etree._Element) -> str:
         return "; ".join(row for row in rows if row)
     if tag == "acc":
         found = element.find(f"{{{M}}}accPr/{{{M}}}chr")
-        return part("e") + (found.get(f"{{{M}}}val", "\u0302") if found is not None else "\u0302")
+        mark = found.get(f"{{{M}}}val", "\u0302") if found is not None else "\u0302"
+        return part("e") + _COMBINING.get(mark, mark)
     if tag.endswith("Pr"):
         return ""
     return "".join(_linear(child) for child in element if isinstance(child.tag, str))

@@ -7,13 +7,17 @@ literal `\\$20`.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_lecture, libreoffice_convert, require, run_cli
+from lxml import etree
 
 from slides import inline, tex
 
@@ -69,6 +73,69 @@ def test_pptx_has_native_equations_libreoffice_draws(built, tmp_path):
     # The math slide's equations, drawn by LibreOffice's formula engine.
     assert "∑" in text and "√" in text and "cos θ" in text
     assert "\\frac" not in text and "$20" in text
+    # Formulas within text: LibreOffice shows them (the fallback's Unicode text) in their place.
+    between(words(pdf, 4), "mean", "x̅=1/n∑ᵢ₌₁ⁿxᵢ", "of")
+    between(words(pdf, 4), "Powers:", "e^(iπ)+1=0")
+    between(words(pdf, 4), "letters", "α,", "β")
+    between(words(pdf, 9), "is", "∫₀¹x²", "dx?")
+    norm, formula = (next(w for w in words(pdf, 8) if w[4] == t) for t in ("Norm", "∥x"))
+    assert formula[0] > norm[2] and formula[1] < norm[3] and norm[1] < formula[3]  # its row
+
+
+def words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """The words of a PDF page with their boxes (x0, y0, x1, y1), read by pdftotext -bbox."""
+    xhtml = subprocess.run(
+        [require("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    box = r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<'
+    return [(*map(float, m.groups()[:4]), html.unescape(m[5])) for m in re.finditer(box, xhtml)]
+
+
+def between(found: list, before: str, word: str, after: str | None = None) -> None:
+    """`word` is on the line of `before`, right of it, and left of the `after` that follows."""
+    texts = [w[4] for w in found]
+    assert word in texts, texts
+    i = texts.index(word)
+    assert texts[i - 1] == before and (after is None or texts[i + 1] == after), texts[i - 2 : i + 2]
+    left, this = found[i - 1], found[i]
+    assert abs(this[3] - left[3]) < 2 and this[0] > left[2], (left, this)
+    if after is not None:
+        assert found[i + 1][0] > this[2] and abs(found[i + 1][3] - this[3]) < 2
+
+
+def test_openxml_audit_finds_only_powerpoints_own_math_run_properties(built):
+    """The Open XML SDK's rules model m:r as Word writes it (m:rPr, w:rPr, text); PowerPoint's
+    equation editor writes a:rPr there (its size, colour and Cambria Math), and so do we.
+    Every other rule holds, and the a:rPr stands where PowerPoint puts it: after m:rPr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json",
+         str(built / "math-lecture.pptx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    (report,) = json.loads(result.stdout)
+    assert report["errors"], "the math runs are checked (the a14 choice is read)"
+    others = [
+        e
+        for e in report["errors"]
+        if not (
+            e["description"] == "Unexpected element 'rPr' found"
+            and re.search(r"/r\[\d+\]$", e["path"])
+        )
+    ]
+    assert others == [], others[:5]
+    with zipfile.ZipFile(built / "math-lecture.pptx") as package:
+        slides = [package.read(n) for n in package.namelist() if n.startswith("ppt/slides/slide")]
+    runs = [r for xml in slides for r in etree.fromstring(xml).iter(f"{{{tex.M}}}r")]
+    assert runs
+    for run in runs:
+        names = [etree.QName(child).text for child in run]
+        assert names[-1] == f"{{{tex.M}}}t" and f"{{{tex.A}}}rPr" in names, names
+        assert names.index(f"{{{tex.A}}}rPr") == (1 if names[0] == f"{{{tex.M}}}rPr" else 0)
 
 
 def test_html_typesets_math_offline(built):
