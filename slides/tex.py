@@ -1,8 +1,8 @@
 """TeX math, converted once per formula by pandoc's texmath for every output.
 
 texmath (inside the pandoc of pypandoc-binary) is the one TeX parser: a formula it cannot read
-is a located error, and what it reads becomes OMML for the PPTX (pandoc's pptx writer, as
-PowerPoint's equation editor stores it) and Typst math for the handout. The HTML deck hands
+is a located error, and what it reads becomes OMML for the PPTX (texmath's, as pandoc's
+writers store it) and Typst math for the handout. The HTML deck hands
 the same TeX to KaTeX. All formulas of a lecture go through pandoc in one call per output form;
 each result is kept on disk, named by the formula, so a formula is converted once.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
 
     from slides import model
 
-TEX_VERSION = "6"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "7"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _SEPARATOR = "SLIDES-FORMULA-SEPARATOR"
 _NOT_TEXT = {"src", "source", "language", "theme", "pptx_template"}  # fields that are no prose
 
@@ -135,7 +136,7 @@ def _convert(keys: list[Key]) -> list[Formula | str]:
     """One pandoc run per output form for all formulas: a paragraph each, separated."""
     from lxml import etree  # only when something is converted: a cached build never pays
 
-    ommls = _pandoc_pptx(keys)
+    ommls = _pandoc_omml(keys)
     typsts = _pandoc_typst(keys)
     results: list[Formula | str] = []
     for (tex, display), omml, typ in zip(keys, ommls, typsts, strict=True):
@@ -170,34 +171,31 @@ def _run(keys: list[Key], to: str, output: Path | None = None) -> subprocess.Com
     )
 
 
-def _pandoc_pptx(keys: list[Key]) -> list[str | None]:
-    """Each formula's OMML as pandoc's pptx writer stores it, or None where texmath failed."""
+def _pandoc_omml(keys: list[Key]) -> list[str | None]:
+    """Each formula's OMML, or None where texmath failed. pandoc's docx writer stores
+    texmath's OMML as its pptx writer does (the same elements, checked on every kind of
+    formula in tests/test_math.py) in half the time: it builds no slides."""
     from lxml import etree
 
     with tempfile.TemporaryDirectory(prefix="slides-tex.") as folder:
-        deck = Path(folder) / "formulas.pptx"
-        _run(keys, "pptx", deck)
-        with zipfile.ZipFile(deck) as package:
-            names = sorted(
-                (n for n in package.namelist() if n.startswith("ppt/slides/slide")),
-                key=lambda n: int(n.removeprefix("ppt/slides/slide").removesuffix(".xml")),
-            )
-            slides = [etree.fromstring(package.read(name)) for name in names]
+        document = Path(folder) / "formulas.docx"
+        _run(keys, "docx", document)
+        with zipfile.ZipFile(document) as package:
+            body = etree.fromstring(package.read("word/document.xml"))
     found: list[str | None] = []
     current: str | None = None
-    for slide in slides:
-        for para in slide.iter(f"{{{A}}}p"):
-            if _SEPARATOR in "".join(para.itertext()):
-                found.append(current)
-                current = None
-                continue
-            maths = para.findall(f"{{{A14}}}m")
-            if maths and len(maths[0]):
-                formula = copy.deepcopy(maths[0][0])  # without the slide's namespaces
-                etree.cleanup_namespaces(formula)
-                for props in formula.iter(f"{{{M}}}mcPr"):  # the schema's order: count, mcJc
-                    props[:] = sorted(props, key=lambda e: etree.QName(e).localname != "count")
-                current = etree.tostring(formula, encoding="unicode")
+    for para in body.iter(f"{{{W}}}p"):
+        if _SEPARATOR in "".join(para.itertext()):
+            found.append(current)
+            current = None
+            continue
+        maths = [e for e in para if etree.QName(e).localname in ("oMath", "oMathPara")]
+        if maths:
+            formula = copy.deepcopy(maths[0])  # without the document's namespaces
+            etree.cleanup_namespaces(formula)
+            for props in formula.iter(f"{{{M}}}mcPr"):  # the schema's order: count, mcJc
+                props[:] = sorted(props, key=lambda e: etree.QName(e).localname != "count")
+            current = etree.tostring(formula, encoding="unicode")
     return found
 
 
@@ -248,12 +246,21 @@ def _cache_dir() -> Path:
 
 
 def _cache_file(key: Key) -> Path:
-    from slides.render.html import pandoc_path
+    digest = hashlib.sha256(json.dumps([TEX_VERSION, _pandoc(), *key]).encode("utf-8"))
+    return _cache_dir() / f"{digest.hexdigest()[:32]}.json"
 
-    digest = hashlib.sha256(
-        json.dumps([TEX_VERSION, pandoc_path(), *key]).encode("utf-8")
-    ).hexdigest()
-    return _cache_dir() / f"{digest[:32]}.json"
+
+@cache
+def _pandoc() -> str:
+    """The converter, for the cache key: the pypandoc-binary release that carries pandoc, read
+    from its metadata (a build whose formulas are all cached imports no pypandoc), else the
+    path of the pandoc pypandoc finds."""
+    try:
+        return f"pypandoc-binary {importlib.metadata.version('pypandoc-binary')}"
+    except importlib.metadata.PackageNotFoundError:
+        from slides.render.html import pandoc_path
+
+        return pandoc_path()
 
 
 def _read_cache(key: Key) -> Formula | None:
