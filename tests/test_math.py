@@ -245,3 +245,11 @@ def test_omml_is_what_pandocs_pptx_writer_stores(tmp_path):
 def tree(element: etree._Element) -> tuple:
     """An element as nested tuples: names, attributes, text, children (not namespaces)."""
     return (element.tag, dict(element.attrib), element.text, [tree(e) for e in element])
+
+
+def test_handout_lines_make_room_for_their_formulas(built):
+    """A bullet's sum limits end above the next bullet's fraction (Typst's lines grow)."""
+    found = words(built / "math-lecture-handout.pdf", 3)
+    limits = next(w for w in found if w[4] == "𝑖=1")
+    numerator = [w for w in found if w[4] in ("𝑄𝐾", "⊤")]
+    assert numerator and all(limits[3] < w[1] for w in numerator), (limits, numerator)
