@@ -216,3 +216,17 @@ def serving(*folders: Path, out: Path, log: Path) -> Iterator[Server]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def openxml_audit(deck: Path) -> dict:
+    """openxml-audit's report on a PPTX by the Open XML SDK's rules for Microsoft 365."""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json", str(deck)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    (report,) = json.loads(result.stdout)
+    return report

@@ -3,16 +3,14 @@ and imported notes whose private comments reach no output."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, chromium_browser, libreoffice_convert, require, run_cli
+from conftest import ROOT, chromium_browser, libreoffice_convert, openxml_audit, require, run_cli
 from pptx import Presentation
 
 from slides import model
@@ -97,14 +95,7 @@ def test_pptx_code_runs_carry_the_palette(built: Path) -> None:
 
 
 def test_openxml_audit_finds_no_error_in_coloured_and_marked_runs(built: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json",
-         str(built / "code.pptx")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
-    (report,) = json.loads(result.stdout)
+    report = openxml_audit(built / "code.pptx")
     assert report["error_count"] == 0, report["errors"][:5]
 
 

@@ -8,15 +8,13 @@ literal `\\$20`.
 from __future__ import annotations
 
 import html
-import json
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_lecture, libreoffice_convert, require, run_cli
+from conftest import ROOT, copy_lecture, libreoffice_convert, openxml_audit, require, run_cli
 from lxml import etree
 
 from slides import inline, tex
@@ -111,14 +109,7 @@ def test_openxml_audit_finds_only_powerpoints_own_math_run_properties(built):
     """The Open XML SDK's rules model m:r as Word writes it (m:rPr, w:rPr, text); PowerPoint's
     equation editor writes a:rPr there (its size, colour and Cambria Math), and so do we.
     Every other rule holds, and the a:rPr stands where PowerPoint puts it: after m:rPr."""
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json",
-         str(built / "math-lecture.pptx")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
-    (report,) = json.loads(result.stdout)
+    report = openxml_audit(built / "math-lecture.pptx")
     assert report["errors"], "the math runs are checked (the a14 choice is read)"
     others = [
         e

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import chromium_browser, libreoffice_convert, run_cli
+from conftest import chromium_browser, libreoffice_convert, openxml_audit, run_cli
 from pptx import Presentation
 from screenshots import open_deck, serve_folder
 
@@ -165,13 +163,7 @@ def test_slides_without_incremental_have_no_timing(deck: Path) -> None:
 
 
 def test_openxml_audit_finds_no_error(deck: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "openxml_audit", "-f", "microsoft365", "-o", "json", str(deck)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    (report,) = json.loads(result.stdout)
+    report = openxml_audit(deck)
     assert report["error_count"] == 0, report["errors"][:5]
 
 
