@@ -244,3 +244,24 @@ def test_handout_lines_make_room_for_their_formulas(built):
     limits = next(w for w in found if w[4] == "𝑖=1")
     numerator = [w for w in found if w[4] in ("𝑄𝐾", "⊤")]
     assert numerator and all(limits[3] < w[1] for w in numerator), (limits, numerator)
+
+
+def test_import_converts_a_notes_formulas_in_one_run_per_form(tmp_path, monkeypatch):
+    from slides import importer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing converted yet
+    monkeypatch.setattr(tex, "_formulas", {})
+    runs: list[str] = []
+    real_run = tex._run
+    monkeypatch.setattr(
+        tex, "_run", lambda keys, to, *rest: runs.append(to) or real_run(keys, to, *rest)
+    )
+    note = tmp_path / "note.md"
+    items = "\n".join(
+        f"- item {i}: $\\frac{{a_{i}}}{{b}}$ and $$\\sqrt{{x_{i}}}$$" for i in range(6)
+    )
+    note.write_text(f"# Formulas\n\n## Many\n\n{items}\n\n$$\n\\sum_i i\n$$\n", "utf-8")
+    importer.import_note(note, tmp_path / "out")
+    assert sorted(runs) == ["docx", "typst"], runs
+    text = (tmp_path / "out" / "lecture.yaml").read_text("utf-8")
+    assert "$\\frac{a_5}{b}$" in text and "$$\\sum_i i$$" in text

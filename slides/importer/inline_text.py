@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -167,6 +168,14 @@ _SPECIAL = re.compile(r"([\\`*\[$])")
 def escape(text: str) -> str:
     """Plain text made literal in the lecture's inline syntax."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def formulas(tokens: list[Token]) -> Iterator[tuple[str, bool]]:
+    """Every formula of the parsed note, as `_math` asks tex about it."""
+    for token in tokens:
+        if token.type in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
+            yield " ".join(token.content.split()), token.type != "math_inline"
+        yield from formulas(token.children or [])
 
 
 def readable_math(notes: str) -> str:

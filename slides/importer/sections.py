@@ -12,11 +12,13 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from slides import tex
 from slides.importer.bodies import Block, BodyReader, flatten
 from slides.importer.inline_text import (
     COMMENT,
     as_plain,
     escape,
+    formulas,
     one_line,
     readable_math,
 )
@@ -55,6 +57,7 @@ class Converter(BodyReader):
         text = self._without_comments(text)
         self.lines = text.split("\n")
         tokens = _parser().parse(text)
+        tex.prepare(formulas(tokens))  # all at once: one pandoc run per output form, not each
         blocks = self._blocks(tokens)
         meta: dict[str, Any] = {}
         if blocks and blocks[0].kind == "front_matter":
