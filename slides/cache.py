@@ -83,14 +83,28 @@ def _bytes_digest(path: Path, size: int, mtime_ns: int) -> str:
 
 
 def _font_files(theme_yaml: Path) -> list[str]:
-    """The font files a theme uses, as slides.theme resolves them (none if it does not load)."""
+    """The font files a theme uses, as slides.theme resolves them (none if it does not load).
+
+    Parsing theme.yaml costs 20 ms and a build asks for the theme's digest dozens of times
+    (every cache of a loaded theme or measurer checks it), so the answer is remembered while
+    the file's size and mtime stay the same, as file digests are.
+    """
+    try:
+        stat = theme_yaml.stat()
+    except OSError:
+        return []
+    return list(_font_files_of(theme_yaml, stat.st_size, stat.st_mtime_ns))
+
+
+@cache
+def _font_files_of(theme_yaml: Path, size: int, mtime_ns: int) -> tuple[str, ...]:
     from slides.errors import SlidesError
     from slides.theme import font_files
 
     try:
-        return [str(p) for p in font_files(theme_yaml)]
+        return tuple(str(p) for p in font_files(theme_yaml))
     except (SlidesError, OSError, ValueError, KeyError, TypeError):
-        return []  # a broken theme fails the build with its own message
+        return ()  # a broken theme fails the build with its own message
 
 
 def theme_folder(folder: Path, given: Path | None = None) -> Path | None:
@@ -154,7 +168,7 @@ def _tree_digest(folder: Path, pattern: str = "*") -> str:
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
             digest.update(str(relative).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(file_digest(path).encode())
     return digest.hexdigest()
 
 

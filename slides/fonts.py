@@ -18,12 +18,16 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import ImageFont
 
-from slides import model
+from slides import model, stored
 from slides.errors import Problem
 from slides.theme import Font, Theme, load_theme, theme_path
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 REFERENCE_PT = 100.0  # widths are measured at this size and scaled
 BITMAP_PX = 109  # colour emoji fonts (CBDT) have this one strike only
@@ -147,12 +151,16 @@ def _charset(path: Path | None) -> Collection[int] | None:
 @cache
 def _advances(path: Path) -> tuple[dict[int, int], int]:
     """A font's advance width per code point and its units per em (the first font of a
-    collection)."""
-    from fontTools.ttLib import TTFont
+    collection).
 
-    # fontTools logs odd but harmless header dates (Lato 2's) as warnings: not the user's concern.
-    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
-    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+    Kept between processes (slides.stored): reading them takes fontTools 0.33 s for the CJK
+    fallback, whose 65,000 glyphs are named by parsing its CFF table.
+    """
+    return stored.remembered("advances-1", stored.file_stamp(path), lambda: _read_advances(path))
+
+
+def _read_advances(path: Path) -> tuple[dict[int, int], int]:
+    with _open_font(path) as font:
         metrics = font["hmtx"].metrics
         advances = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
         return advances, font["head"].unitsPerEm
@@ -165,11 +173,22 @@ def line_metrics(path: Path) -> tuple[float, float]:
     FreeType (and so Pillow) uses the typographic metrics instead when a font asks for them
     (Lato 2 does), which puts a line's text higher than PowerPoint and LibreOffice put it.
     """
-    from fontTools.ttLib import TTFont
+    return stored.remembered("line-metrics-1", stored.file_stamp(path), lambda: _read_lines(path))
 
-    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+
+def _read_lines(path: Path) -> tuple[float, float]:
+    with _open_font(path) as font:
         os2, per_em = font["OS/2"], font["head"].unitsPerEm
         return os2.usWinAscent / per_em, os2.usWinDescent / per_em
+
+
+def _open_font(path: Path) -> TTFont:
+    """A font file opened with fontTools (imported only when a font is read, not remembered)."""
+    from fontTools.ttLib import TTFont
+
+    # fontTools logs odd but harmless header dates (Lato 2's) as warnings: not the user's concern.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    return TTFont(str(path), fontNumber=0, lazy=True)
 
 
 def _shaped(text: str) -> bool:
