@@ -47,6 +47,9 @@ class Measurer:
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.fallbacks = [f.font for f in theme.fallbacks]
+        # Widths at REFERENCE_PT: fitting tries one text at many sizes, and every output
+        # measures the same labels again.
+        self._widths: dict[tuple[str, bool, bool, bool], float] = {}
 
     def faces(self, mono: bool) -> list[Face]:
         """The theme font and the faces a viewer may show instead of it."""
@@ -60,9 +63,14 @@ class Measurer:
         self, text: str, size: float, bold: bool = False, italic: bool = False, mono: bool = False
     ) -> float:
         """The widest any of the faces draws `text` at `size` points."""
-        return max(self._face_width(face, text, bold, italic) for face in self.faces(mono)) * (
-            size / REFERENCE_PT
-        )
+        key = (text, bold, italic, mono)
+        found = self._widths.get(key)
+        if found is None:
+            faces = self.faces(mono)
+            found = self._widths[key] = max(
+                self._face_width(face, text, bold, italic) for face in faces
+            )
+        return found * (size / REFERENCE_PT)
 
     def _face_width(self, face: Face, text: str, bold: bool, italic: bool) -> float:
         total = 0.0
@@ -109,7 +117,9 @@ class Measurer:
 
     def missing(self, text: str) -> list[str]:
         """Characters of text no font of the theme (own, fallbacks) can draw, each once."""
-        return list(dict.fromkeys(ch for ch in text if self.font_for(ch) is None))
+        own = _charset(self.theme.sans.regular) or ()
+        others = dict.fromkeys(ch for ch in text if ord(ch) not in own)  # the theme font's: drawn
+        return [ch for ch in others if self.font_for(ch) is None]
 
     def slot_font(self, text: str, slot: str) -> str | None:
         """The fallback family the PPTX names for a slot (ea, cs): the first of that slot that
