@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PIL
 from PIL import Image as PILImage
@@ -30,6 +31,9 @@ from slides.place import fit, geometry
 from slides.render import atomic_path
 from slides.signals import checkpoint
 from slides.theme import Theme
+
+if TYPE_CHECKING:
+    from slides.diagrams import Layout, Style
 
 MAX_SIZE = (1920, 1080)  # slide resolution: larger pictures are downscaled to fit inside it
 MAX_BYTES = 50_000_000
@@ -56,9 +60,15 @@ class Picture:
 class Assets:
     """Prepared pictures, keyed by the content node they come from."""
 
-    def __init__(self, pictures: dict[int, Picture], rooms: dict[int, Room] | None = None) -> None:
+    def __init__(
+        self,
+        pictures: dict[int, Picture],
+        rooms: dict[int, Room] | None = None,
+        layouts: dict[Path, Layout] | None = None,
+    ) -> None:
         self._pictures = pictures
         self._rooms = rooms or {}
+        self._layouts = layouts or {}
 
     def ready(self) -> Assets:
         """The pictures, every file written (prepare returns only then; kept for renderers)."""
@@ -70,6 +80,18 @@ class Assets:
     def room(self, node: model.DiagramBase) -> Room:
         """The room (width, height in points) a diagram was laid out for (see diagram_rooms)."""
         return self._rooms[id(node)]
+
+    def layout(self, node: model.DiagramBase, style: Style) -> Layout:
+        """A diagram drawn from data, laid out for its room: once per distinct drawing (its
+        picture file's name is the key of its content, style and room), however many slides
+        show it. Laid out before the outputs are forked, it is shared by all of them."""
+        path = self.picture(node).path
+        found = self._layouts.get(path)
+        if found is None:
+            from slides.diagrams import layout
+
+            found = self._layouts[path] = layout(node, style, self.room(node))
+        return found
 
     def all(self) -> list[Picture]:
         return list(dict.fromkeys(self._pictures.values()))
@@ -113,6 +135,7 @@ def prepare(
     problems: list[Problem] = []
     to_draw: dict[Path, tuple[model.DiagramBase, Room]] = {}
     sizes: dict[Path, tuple[int, int]] = {}
+    layouts: dict[Path, Layout] = {}
     rooms = diagram_rooms(lecture)
     for where, node in located_pictures(lecture):
         if isinstance(node, model.Image):
@@ -129,7 +152,8 @@ def prepare(
                 else:
                     if paint:
                         to_draw[path] = (node, room)
-                    sizes[path] = layout(node, style, room).pixels  # what will be drawn
+                    layouts[path] = layout(node, style, room)
+                    sizes[path] = layouts[path].pixels  # what will be drawn
             pictures[id(node)] = Picture(path, *sizes[path], alt)
             continue
         try:
@@ -142,7 +166,7 @@ def prepare(
         raise ContentError(problems)
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
     _draw_all(to_draw, style, jobs)
-    return Assets(pictures, rooms)
+    return Assets(pictures, rooms, layouts)
 
 
 def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:

@@ -125,9 +125,10 @@ class Measurer:
         """The fallback family the PPTX names for a slot (ea, cs): the first of that slot that
         has the text's characters, else the first of that slot."""
         fonts = [f.font for f in self.theme.fallbacks if f.slot == slot]
-        for font in fonts:
+        beyond_latin = {ord(ch) for ch in text if ch > "\u02ff"}  # most texts: none, no lookup
+        for font in fonts if beyond_latin else ():
             found = _charset(font.regular)
-            if found is not None and any(ord(ch) in found and ch > "\u02ff" for ch in text):
+            if found is not None and any(code in found for code in beyond_latin):
                 return font.family
         return fonts[0].family if fonts else None
 

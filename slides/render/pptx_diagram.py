@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from slides import model
-from slides.diagrams import Layout, Style, layout
+from slides.diagrams import Layout, Style
 from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, OUTLINE, TextBlock
 from slides.diagrams.text_fit import BULLET, Fonts
 from slides.jinja import environment
@@ -63,7 +63,7 @@ def diagram_xml(
 ) -> str:
     """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
     style = Style.of(build.theme)
-    geometry = layout(node, style, build.assets.room(node))
+    geometry = build.assets.layout(node, style)
     fonts = Fonts.of(style, geometry.zoom)
     painter = _Painter(geometry, box, fonts, new_id)
     group_id = new_id()
