@@ -218,7 +218,9 @@ def sizes(folder: Path, out: Path) -> list[Row]:
 
 
 def _size_row(what: str, size: int, pictures: int, note: str) -> Row:
-    ratio = size / pictures if pictures else float("inf")
+    if not pictures:  # diagrams drawn natively, no photographs: nothing to compare with
+        return Row(what, f"{size / 1e6:.2f} MB", f"no picture files; {note}", "", "≤ 1.10×", "n/a")
+    ratio = size / pictures
     return Row(
         what,
         f"{size / 1e6:.2f} MB",
