@@ -64,10 +64,11 @@ def linked(kind: str, files: list[str]) -> Path | None:
         return None
     name = hashlib.sha256("\0".join(files).encode()).hexdigest()[:32]
     target = folder / f"{kind}-{name}"
-    if target.is_dir():
+    if _complete(target, len(files)):
         return target
     temp = folder / f"{target.name}.{os.getpid()}.tmp"
     try:
+        shutil.rmtree(target, ignore_errors=True)  # a temp-directory cleaner emptied it
         shutil.rmtree(temp, ignore_errors=True)
         temp.mkdir()
         for i, file in enumerate(files):  # numbered: two folders may hold the same file name
@@ -75,8 +76,15 @@ def linked(kind: str, files: list[str]) -> Path | None:
         temp.rename(target)
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)
-        return target if target.is_dir() else None  # another process made it first
+        return target if _complete(target, len(files)) else None  # another process made it
     return target
+
+
+def _complete(folder: Path, count: int) -> bool:
+    try:
+        return len(os.listdir(folder)) == count
+    except OSError:
+        return False
 
 
 def _folder() -> Path | None:
