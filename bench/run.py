@@ -200,8 +200,8 @@ def sizes(folder: Path, out: Path) -> list[Row]:
         rows.append(_size_row(f"PPTX size, {folder.name}", pptx.stat().st_size, pictures, once))
     html = deck / f"{folder.name}.html"
     if html.exists():
-        # The deck's own files; reveal.js and the fonts are the same library for every deck.
-        library = ("reveal.js", "fonts")
+        # The deck's own files; reveal.js, KaTeX and the fonts are the same for every deck.
+        library = ("reveal.js", "fonts", "katex")
         others = {f"{folder.name}{s}" for s in (".pptx", "-handout.pdf", "-slides.pdf", ".qmd")}
         own = lib = 0
         for path in deck.rglob("*"):
@@ -212,7 +212,7 @@ def sizes(folder: Path, out: Path) -> list[Row]:
                 lib += path.stat().st_size
             else:
                 own += path.stat().st_size
-        note = f"+ {lib / 1e6:.1f} MB reveal.js and fonts, shared by every deck"
+        note = f"+ {lib / 1e6:.1f} MB reveal.js, KaTeX and fonts, shared by every deck"
         rows.append(_size_row(f"HTML deck (html, images, css), {folder.name}", own, pictures, note))
     return rows
 
