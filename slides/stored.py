@@ -87,10 +87,15 @@ def _complete(folder: Path, count: int) -> bool:
         return False
 
 
+def folder_name() -> str:
+    """The name of the store's folder in the temp directory: one per user."""
+    return f"slides-{os.getuid()}"
+
+
 def _folder() -> Path | None:
-    """slides-<uid> in the temp directory, made private; None if it is someone else's."""
+    """The store's folder, made private; None if it is someone else's."""
     try:
-        folder = Path(tempfile.gettempdir()) / f"slides-{os.getuid()}"
+        folder = Path(tempfile.gettempdir()) / folder_name()
         folder.mkdir(mode=0o700, exist_ok=True)
         stat = folder.lstat()
         if stat.st_uid != os.getuid() or stat.st_mode & 0o077 or folder.is_symlink():

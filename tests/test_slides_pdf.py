@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import GENAI, ROOT, SAMPLE, copy_lecture, pdf_structure, require, run_cli
 
-from slides import build, chromium, cli, inline
+from slides import build, chromium, cli, inline, stored
 from slides.deck import plan
 from slides.errors import BuildError
 from slides.load import load_lecture
@@ -240,8 +240,10 @@ def interrupt_pdf_builds(temp: Path, out: Path) -> None:
         )
         assert "Traceback" not in process.stderr, process.stderr
         assert process.returncode == 128 + signum, process.stderr
-        # Chromium's profile and its lock folder (left by a killed Chromium); Jinja's cache stays.
-        left = [p.name for p in temp.iterdir() if not p.name.startswith("_jinja2-cache")]
+        # Chromium's profile and its lock folder (left by a killed Chromium); Jinja's cache and
+        # the fonts' store (slides.stored) stay: they are kept between builds on purpose.
+        kept = ("_jinja2-cache", stored.folder_name())
+        left = [p.name for p in temp.iterdir() if not p.name.startswith(kept)]
         assert left == [], f"at {moment}: {left} left"
         alive = [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(temp) in _read(p)]
         assert alive == [], f"at {moment}: Chromium processes left"
