@@ -17,6 +17,7 @@ from slides.signals import checkpoint
 if TYPE_CHECKING:
     from slides.chromium import Devtools
     from slides.deck import Deck
+    from slides.pptx_theme import TemplateLook
     from slides.theme import Theme
 
 ALL_FORMATS = tuple(FORMATS)
@@ -30,23 +31,46 @@ def expand_formats(requested: list[str]) -> list[str]:
     return [fmt for fmt in FORMATS if fmt in wanted]
 
 
-def plan_lecture(folder: Path, theme: Path | None = None) -> tuple[Deck, Theme, list[Problem]]:
+def plan_lecture(
+    folder: Path,
+    theme: Path | None = None,
+    pptx_template: Path | None = None,
+    logo_dir: Path | None = None,
+) -> tuple[Deck, Theme, list[Problem]]:
     """Load and validate a lecture and lay out its deck, in its own theme or the `theme` folder
-    given; writes nothing."""
+    given; writes nothing but a template's logo.
+
+    With a PowerPoint template (the option, else the lecture's own), the template restyles the
+    theme (slides.pptx_theme); its logo's picture goes into logo_dir.
+    """
+    deck, theme_, _, warnings = _plan(folder, theme, pptx_template, logo_dir)
+    return deck, theme_, warnings
+
+
+def _plan(
+    folder: Path, theme: Path | None, pptx_template: Path | None, logo_dir: Path | None
+) -> tuple[Deck, Theme, TemplateLook | None, list[Problem]]:
     from slides.deck import plan
     from slides.load import load_lecture
+    from slides.place.fit import Fitter
+    from slides.pptx_theme import template_path, template_theme
     from slides.theme import load_theme
 
     display = display_path(folder / "lecture.yaml")
     lecture, warnings = load_lecture(folder, display=display, theme=theme)
     checkpoint("loaded")
-    theme = load_theme(lecture.theme_folder)  # checked by the loader: colours, contrast, logo
-    deck = plan(lecture)
+    look = None
+    restyled = load_theme(lecture.theme_folder)  # checked by the loader: colours, contrast, logo
+    template = template_path(lecture, pptx_template)
+    if template is not None:
+        restyled, look, found = template_theme(restyled, template, logo_dir)
+        warnings += found
+    deck = plan(lecture, Fitter.of(restyled, look.boxes if look else None))
     warnings += [_locate(w, lecture) for w in deck.warnings]
     if any(w.severity == "error" for w in warnings):  # content that fits no slide at all
         raise ContentError(warnings)
     checkpoint("planned")
-    return deck, theme, warnings
+    return deck, restyled, look, warnings
 
 
 def prepare_build(
@@ -55,14 +79,16 @@ def prepare_build(
     """Plan the lecture and prepare its pictures (up to `jobs` at once); no output written yet."""
     from slides.assets import prepare
 
-    deck, theme, warnings = plan_lecture(folder, options.theme)
+    out_dir = out_root / folder.resolve().name
+    deck, theme, look, warnings = _plan(
+        folder, options.theme, options.pptx_template, out_dir / ".cache"
+    )
     lecture = deck.lecture
-    out_dir = out_root / lecture.name
     # Diagrams are drawn natively in every output, unless the PPTX asks for their pictures.
     paint = options.pptx_diagrams == "picture"
     assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
     checkpoint("pictures")
-    return Build(lecture, deck, theme, assets, out_dir, options), warnings
+    return Build(lecture, deck, theme, assets, out_dir, options, template=look), warnings
 
 
 def output_keys(folder: Path, formats: list[str], options: Options) -> dict[str, str]:

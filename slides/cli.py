@@ -88,7 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--handout-layout", type=int, choices=(1, 2, 3), default=1, help="slides per handout page"
     )
-    build.add_argument("--pptx-template", type=Path, help="a .pptx whose master and layouts to use")
+    build.add_argument(
+        "--pptx-template",
+        type=Path,
+        help="a .pptx whose master and layouts to use; its colours, fonts and logo restyle "
+        "every output",
+    )
     build.add_argument(
         "--pptx-diagrams",
         choices=("native", "picture"),
@@ -233,7 +238,9 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for folder in _lecture_dirs(args.lectures, args.outputs):
         try:
-            deck, theme, warnings = plan_lecture(folder, args.theme)
+            # A template's logo (slides.pptx_theme) is where the build put it, for parity.
+            logo_dir = args.outputs / ".cache" if args.outputs else None
+            deck, theme, warnings = plan_lecture(folder, args.theme, logo_dir=logo_dir)
             check_pictures(deck.lecture)  # broken image files fail `check`, not only `build`
         except SlidesError as error:
             print(error.show(), file=sys.stderr)

@@ -230,3 +230,23 @@ def openxml_audit(deck: Path) -> dict:
     )
     (report,) = json.loads(result.stdout)
     return report
+
+
+def set_scheme(prs, colours: dict[str, str], fonts: tuple[str, str] | None = None) -> None:
+    """Set colour scheme slots ('RRGGBB' by slot) and the (major, minor) latin fonts of a
+    presentation's master theme (python-pptx has no API for either)."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    scheme = root.find(f".//{a}clrScheme")
+    for slot, value in colours.items():
+        element = scheme.find(f"{a}{slot}")
+        for child in list(element):
+            element.remove(child)
+        etree.SubElement(element, f"{a}srgbClr", val=value)
+    for kind, family in zip(("major", "minor"), fonts or (), strict=False):
+        root.find(f".//{a}fontScheme/{a}{kind}Font/{a}latin").set("typeface", family)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -114,7 +114,10 @@ def test_a_renderers_warnings_obey_quiet_and_strict(with_warnings: Path, tmp_pat
     out = tmp_path / "out"
     loud = run_cli("build", with_warnings, "--format", "pptx", "--out", out)
     assert loud.returncode == 0
-    assert f"{out}/sample/sample.pptx: warning: template brand.pptx has no layout" in loud.stderr
+    assert (
+        f"{out}/sample/sample.pptx: warning: template brand.pptx has no two-content layout"
+        in loud.stderr
+    )
     quiet = run_cli("build", with_warnings, "--format", "pptx", "--out", out, "-q", "--force")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
     good = (out / "sample" / "sample.pptx").read_bytes()
@@ -122,7 +125,7 @@ def test_a_renderers_warnings_obey_quiet_and_strict(with_warnings: Path, tmp_pat
         "build", with_warnings, "--format", "pptx", "--out", out, "--strict", "--force"
     )
     assert strict.returncode == 2
-    assert "sample.pptx: template brand.pptx has no layout" in strict.stderr
+    assert "sample.pptx: template brand.pptx has no two-content layout" in strict.stderr
     assert (out / "sample" / "sample.pptx").read_bytes() == good  # the last good deck stays
 
 
@@ -166,7 +169,7 @@ def test_an_edited_user_template_changes_the_deck(tmp_path: Path) -> None:
     again = run_cli("build", SAMPLE, "--format", "pptx", "--out", out, "--pptx-template", template)
     assert again.returncode == 0, again.stderr
     assert "up to date" not in again.stdout
-    assert "has no layout 'Two Content'" in again.stderr
+    assert "has no two-content layout" in again.stderr
     assert (out / "sample" / "sample.pptx").read_bytes() != before
 
 

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, SAMPLE, run_cli
+from conftest import GENAI, SAMPLE, run_cli, set_scheme
 from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu
@@ -51,6 +51,7 @@ def make_template(path: Path) -> Path:
     for title in ("roadmap", "prices"):
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         slide.shapes.title.text = f"{SECRET} {title}"
+    set_scheme(prs, {"accent1": "4472C4"})  # Office 2013's accent: 2007's fails for links
     props = prs.core_properties
     props.author = props.last_modified_by = f"{SECRET} designer"
     props.category, props.comments, props.title = SECRET, SECRET, f"{SECRET} template"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slides import inline, model
 from slides.errors import Problem
@@ -23,12 +24,13 @@ from slides.place.geometry import (
     CODE_PAD,
     Box,
     PictureLayout,
-    body_box,
-    column_boxes,
+    SlideBoxes,
     place_picture,
-    title_box,
 )
 from slides.place.measure import SAFETY, TextMeasure, theme_measure
+
+if TYPE_CHECKING:
+    from slides.theme import Font, Theme
 from slides.place.paragraphs import (
     LINE_SPACING,
     Para,
@@ -71,6 +73,19 @@ class Fitter(TextMeasure):
         folder = theme_path(theme)
         return _fitter(folder, theme_digest(folder))
 
+    boxes = SlideBoxes.of()  # a content slide's title, body and columns
+
+    @classmethod
+    def of(cls, theme: Theme, boxes: SlideBoxes | None = None) -> Fitter:
+        """A fitter measuring with this theme's fonts into these boxes: a PowerPoint template
+        (slides.pptx_theme) may name other fonts than the theme.yaml, and other boxes."""
+        from slides.theme import load_theme
+
+        own = load_theme(theme.folder)
+        if (theme.sans, theme.mono) == (own.sans, own.mono) and boxes in (None, cls.boxes):
+            return cls.for_theme(theme.folder)
+        return _restyled_fitter(theme.folder, theme.sans, theme.mono, boxes or cls.boxes)
+
     # -- titles -------------------------------------------------------------------------------
 
     def title_pt(
@@ -85,7 +100,7 @@ class Fitter(TextMeasure):
         Returns (size, fits): fits is False when even the floor size needs more than
         max_lines lines (the title then shrinks further, down to TITLE_FLOOR_PT).
         """
-        box = box or title_box()
+        box = box or self.boxes.title
         hi, lo = sizes
         size = hi
         while size >= TITLE_FLOOR_PT:
@@ -98,7 +113,7 @@ class Fitter(TextMeasure):
 
     def agenda_pt(self, titles: Sequence[str]) -> float:
         """The largest size at which the numbered topic list fits the body box."""
-        box = body_box()
+        box = self.boxes.body
         for size in AGENDA_SIZES:
             if self.height(agenda_paras(titles, size), box.w) <= box.h:
                 return size
@@ -162,11 +177,11 @@ class Fitter(TextMeasure):
 
     def fits(self, slide: model.Slide, size: float) -> bool:
         """Whether the slide's body fits its box at this body size."""
-        box = body_box()
+        box = self.boxes.body
         if slide.columns is not None:
             return all(
                 self._column_fits(column, size, col_box)
-                for column, col_box in zip(slide.columns, column_boxes(), strict=True)
+                for column, col_box in zip(slide.columns, self.boxes.columns, strict=True)
             )
         if slide.image is not None or slide.diagram is not None:
             return True  # a picture scales to the room its caption leaves
@@ -199,8 +214,11 @@ class Fitter(TextMeasure):
     def _pictures_have_room(self, slide: model.Slide) -> bool:
         """Whether every picture keeps MIN_PICTURE_SHARE of its box beside heading and caption."""
         if slide.image is not None or slide.diagram is not None:
-            return self.picture_layout(body_box(), 16 / 9, slide.image or slide.diagram) is not None
-        for column, box in zip(slide.columns or [], column_boxes(), strict=False):
+            return (
+                self.picture_layout(self.boxes.body, 16 / 9, slide.image or slide.diagram)
+                is not None
+            )
+        for column, box in zip(slide.columns or [], self.boxes.columns, strict=False):
             node = column.image or column.diagram
             if node is not None and not self.picture_layout(box, 16 / 9, node, column.heading):
                 return False
@@ -497,3 +515,22 @@ def _column_units(slide: model.Slide):
 @cache
 def _fitter(theme: Path, content: str) -> Fitter:
     return Fitter(theme_measure(theme, content))
+
+
+@cache
+def _restyled_fitter(theme: Path, sans: Font, mono: Font, boxes: SlideBoxes) -> Fitter:
+    """A fitter for a theme whose text fonts a template replaced (its fallbacks stay), with
+    the template's boxes."""
+    from dataclasses import replace
+
+    from slides.fonts import Measurer
+    from slides.theme import load_theme
+
+    widths = Measurer(replace(load_theme(theme), sans=sans, mono=mono))
+    fitter = Fitter(
+        lambda text, size, bold=False, mono=False, italic=False: widths.width(
+            text, size, bold, italic, mono
+        )
+    )
+    fitter.boxes = boxes
+    return fitter

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -170,7 +171,7 @@ class _Placer:
     def __init__(self, build: Build) -> None:
         self.build = build
         self.lecture = build.lecture
-        self.fitter = Fitter.for_theme(self.lecture.theme_folder)
+        self.fitter = Fitter.of(build.theme, build.template.boxes if build.template else None)
 
     def frame(self, frame: Frame) -> PlacedFrame:
         place = {
@@ -208,14 +209,14 @@ class _Placer:
         if lines:
             elements.append(Text(geometry.SUBTITLE_BOX, tuple(lines)))
         if self.build.theme.shows_logo("title"):
-            elements.append(self._logo(geometry.LOGO_BOX))
+            elements.append(self._logo(self.template_logo or geometry.LOGO_BOX))
         return title, elements, None
 
     def _agenda(self, frame: Frame):
         title, elements = self._content_title(frame.display_title)
         titles = [topic.title for topic in self.lecture.topics]
         size = self.fitter.agenda_pt(titles)
-        elements.append(Text(geometry.body_box(), tuple(paragraphs.agenda_paras(titles, size))))
+        elements.append(Text(self.fitter.boxes.body, tuple(paragraphs.agenda_paras(titles, size))))
         return title, elements + self._footer(frame), None
 
     def _section(self, frame: Frame):
@@ -247,9 +248,9 @@ class _Placer:
         assert content is not None
         title, elements = self._content_title(frame.display_title)
         size = frame.body_pt
-        box = geometry.body_box()
+        box = self.fitter.boxes.body
         if content.columns is not None:
-            for column, col_box in zip(content.columns, geometry.column_boxes(), strict=True):
+            for column, col_box in zip(content.columns, self.fitter.boxes.columns, strict=True):
                 if column.bullets is not None:
                     paras = paragraphs.column_paras(column, size)
                     elements.append(Text(col_box, tuple(paras), builds=True))
@@ -280,8 +281,9 @@ class _Placer:
     # -- pieces -----------------------------------------------------------------------------
 
     def _content_title(self, text: str) -> tuple[Text, list[Element]]:
-        size, _ = self.fitter.title_pt(text)
-        title = Text(geometry.title_box(), (paragraphs.title_para(text, size),), "title", "b")
+        box = self.fitter.boxes.title
+        size, _ = self.fitter.title_pt(text, box)
+        title = Text(box, (paragraphs.title_para(text, size),), "title", "b")
         return title, [title, Decoration(TITLE_RULE, "accent")]
 
     def picture_layout(
@@ -375,11 +377,30 @@ class _Placer:
         out: list[Element] = []
         if self.lecture.footer:
             para = Para(text_spans(self.lecture.footer), FOOTER_PT, role="muted")
-            out.append(Text(Box(geometry.MARGIN, y, FOOTER_W, h), (para,), "box", "ctr", "Footer"))
+            box = self._clear(Box(geometry.MARGIN, y, FOOTER_W, h))
+            out.append(Text(box, (para,), "box", "ctr", "Footer"))
         number = Para((Span(str(frame.number)),), FOOTER_PT, role="muted", align="right")
-        box = Box(geometry.SLIDE_W - geometry.MARGIN - NUMBER_W, y, NUMBER_W, h)
+        box = self._clear(Box(geometry.SLIDE_W - geometry.MARGIN - NUMBER_W, y, NUMBER_W, h))
         out.append(Text(box, (number,), "box", "ctr", "Slide Number", field="slidenum"))
         return out
+
+    def _clear(self, box: Box) -> Box:
+        """A box clear of a PowerPoint template's logo and decorations."""
+        for obstacle in self.build.template.obstacles if self.build.template else ():
+            box = geometry.clear_of(box, obstacle)
+        return box
+
+    @cached_property
+    def template_logo(self) -> Box | None:
+        """The box of the logo a PowerPoint template's master shows on every slide, when that
+        logo is the theme's (slides.pptx_theme): the title slide's logo goes exactly there in
+        every output."""
+        template = self.build.template
+        if template is None or template.logo is None or self.build.theme.logo is None:
+            return None
+        if self.build.theme.logo.read_bytes() != template.logo.data:
+            return None
+        return template.logo.box
 
     def _logo(self, area: Box, decorative: bool = False) -> Picture:
         """The theme's logo in an area: top right of the title slide, with its alt text; in the

@@ -65,11 +65,71 @@ def title_box() -> Box:
     return Box(x, y, w, h - TITLE_CLEARANCE)
 
 
-def column_boxes() -> tuple[Box, Box]:
-    """The two boxes of a two-column slide, side by side inside BODY_BOX."""
-    x, y, w, h = BODY_BOX
+def column_boxes(body: Box | None = None) -> tuple[Box, Box]:
+    """The two boxes of a two-column slide, side by side inside the body box."""
+    x, y, w, h = (body.x, body.y, body.w, body.h) if body else BODY_BOX
     half = (w - COLUMN_GAP) / 2
     return Box(x, y, half, h), Box(x + half + COLUMN_GAP, y, half, h)
+
+
+@dataclass(frozen=True)
+class SlideBoxes:
+    """The boxes of a content slide: its title, its body, the body's two columns."""
+
+    title: Box
+    body: Box
+    columns: tuple[Box, Box]
+
+    @classmethod
+    def of(
+        cls, areas: tuple[Box | None, Box | None] = (None, None), obstacles: tuple[Box, ...] = ()
+    ) -> SlideBoxes:
+        """Our title and body boxes inside a template's own (title, body) placeholder boxes,
+        clear of its logo and decorations (slides.pptx_theme).
+
+        Inside both: the PPTX fills the template's placeholders, while the HTML deck and the
+        handout, which place the body by our boxes, still hold what was fitted.
+        """
+        title, body = title_box(), body_box()
+        title, body = within(title, areas[0]), within(body, areas[1])
+        for obstacle in obstacles:
+            title, body = clear_of(title, obstacle), clear_of(body, obstacle)
+        return cls(title, body, column_boxes(body))
+
+
+def within(box: Box, area: Box | None) -> Box:
+    """The part of box inside area; box itself when that would leave less than half of it."""
+    if area is None:
+        return box
+    x, y = max(box.x, area.x), max(box.y, area.y)
+    inside = Box(x, y, min(box.right, area.right) - x, min(box.bottom, area.bottom) - y)
+    return inside if inside.w >= box.w / 2 and inside.h >= box.h / 2 else box
+
+
+def clear_of(box: Box, obstacle: Box | None, gap: float = 8.0) -> Box:
+    """box less the side an obstacle (a template's logo) reaches into, `gap` away from it.
+
+    An obstacle at the right or left end of the box narrows it; one above or below its
+    middle shortens it. One that would leave less than half the box is ignored: the box is
+    the template's own placeholder's business then.
+    """
+    if obstacle is None or not (
+        obstacle.x < box.right
+        and box.x < obstacle.right
+        and obstacle.y < box.bottom
+        and box.y < obstacle.bottom
+    ):
+        return box
+    middle_x, middle_y = box.x + box.w / 2, box.y + box.h / 2
+    if obstacle.x >= middle_x:
+        clear = Box(box.x, box.y, obstacle.x - gap - box.x, box.h)
+    elif obstacle.right <= middle_x:
+        clear = Box(obstacle.right + gap, box.y, box.right - obstacle.right - gap, box.h)
+    elif obstacle.bottom <= middle_y:
+        clear = Box(box.x, obstacle.bottom + gap, box.w, box.bottom - obstacle.bottom - gap)
+    else:
+        clear = Box(box.x, box.y, box.w, obstacle.y - gap - box.y)
+    return clear if clear.w >= box.w / 2 and clear.h >= box.h / 2 else box
 
 
 def place_picture(area: Box, aspect: float) -> Box:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for pydant
     from slides.deck import Deck
     from slides.errors import Problem
     from slides.place.frames import PlacedFrame
+    from slides.pptx_theme import TemplateLook
     from slides.theme import Theme
 
 # Format name -> (renderer module, output file name pattern). Order is build order:
@@ -61,6 +62,7 @@ class Build:
     out_dir: Path
     options: Options = field(default_factory=Options)
     problems: list[Problem] = field(default_factory=list)  # what the renderers found
+    template: TemplateLook | None = None  # the PowerPoint template that restyled the theme
 
     @cached_property
     def placed(self) -> list[PlacedFrame]:

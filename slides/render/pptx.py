@@ -3,8 +3,9 @@
 Every placed frame (`slides.place.frames`) becomes one slide, in order. Text goes into real text
 frames with the sizes the fitter chose (autofit off), from the same `Para`s it measured, so
 nothing overflows in PowerPoint, Keynote or LibreOffice. Each topic is a PowerPoint section.
-With a user template, its slide master and layouts are used, picked by layout name, and its
-colours rule: our colours and accent bars are left out. Two builds of the same content give
+With a user template, its slide master and layouts are used, picked by their placeholders
+(whatever their names' language), and its colours rule: our colours and accent bars are left
+out. Two builds of the same content give
 byte-identical files.
 
 The DrawingML of each slide and notes slide comes from templates/pptx/ (Jinja, XML-escaped);
@@ -24,7 +25,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from slides import inline
-from slides.errors import BuildError, ContentError
+from slides.errors import BuildError
 from slides.fonts import measurer
 from slides.jinja import environment
 from slides.place.frames import Decoration, Element, Picture, PlacedFrame, Table, Text
@@ -38,15 +39,16 @@ from slides.render.pptx_metadata import write_metadata
 SLIDE_WIDTH, SLIDE_HEIGHT = 12192000, 6858000  # EMU: 13.333 × 7.5 in = 960 × 540 pt
 TITLE_TYPES = ("title", "ctrTitle", "vertTitle")  # values of p:ph/@type
 
-# Frame layouts -> layout names to try, in order of preference. Templates are matched by NAME.
+# Frame layouts -> the layout roles to try, in order of preference (pptx_package.find_layout
+# finds a template's layout for a role by its placeholders, whatever its name or language).
 LAYOUTS: dict[str, tuple[str, ...]] = {
-    "title": ("Title Slide", "Title Only", "Title and Content", "Blank"),
-    "agenda": ("Title and Content", "Title Only", "Blank"),
-    "section": ("Section Header", "Title Only", "Title Slide", "Blank"),
-    "text": ("Title and Content", "Title Only", "Blank"),
-    "columns": ("Two Content", "Comparison", "Title and Content", "Title Only", "Blank"),
-    "plain": ("Title Only", "Title and Content", "Blank"),
-    "closing": ("Title Slide", "Title Only", "Title and Content", "Blank"),
+    "title": ("title", "title_only", "content"),
+    "agenda": ("content", "title_only"),
+    "section": ("section", "title_only", "title"),
+    "text": ("content", "title_only"),
+    "columns": ("two", "content", "title_only"),
+    "plain": ("title_only", "content"),
+    "closing": ("title", "title_only", "content"),
 }
 WHAT = {
     "title": "the title slide",
@@ -163,10 +165,7 @@ class _DeckWriter:
         self.prs = self._open()
         self.names = pkg.PartNames(self.prs)
         self._all_layouts = pkg.layouts(self.prs)
-        self.layouts = {}
-        for layout in self._all_layouts:
-            self.layouts.setdefault(layout.name.strip().lower(), layout)
-        self._warned_layouts: set[str] = set()
+        self._chosen: dict[str, object] = {}  # frame kind -> its layout
         self._holders: dict[int, list[pkg.Holder]] = {}  # by id(layout)
         self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, content type
         self.notes_xml = environment("xml").get_template("pptx/notes.xml.j2")
@@ -314,21 +313,9 @@ class _DeckWriter:
     # -- the presentation -------------------------------------------------------------------
 
     def _template_path(self) -> Path | None:
-        option = self.build.options.pptx_template
-        if option is not None:
-            path = Path(option)
-            if not path.is_file():
-                raise BuildError(f"--pptx-template: file not found: {path}")
-            return path
-        relative = self.lecture.pptx_template
-        if relative is None:
-            return None
-        from slides.load import resolve_inside
+        from slides.pptx_theme import template_path
 
-        path, reason = resolve_inside(self.lecture.folder, relative, what="template")
-        if path is None:
-            raise ContentError([self.lecture.problem("pptx_template", reason)])
-        return path
+        return template_path(self.lecture, self.build.options.pptx_template)
 
     def _open(self):
         """The template (or the default one) without its own slides, at 16:9."""
@@ -347,27 +334,30 @@ class _DeckWriter:
         return prs
 
     def _layout(self, kind: str):
+        """The layout for a frame kind; a warning (once per kind) when the template has none
+        of the kind it prefers."""
+        if kind not in self._chosen:
+            self._chosen[kind] = self._find_layout(kind)
+        return self._chosen[kind]
+
+    def _find_layout(self, kind: str):
         wanted = LAYOUTS[kind]
-        for name in wanted:
-            layout = self.layouts.get(name.lower())
+        for role in wanted:
+            layout = pkg.find_layout(self._all_layouts, role)
             if layout is not None:
-                if name != wanted[0] and kind not in self._warned_layouts:
-                    self._warned_layouts.add(kind)
+                if role != wanted[0]:
                     self.warnings.append(
-                        f"template {self._template_name()} has no layout '{wanted[0]}'; "
-                        f"using '{layout.name}' for {WHAT[kind]}"
+                        f"template {self._template_name()} has no "
+                        f"{pkg.LAYOUT_ROLES[wanted[0]]}; using '{layout.name}' for {WHAT[kind]}"
                     )
                 return layout
         if not self._all_layouts:
             raise BuildError(f"pptx template {self._template_name()}: it has no slide layouts")
         layout = self._all_layouts[0]
-        if kind not in self._warned_layouts:
-            self._warned_layouts.add(kind)
-            self.warnings.append(
-                f"template {self._template_name()} has none of the layouts "
-                f"{', '.join(repr(n) for n in wanted)}; using '{layout.name}' "
-                f"for {WHAT[kind]}"
-            )
+        self.warnings.append(
+            f"template {self._template_name()} has no layout with a title placeholder; "
+            f"using '{layout.name}' for {WHAT[kind]}"
+        )
         return layout
 
     def _template_name(self) -> str:

@@ -135,6 +135,73 @@ def layouts(prs: Presentation) -> list[SlideLayout]:
     return [layout for master in prs.slide_masters for layout in master.slide_layouts]
 
 
+# What our slides need of a layout, by the placeholders it has: (role, what it is, in words).
+LAYOUT_ROLES = {
+    "title": "title slide layout (a centred title and a subtitle)",
+    "content": "title-and-content layout (a title and one content placeholder)",
+    "two": "two-content layout (a title and two content placeholders)",
+    "title_only": "title-only layout",
+    "section": "section header layout (a title and a text placeholder)",
+}
+# Layout names as PowerPoint gives them in English, German and French: a hint only, when
+# placeholders and layout types tie.
+LAYOUT_NAMES = {
+    "title": {"title slide", "titelfolie", "diapositive de titre"},
+    "content": {"title and content", "titel und inhalt", "titre et contenu"},
+    "two": {"two content", "zwei inhalte", "deux contenus"},
+    "title_only": {"title only", "nur titel", "titre seul"},
+    "section": {"section header", "abschnittsüberschrift", "en-tête de section"},
+}
+# PowerPoint's own layout types (p:sldLayout/@type), the same in every language.
+LAYOUT_TYPES = {
+    "title": {"title"},
+    "content": {"obj", "tx"},
+    "two": {"twoObj"},
+    "title_only": {"titleOnly"},
+    "section": {"secHead"},
+}
+CONTENT_KINDS = {"obj", "body", "tbl", "chart", "dgm", "media", "clipArt"}
+
+
+def layout_score(layout: SlideLayout, role: str) -> int:
+    """How well a layout serves a role by its placeholders (0: not at all); its @type and name
+    break ties."""
+    holders = placeholders(layout._element, ("dt", "ftr", "sldNum"))
+    kinds = [h.kind for h in holders]
+    if any(dict(h.ph).get("orient") == "vert" for h in holders) or "vertTitle" in kinds:
+        return 0  # vertical text is for vertical scripts, never chosen for ours
+    contents = [k for k in kinds if k in CONTENT_KINDS]
+    sizes = {dict(h.ph).get("sz") for h in holders if h.kind in CONTENT_KINDS}
+    twins = len(contents) == 2 and len(sizes) == 1  # two alike, not content and a caption
+    titled = "title" in kinds or "ctrTitle" in kinds
+    if not titled:
+        return 0
+    score = {
+        "title": 6 * ("ctrTitle" in kinds) + 4 * ("subTitle" in kinds) - 2 * len(contents),
+        "content": 6 * (len(contents) == 1) + 2 * (contents == ["obj"]),
+        "two": (6 + 2 * (set(contents) == {"obj"})) * twins,
+        "title_only": 6 * (not contents and "subTitle" not in kinds and "pic" not in kinds),
+        "section": 6 * (contents == ["body"]),
+    }[role]
+    if role != "title" and ("subTitle" in kinds or "pic" in kinds):
+        score = 0  # a title slide or a picture layout holds no body of ours
+    if score <= 0:
+        return 0
+    score *= 4  # placeholders first; PowerPoint's layout type, then the name, only break ties
+    score += 2 * (layout._element.get("type") in LAYOUT_TYPES[role])
+    return score + (layout.name.strip().lower() in LAYOUT_NAMES[role])
+
+
+def find_layout(candidates: Sequence[SlideLayout], role: str) -> SlideLayout | None:
+    """The layout that best serves a role, the first of equals; None when none does."""
+    best, found = 0, None
+    for layout in candidates:
+        score = layout_score(layout, role)
+        if score > best:
+            best, found = score, layout
+    return found
+
+
 def placeholders(element: etree._Element, skip: Sequence[str]) -> list[Holder]:
     """The placeholders of a layout or notes master, in shape-tree order, but types in skip."""
     found = []
