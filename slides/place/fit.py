@@ -8,7 +8,7 @@ their box in at most two lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from slides import inline, model
 from slides.errors import Problem
 from slides.inline import plain
 from slides.place import code as code_layout
+from slides.place import cutting
 from slides.place.geometry import (
     CAPTION_GAP,
     CELL_PAD_X,
@@ -303,7 +304,7 @@ class Fitter(TextMeasure):
                 if self.fits(alone, MIN_BODY_PT):
                     items.append(item)
                     continue
-                pieces = _pieces(
+                pieces = cutting.pieces(
                     inline.words(bullet.text),  # never inside a formula
                     lambda text: self.fits(
                         slide.model_copy(update={"bullets": [text + " …"]}), MIN_BODY_PT
@@ -317,7 +318,7 @@ class Fitter(TextMeasure):
     def _split(self, slide: model.Slide) -> list[tuple[model.Slide, float]]:
         """Continued parts that each fit at the minimum size, balanced in height."""
         slide = self._explode(slide)
-        units = self._code_units(slide) if slide.code is not None else _units(slide)
+        units = self._code_units(slide) if slide.code is not None else cutting.units(slide)
         if units is None or len(units[0]) < 2:
             return [(slide, self._best(slide, FLOOR_PT) or FLOOR_PT)]
         items, make = units
@@ -327,13 +328,15 @@ class Fitter(TextMeasure):
 
         # The fewest parts first (greedy), then as even as they can be: equal counts if
         # those fit, else the smallest count per part that needs no more parts.
-        groups = _greedy(items, ok)
+        groups = cutting.greedy(items, ok)
         k, n = len(groups), len(items)
         even = [list(items[i * n // k : (i + 1) * n // k]) for i in range(k)]
         best = even if all(ok(chunk) for chunk in even) else groups
         if best is groups:
             for limit in range(-(-n // k), n):
-                tried = _greedy(items, lambda chunk, limit=limit: len(chunk) <= limit and ok(chunk))
+                tried = cutting.greedy(
+                    items, lambda chunk, limit=limit: len(chunk) <= limit and ok(chunk)
+                )
                 if len(tried) <= k:
                     best = tried
                     break
@@ -365,7 +368,9 @@ class Fitter(TextMeasure):
                 units.append((start, block))
             else:  # line by line; a line taller than a slide alone is cut into pieces
                 for k, line in enumerate(block):
-                    units += [(start + k, [piece]) for piece in _cut(line, lambda t: fits([t]))]
+                    units += [
+                        (start + k, [piece]) for piece in cutting.cut(line, lambda t: fits([t]))
+                    ]
             start += len(block)
 
         def make(chunk: Sequence[tuple[int, list[str]]], offset: int) -> model.Slide:
@@ -416,100 +421,6 @@ def _short(title: str, limit: int = 48) -> str:
     """A title as messages quote it: plain text, cut to a readable length."""
     text = plain(title)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _pieces(words: list[str], ok: Callable[[str], bool]) -> list[str]:
-    """Consecutive runs of words, each as long as ok() allows (at least one word)."""
-    pieces: list[str] = []
-    start = 0
-    while start < len(words):
-        lo, hi = start + 1, len(words)
-        while lo < hi:  # the longest run from start that fits: binary search
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if ok(" ".join(words[start:mid])) else (lo, mid - 1)
-        pieces.append(" ".join(words[start:lo]))
-        start = lo
-    return pieces
-
-
-def _cut(line: str, ok: Callable[[str], bool]) -> list[str]:
-    """A line cut into consecutive pieces, each as long as ok() allows (at least a character)."""
-    pieces: list[str] = []
-    while len(line) > 1 and not ok(line):
-        lo, hi = 1, len(line) - 1
-        while lo < hi:  # the longest prefix that fits: binary search
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if ok(line[:mid]) else (lo, mid - 1)
-        pieces.append(line[:lo])
-        line = line[lo:]
-    return [*pieces, line]
-
-
-def _greedy(items: Sequence, ok: Callable[[Sequence], bool]) -> list[list]:
-    """Contiguous groups, each as long as ok() allows (at least one item)."""
-    groups: list[list] = []
-    current: list = []
-    for item in items:
-        if current and not ok([*current, item]):
-            groups.append(current)
-            current = []
-        current.append(item)
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _units(slide: model.Slide):
-    """The units a slide splits into and a function building a part from some of them."""
-    if slide.bullets is not None:
-        return slide.bullets, lambda chunk, offset: slide.model_copy(update={"bullets": chunk})
-    if slide.questions is not None:
-        return slide.questions, lambda chunk, offset: slide.model_copy(update={"questions": chunk})
-    if slide.modules is not None:
-        return slide.modules, lambda chunk, offset: slide.model_copy(
-            update={"modules": chunk, "start": slide.start + offset}
-        )
-    if slide.table is not None:
-        table = slide.table
-        return table.rows, lambda chunk, offset: slide.model_copy(
-            update={"table": table.model_copy(update={"rows": chunk})}
-        )
-    if slide.math is not None:
-        math = slide.math
-        return math.equations, lambda chunk, offset: slide.model_copy(
-            update={"math": math.model_copy(update={"equations": chunk})}
-        )
-    if slide.columns is not None:
-        return _column_units(slide)
-    return None
-
-
-def _column_units(slide: model.Slide):
-    """Two columns split together: bullets columns by top-level item, a picture repeats."""
-    columns = slide.columns or []
-    lists = [c.bullets for c in columns if c.bullets is not None]
-    if not lists:
-        return None
-    longest = max(len(b) for b in lists)
-    # Unit i holds the i-th top-level bullet of each bullets column.
-    units = list(range(longest))
-
-    def make(chunk: Sequence[int], offset: int) -> model.Slide:
-        parts = []
-        for column in columns:
-            if column.bullets is None:
-                parts.append(column)
-            else:
-                parts.append(
-                    column.model_copy(
-                        update={
-                            "bullets": [column.bullets[i] for i in chunk if i < len(column.bullets)]
-                        }
-                    )
-                )
-        return slide.model_copy(update={"columns": parts})
-
-    return units, make
 
 
 @cache
