@@ -199,7 +199,8 @@ def load_theme(theme: str | Path) -> Theme:
 
 def font_files(theme_yaml: Path) -> list[Path]:
     """The font files a theme's theme.yaml resolves to (for cache keys)."""
-    data = yaml.safe_load(theme_yaml.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 1-2 ms, not 20
+    data = yaml.load(theme_yaml.read_text(encoding="utf-8"), Loader=loader)
     base = theme_yaml.parent
     return _font(data["fonts"]["sans"], base).files + _font(data["fonts"]["mono"], base).files
 

@@ -51,7 +51,5 @@ def vector_of(build, node: model.DiagramBase) -> Vector:
     found = build.vectors.get(id(node))
     if found is None:
         style = Style.of(build.theme)
-        found = build.vectors[id(node)] = vector(
-            layout(node, style, build.assets.room(node)), style
-        )
+        found = build.vectors[id(node)] = vector(build.assets.layout(node, style), style)
     return found
