@@ -24,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from slides import inline, tex
+from slides import contrast, inline, tex
 from slides.theme import TEMPLATES
 
 TARGETS = ("html", "qmd", "typst", "css", "xml")
@@ -268,12 +268,15 @@ def omml(span: inline.Span, size: int, colour: str | None, alone: bool, lang: st
     return Markup(_MATH_RUN.sub(lambda m: m.group(0) + props, xml))
 
 
-def math_requires(paras: list) -> str:
+def math_requires(paras: list, background: str) -> str:
     """The Requires of the equations' mc:Choice (templates/pptx/equations.xml.j2): "a14"
     when the shape's whole text is one formula (LibreOffice draws it as a formula object),
-    "a14 m" when formulas stand within text (LibreOffice then reads the fallback's text)."""
+    "a14 m" when formulas stand within text (LibreOffice then reads the fallback's text).
+    LibreOffice draws a formula object black whatever its runs' colour, so on a `background`
+    black is unreadable on (a dark theme) the formula goes to the fallback's text as well."""
     spans = [span for para in paras for span in para.spans]
-    return "a14" if len(paras) == 1 and len(spans) == 1 and spans[0].math else "a14 m"
+    alone = len(paras) == 1 and len(spans) == 1 and spans[0].math
+    return "a14" if alone and contrast.ratio("000000", background) >= contrast.BODY else "a14 m"
 
 
 def _inline_math(xml: str) -> str:

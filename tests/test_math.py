@@ -81,6 +81,36 @@ def test_pptx_has_native_equations_libreoffice_draws(built, tmp_path):
     assert formula[0] > norm[2] and formula[1] < norm[3] and norm[1] < formula[3]  # its row
 
 
+def test_displayed_formulas_stay_readable_in_libreoffice_on_a_dark_theme(tmp_path):
+    """LibreOffice draws a formula object black whatever its runs' colour: on the dark theme the
+    rotation slide's matrix goes to the fallback's text, in the theme's text colour."""
+    from PIL import Image
+
+    from slides.contrast import ratio
+
+    result = run_cli(
+        "build",
+        MATH,
+        "--format",
+        "pptx",
+        "--out",
+        tmp_path,
+        "--theme",
+        ROOT / "templates/themes/dark",
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = libreoffice_convert(tmp_path / "math-lecture" / "math-lecture.pptx", tmp_path, "pdf")
+    page = "7"  # the rotation slide: its title and the displayed matrix
+    png = [require("pdftoppm"), "-r", "50", "-png", "-singlefile", "-f", page, "-l", page]
+    subprocess.run([*png, pdf, tmp_path / "page"], check=True)
+    image = Image.open(tmp_path / "page.png").convert("RGB")
+    w, h = image.size
+    background = bytes(image.getpixel((w // 2, h - 20))).hex()
+    formula = image.crop((w // 5, h * 2 // 5, w * 4 // 5, h * 4 // 5))
+    inks = {bytes(pixel).hex() for pixel in formula.get_flattened_data()}
+    assert max(ratio(ink, background) for ink in inks) >= 4.5, background
+
+
 def words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
     """The words of a PDF page with their boxes (x0, y0, x1, y1), read by pdftotext -bbox."""
     xhtml = subprocess.run(
