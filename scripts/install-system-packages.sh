@@ -10,6 +10,8 @@ command -v soffice >/dev/null 2>&1 || need="$need libreoffice-impress"
 # LibreOffice draws a PPTX equation (OMML) with its formula module only.
 [ -f /usr/lib/libreoffice/program/libsmlo.so ] || need="$need libreoffice-math"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+# fc-match finds the file of a font a PowerPoint template names (slides/pptx_theme.py).
+command -v fc-match >/dev/null 2>&1 || need="$need fontconfig"
 font_packages="fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 fonts-lato:/usr/share/fonts/truetype/lato/Lato-Regular.ttf
 fonts-crosextra-carlito:/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf
