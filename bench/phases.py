@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     mark("import the command line")
     import slides.model  # noqa: F401
 
-    mark("import the content model (pydantic)")
+    mark("import the content model")
     formats = args.format.split(",")
     output_keys(args.lecture, formats, Options())
     mark("cache keys (theme, templates, lecture)")

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 import PIL
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -235,7 +236,11 @@ def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
 
     fonts = [file_digest(f) if f else "pillow-default" for f in (style.regular, style.bold)]
     data = {
-        "node": node.model_dump(mode="json", exclude={"alt", "caption", "source"}),
+        "node": {
+            k: v
+            for k, v in msgspec.to_builtins(node).items()
+            if k not in ("alt", "caption", "source")
+        },
         "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
         "fonts": fonts,
         "faces": measurer(style.theme).files() if style.theme else [],  # fallbacks found here

@@ -389,7 +389,9 @@ def _schema(args: argparse.Namespace) -> int:
     else:
         from slides.model import Lecture as Format
 
-    print(json.dumps(Format.model_json_schema(), indent=2))
+    from slides.model import json_schema
+
+    print(json.dumps(json_schema(Format), indent=2))
     return 0
 
 

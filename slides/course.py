@@ -25,7 +25,7 @@ from urllib.parse import quote
 from slides.errors import SlidesError
 from slides.render import FORMATS, Options, atomic_path
 
-if TYPE_CHECKING:  # a course whose index is up to date must not pay for pydantic or Pillow
+if TYPE_CHECKING:  # a course whose index is up to date must not pay for the model or Pillow
     from PIL import ImageDraw
 
     from slides import model

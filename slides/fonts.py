@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 from PIL import ImageFont
 
 from slides import model, stored
@@ -257,7 +258,7 @@ def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
     for t, topic in enumerate(lecture.topics):
         places.append((f"topics[{t}].title", f"section '{topic.title}'", [topic.title]))
         for s, slide in enumerate(topic.slides):
-            texts = list(_strings(slide.model_dump(exclude={"source", "src", "lang"})))
+            texts = list(_strings(msgspec.to_builtins(slide)))
             places.append((f"topics[{t}].slides[{s}]", f"slide '{slide.title}'", texts))
     for where, name, texts in places:
         missing = widths.missing("".join(t for t in texts if t))

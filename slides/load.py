@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import msgspec
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from slides import model, pitfalls, tex
 from slides import theme as themes
 from slides.errors import ContentError, Problem, display_path
-from slides.messages import friendly, vocabulary
+from slides.messages import mistakes, vocabulary
 
 LECTURE_FILE = "lecture.yaml"
 MAX_NODES = 200_000  # a lecture has a few thousand; more means an alias bomb
@@ -25,7 +25,7 @@ MAX_DEPTH = 40
 MAX_BYTES = 5_000_000
 
 Loc = tuple[str | int, ...]
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound=msgspec.Struct)
 
 
 class _Mark:
@@ -125,7 +125,10 @@ class Located:
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
         if not node.style and node.tag == "tag:yaml.org,2002:str":  # plain: None, or '' (libyaml)
             self._check_plain_text(node, loc)
-        return _scalar(node)
+        value = _scalar(node)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # a number is kept as text: the model reads it as one where it must
+        return value
 
     def _check_plain_text(self, node: yaml.ScalarNode, loc: Loc) -> None:
         """Warn where YAML quietly dropped part of unquoted text (a ` #…` or an `&anchor`)."""
@@ -191,9 +194,7 @@ def load_lecture(
     theme = _check_theme(data, located, folder, theme)
     lecture = _validate(data, located, model.Lecture) if isinstance(data, dict) else None
     if lecture is not None:
-        object.__setattr__(lecture, "_folder", folder.resolve())
-        object.__setattr__(lecture, "_theme_folder", theme)
-        object.__setattr__(lecture, "_located", located)
+        model.annotate(lecture, folder=folder.resolve(), theme_folder=theme, located=located)
         _check_files(lecture, located)
         tex.check(lecture, located)
         _warn(lecture, located)
@@ -354,9 +355,9 @@ def _compose(text: str) -> yaml.Node | None:
 
 def _validate(data: Any, located: Located, schema: type[Model]) -> Model | None:
     try:
-        return schema.model_validate(data)
-    except ValidationError as error:
-        for loc, message, at_key in friendly(error, data, located):
+        return model.convert(data, schema)
+    except msgspec.ValidationError:
+        for loc, message, at_key in mistakes(data, schema, located):
             if not any(loc[: len(done)] == done for done in located.reported):
                 located.problem(loc, message, at_key=at_key)
         return None
@@ -406,11 +407,11 @@ def _check_files(lecture: model.Lecture, located: Located) -> None:
             if path is None:
                 located.problem(loc + ("src",), reason)
             else:
-                object.__setattr__(picture, "_path", path)
+                model.annotate(picture, path=path)
         elif picture.source:
             path, _ = resolve_inside(folder, f"images/{picture.source}")
             if path is not None:
-                object.__setattr__(picture, "_source_path", path)
+                model.annotate(picture, source_path=path)
 
 
 def _warn(lecture: model.Lecture, located: Located) -> None:

@@ -1,17 +1,22 @@
-"""Pydantic's validation errors as messages a lecturer understands, at the right key.
+"""Why data does not fit the content model, as messages a lecturer understands, at the right key.
 
-Union branches that do not fit the value are pruned, unknown keys get a did-you-mean, and where
-YAML read text as something else (a mapping, true, null) the message says so (slides.pitfalls).
+msgspec stops at the first mistake. Once it has found one, the data is checked again here node
+by node against the same declarations (as `msgspec.inspect` describes them), so every mistake
+in the file is reported in one go. A union is resolved by the value's shape, an unknown key gets
+a did-you-mean, and where YAML read text as something else (a mapping, true, null) the message
+says so (slides.pitfalls).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+import msgspec
+from msgspec import inspect
 
 from slides import model, pitfalls
 from slides import theme_file as themes
@@ -20,86 +25,216 @@ if TYPE_CHECKING:
     from slides.load import Located
 
 Loc = tuple[str | int, ...]
+Found = tuple[Loc, str, bool]  # where, the message, whether it points at the key (not the value)
+
+MAPPING = "a mapping (key: value lines)"
+EXPECTED = {  # what a value of each kind is called in a message
+    inspect.StrType: "text",
+    inspect.ListType: "a list (lines starting with '- ')",
+    inspect.StructType: MAPPING,
+    inspect.DictType: MAPPING,
+    inspect.BoolType: "true or false",
+    inspect.IntType: "a whole number",
+    inspect.FloatType: "a number",
+    inspect.NoneType: "nothing",
+}
+SCALARS = {inspect.BoolType: bool, inspect.IntType: int, inspect.FloatType: float}
 
 
-def friendly(
-    error: ValidationError, data: Any, located: Located
-) -> Iterator[tuple[Loc, str, bool]]:
-    """Pydantic's errors as (location, message, point-at-key), union branches pruned.
-
-    Where YAML read text as something else (`- Alice pays Bob: done` as a mapping, `answer:
-    Yes` as true), the one message says so and shows the line in quotes.
-    """
-    items = error.errors(include_url=False)
-    misread = dict(_misread_text(items, data, located))
-    found: list[tuple[Loc, str, bool]] = []
-    suggested: set[Loc] = set()  # 'unknown key titel (did you mean title?)' covers 'missing title'
-    for item in items:
-        loc = _real_loc(tuple(item["loc"]), data)
-        if loc is None:
-            continue  # an error of a union branch that does not match the value's shape
-        place = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in misread), None)
-        if place is not None:
-            found.append((place, misread[place], False))
-            continue
-        message, at_key = _message(item, loc)
-        if "did you mean '" in message:
-            suggested.add(loc[:-1] + (message.split("did you mean '")[1].split("'")[0],))
-        if item["type"] == "missing":
-            loc = loc[:-1]  # point at the mapping that lacks the key
-        elif item["type"] == "union_tag_invalid":
-            loc = loc + ("kind",)
-        found.append((loc, message, at_key))
-    seen: set[tuple[Loc, str]] = set()
-    for loc, message, at_key in found:
-        missing_key = message.removeprefix("missing required key '").rstrip("'")
-        if message.startswith("missing") and loc + (missing_key,) in suggested:
-            continue
-        if (loc, message) not in seen:
-            seen.add((loc, message))
-            yield loc, message, at_key
+def mistakes(data: Any, schema: type, located: Located) -> list[Found]:
+    """Every mistake in `data`, which msgspec found does not fit `schema`, in the keys' order."""
+    found = list(_Checker(located).check(data, inspect.type_info(schema), ()))
+    if not found:  # a mistake the checks here do not know: msgspec's own words, at its place
+        try:
+            model.convert(data, schema)
+        except msgspec.ValidationError as error:
+            found = [_at(error, ())]
+    unique: dict[tuple[Loc, str], Found] = {}
+    for item in found:
+        unique.setdefault(item[:2], item)
+    return list(unique.values())
 
 
-def _misread_text(items: list, data: Any, located: Located) -> Iterator[tuple[Loc, str]]:
-    """(place, message) where text was expected and YAML read a mapping, true/false or null."""
-    for item in items:
-        if item["type"] != "string_type":
-            continue
-        raw = tuple(item["loc"])
-        loc = _real_loc(raw[:-1] if raw[-1] in ("str", "constrained-str") else raw, data)
-        mark = located.values.get(loc) if loc is not None else None
-        if mark is None:
-            continue
-        line, value = located.line_of(mark), item["input"]
-        if isinstance(value, dict):
-            hint = pitfalls.colon_hint(line, mark.col - 1, value, vocabulary())
+class _Checker:
+    def __init__(self, located: Located) -> None:
+        self.located = located
+
+    def check(self, value: Any, t: Any, loc: Loc, extra: dict | None = None) -> Iterator[Found]:
+        """The mistakes in one value against one type of the model, and in what it holds."""
+        if isinstance(t, inspect.Metadata):  # constraints' own messages ride in Meta(extra=…)
+            yield from self.check(value, t.type, loc, {**(extra or {}), **(t.extra or {})})
+        elif isinstance(t, inspect.UnionType):
+            yield from self._union(value, t, loc)
+        elif isinstance(t, inspect.StructType):
+            yield from self._struct(value, t, loc)
+        elif isinstance(t, inspect.ListType):
+            yield from self._list(value, t, loc)
+        elif isinstance(t, inspect.DictType):
+            yield from self._dict(value, t, loc)
         else:
-            hint = pitfalls.scalar_hint(line, mark.col - 1, value)
-        if hint:
-            yield loc, hint
+            message = self._scalar(value, t, loc, extra or {})
+            if message:
+                yield loc, message, False
 
+    def _union(self, value: Any, t: inspect.UnionType, loc: Loc) -> Iterator[Found]:
+        types = [_bare(u) for u in t.types]
+        if value is None and any(isinstance(u, inspect.NoneType) for u in types):
+            return
+        structs = [u for u in t.types if isinstance(_bare(u), inspect.StructType)]
+        others = [
+            u for u in t.types if not isinstance(_bare(u), inspect.StructType | inspect.NoneType)
+        ]
+        if not (isinstance(value, dict) and structs):
+            yield from self.check(value, (others or structs)[0], loc)
+            return
+        if any(isinstance(_bare(u), inspect.StrType) for u in others):
+            hint = self._misread(value, loc)  # `- Alice pays Bob: done`: text read as a mapping
+            if hint:
+                yield loc, hint, False
+                return
+        tagged = [_bare(u) for u in structs if _bare(u).tag_field]
+        if not tagged:
+            yield from self.check(value, structs[0], loc)
+            return
+        field, tags = tagged[0].tag_field, [s.tag for s in tagged]
+        if field not in value:
+            yield loc, f"missing required key '{field}' (one of {', '.join(tags)})", False
+            return
+        match = next((s for s in tagged if s.tag == value[field]), None)
+        if match is None:
+            listed = ", ".join(map(repr, tags))
+            message = f"unknown {field} {value[field]!r}; expected one of {listed}"
+            yield loc + (field,), message, False
+            return
+        yield from self.check(value, match, loc)
 
-def _real_loc(loc: Loc, data: Any) -> Loc | None:
-    """Drop union tags from a pydantic location; None when the branch doesn't fit the data."""
-    real: list[str | int] = []
-    value = data
-    for part in loc:
-        in_dict = isinstance(value, dict) and part in value
-        in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
-        if in_dict or in_list:
-            value = value[part]
-            real.append(part)
-        elif isinstance(part, str) and (part[:1].isupper() or "str" in part):
-            # A union branch: a model class (mapping) or a string type.
-            wants_mapping = part[:1].isupper()
-            if wants_mapping != isinstance(value, dict):
+    def _struct(self, value: Any, t: inspect.StructType, loc: Loc) -> Iterator[Found]:
+        if not isinstance(value, dict):
+            yield loc, f"expected {MAPPING}, got {_describe(value)}", False
+            return
+        try:
+            model.convert(value, t.cls)
+            return  # this part fits
+        except msgspec.ValidationError as error:
+            failure = error
+        names = {f.encode_name for f in t.fields} | {t.tag_field}
+        unknown = [key for key in value if key not in names]
+        suggested = {key: _suggestion(key) for key in unknown}
+        found: list[Found] = []
+        for f in t.fields:
+            if f.encode_name in value:
+                found += self.check(value[f.encode_name], f.type, loc + (f.encode_name,))
+            elif f.required and f.encode_name not in suggested.values():
+                found.append((loc, f"missing required key '{f.encode_name}'", False))
+        for key in unknown:  # 'unknown key titel (did you mean title?)' covers 'missing title'
+            hint = f" (did you mean '{suggested[key]}'?)" if suggested[key] else ""
+            found.append((loc + (key,), f"unknown key '{key}'{hint}", True))
+        if found:
+            yield from found
+            return
+        cause = failure.__cause__  # every part fits: the node's own check (__post_init__) failed
+        if isinstance(cause, model.Mistakes):
+            for sub, message in cause.found:
+                yield loc + sub, message, False
+        elif isinstance(cause, ValueError):
+            yield loc, str(cause), False
+        else:
+            yield _at(failure, loc)
+
+    def _list(self, value: Any, t: inspect.ListType, loc: Loc) -> Iterator[Found]:
+        if not isinstance(value, list):
+            yield loc, f"expected {EXPECTED[inspect.ListType]}, got {_describe(value)}", False
+            return
+        n = len(value)
+        if t.min_length is not None and n < t.min_length:
+            s = "s" if t.min_length != 1 else ""
+            yield loc, f"needs at least {t.min_length} item{s}, got {n}", False
+        if t.max_length is not None and n > t.max_length:
+            yield loc, f"takes at most {t.max_length} items, got {n}", False
+        for i, item in enumerate(value):
+            yield from self.check(item, t.item_type, loc + (i,))
+
+    def _dict(self, value: Any, t: inspect.DictType, loc: Loc) -> Iterator[Found]:
+        if not isinstance(value, dict):
+            yield loc, f"expected {MAPPING}, got {_describe(value)}", False
+            return
+        for key, item in value.items():
+            message = self._scalar(key, _bare(t.key_type), loc + (key,), {})
+            if message:
+                yield loc + (key,), message, True
+            yield from self.check(item, t.value_type, loc + (key,))
+
+    def _scalar(self, value: Any, t: Any, loc: Loc, extra: dict) -> str | None:
+        """What is wrong with a single value (text, number, true/false, one of a few words)."""
+        got = _describe(value)
+        if isinstance(t, inspect.LiteralType):
+            if value in t.values:
                 return None
-        elif isinstance(part, str) and part in model.DIAGRAM_KINDS:
-            continue
-        else:
-            real.append(part)  # a missing or unknown key: the last part
-            value = None
-    return tuple(real)
+            return f"expected {' or '.join(map(repr, t.values))}, got {got}"
+        if isinstance(t, inspect.StrType):
+            if not isinstance(value, str):
+                return self._misread(value, loc) or f"expected text, got {got}"
+            if t.min_length and len(value) < t.min_length:
+                return "must not be empty"
+            if t.max_length is not None and len(value) > t.max_length:
+                return f"is {len(value):,} characters; at most {t.max_length:,}"
+            if t.pattern and not re.search(t.pattern, value):
+                key = next((part for part in reversed(loc) if isinstance(part, str)), "value")
+                return extra.get("mistake", "{value} is not a valid {key}").format(
+                    value=got, key=key
+                )
+            return None
+        if type(t) in SCALARS:
+            try:
+                number = model.convert(value, SCALARS[type(t)])
+            except msgspec.ValidationError:
+                return f"expected {EXPECTED[type(t)]}, got {got}"
+            return _out_of_range(number, t)
+        if isinstance(t, inspect.NoneType):
+            return None if value is None else f"expected nothing, got {got}"
+        return None  # any value is allowed
+
+    def _misread(self, value: Any, loc: Loc) -> str | None:
+        """Where text was expected and YAML read a mapping, true/false or null: why, and what
+        to write."""
+        mark = self.located.values.get(loc)
+        if mark is None:
+            return None
+        line = self.located.line_of(mark)
+        if isinstance(value, dict):
+            return pitfalls.colon_hint(line, mark.col - 1, value, vocabulary())
+        return pitfalls.scalar_hint(line, mark.col - 1, value)
+
+
+def _bare(t: Any) -> Any:
+    """A type without its Meta annotations."""
+    return _bare(t.type) if isinstance(t, inspect.Metadata) else t
+
+
+def _out_of_range(number: float, t: Any) -> str | None:
+    bounds = [
+        (t.ge, number < (t.ge or 0), "at least"),
+        (t.gt, number <= (t.gt or 0), "more than"),
+        (t.le, number > (t.le or 0), "at most"),
+        (t.lt, number >= (t.lt or 0), "less than"),
+    ]
+    for bound, broken, words in bounds:
+        if bound is not None and broken:
+            return f"must be {words} {bound}, got {number}"
+    return None
+
+
+def _at(error: msgspec.ValidationError, loc: Loc) -> Found:
+    """msgspec's own message, at the place below `loc` it names (`- at `$.rows[1]``)."""
+    message, _, path = str(error).partition(" - at `$")
+    parts = re.findall(r"\.([^.\[`]+)|\[(\d+)\]", path)
+    sub = tuple(int(index) if index else key for key, index in parts)
+    return loc + sub, message[:1].lower() + message[1:], False
+
+
+def _suggestion(key: str) -> str | None:
+    close = difflib.get_close_matches(str(key), sorted(vocabulary()), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 @cache
@@ -107,55 +242,10 @@ def vocabulary() -> frozenset[str]:
     """Every key of the lecture and theme formats."""
     words: set[str] = set()
     for cls in [*vars(model).values(), *vars(themes).values()]:
-        if isinstance(cls, type) and issubclass(cls, BaseModel):
-            words.update(cls.model_fields)
-    return frozenset(words)
-
-
-def _message(item: dict, loc: Loc) -> tuple[str, bool]:
-    kind, value = item["type"], item.get("input")
-    key = loc[-1] if loc else ""
-    if kind == "missing":
-        return f"missing required key '{key}'", False
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), sorted(vocabulary()), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown key '{key}'{hint}", True
-    if kind == "union_tag_invalid":
-        ctx = item["ctx"]
-        return f"unknown kind {ctx['tag']!r}; expected one of {ctx['expected_tags']}", False
-    if kind == "union_tag_not_found":
-        return f"missing required key 'kind' (one of {', '.join(model.DIAGRAM_KINDS)})", False
-    expected = {
-        "string_type": "text",
-        "list_type": "a list (lines starting with '- ')",
-        "model_type": "a mapping (key: value lines)",
-        "model_attributes_type": "a mapping (key: value lines)",
-        "dict_type": "a mapping (key: value lines)",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-    }.get(kind)
-    if expected:
-        return f"expected {expected}, got {_describe(value)}", False
-    if kind == "string_too_short":
-        return "must not be empty", False
-    if kind == "too_short":
-        n = item["ctx"]["min_length"]
-        return f"needs at least {n} item{'s' if n != 1 else ''}, got {len(value)}", False
-    if kind == "too_long":
-        n = item["ctx"]["max_length"]
-        return f"takes at most {n} items, got {len(value)}", False
-    if kind == "string_too_long":
-        return f"is {len(value):,} characters; at most {item['ctx']['max_length']:,}", False
-    if kind == "string_pattern_mismatch" and item["ctx"]["pattern"] == themes.COLOUR_PATTERN:
-        return f'expected a colour written "#RRGGBB" (in quotes), got {_describe(value)}', False
-    if kind == "string_pattern_mismatch":
-        return f"{_describe(value)} is not a valid {key}", False
-    if kind == "value_error":
-        return str(item["ctx"]["error"]), False
-    return item["msg"], False
+        if isinstance(cls, type) and issubclass(cls, msgspec.Struct):
+            words.update(f.encode_name for f in msgspec.structs.fields(cls))
+            words.add(cls.__struct_config__.tag_field or "")
+    return frozenset(words - {""})
 
 
 def _describe(value: Any) -> str:

@@ -1,38 +1,70 @@
 """The content model: one lecture, as every renderer sees it.
 
-The pydantic models below are the single definition of the lecture format: `load.py` validates
+The msgspec structs below are the single definition of the lecture format: `load.py` validates
 YAML against them, `build.py schema` exports their JSON Schema, and every renderer reads them.
+Constraints are declared with the types (`Meta`); checks across fields run in `__post_init__`.
 Text fields hold the small inline syntax of `slides.inline` (**bold**, *italic*, `code`, links,
 $math$).
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Any, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+import msgspec
+from msgspec import Meta
 
 from slides.errors import Problem
 
-if TYPE_CHECKING:
-    from slides.errors import Problem
-
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Text = Annotated[str, Meta(min_length=1, max_length=20_000)]
 
 
-class Node(BaseModel):
+class Mistakes(ValueError):
+    """Mistakes a node's own check found, each at a key path below the node."""
+
+    def __init__(self, found: list[tuple[tuple[str | int, ...], str]]) -> None:
+        super().__init__("; ".join(message for _, message in found))
+        self.found = found
+
+
+class Node(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Base of every content node: unknown keys are errors, nodes never change once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+def annotate(node: Node, **found: Any) -> None:
+    """Record what the loader found about a node (a resolved file): kept beside its fields, in
+    its __dict__, never read from YAML."""
+    vars(node).update({f"_{key}": value for key, value in found.items()})
+
+
+N = TypeVar("N", bound=Node)
+
+
+def replace(node: N, **changes: Any) -> N:
+    """A copy of a node with some fields changed, as the fitter makes a slide's parts. Not
+    checked again: a part of a code's lines may leave out the lines it marks."""
+    changed = copy.copy(node)
+    for name, value in changes.items():
+        msgspec.structs.force_setattr(changed, name, value)
+    return changed
+
+
+def convert(data: Any, schema: type[Any]) -> Any:
+    """Plain data as the model: the one way data becomes nodes (text "3" is read as a number
+    where the model wants one, "true" as a boolean)."""
+    return msgspec.convert(data, schema, strict=False)
+
+
+def json_schema(schema: type[msgspec.Struct]) -> dict[str, Any]:
+    """The JSON Schema of a file format, for editors: the format's own object at the root."""
+    definitions = msgspec.json.schema(schema)["$defs"]
+    for definition in definitions.values():
+        if "description" in definition:  # a docstring as written, its indent removed
+            definition["description"] = inspect.cleandoc(definition["description"])
+    return {**definitions.pop(schema.__name__), "$defs": definitions}
 
 
 # --- bullets -------------------------------------------------------------------------------
@@ -42,14 +74,14 @@ class Bullet(Node):
     """A bullet with sub-bullets. In YAML a plain string is a bullet without children."""
 
     text: Text
-    items: list[BulletItem] = Field(default_factory=list, description="Sub-bullets.")
+    items: Annotated[list[BulletItem], Meta(description="Sub-bullets.")] = []
 
     @property
     def children(self) -> list[Bullet]:
         return [as_bullet(item) for item in self.items]
 
 
-BulletItem = Annotated[Text | Bullet, Field(description="A bullet: text, or {text, items}.")]
+BulletItem = Annotated[Text | Bullet, Meta(description="A bullet: text, or {text, items}.")]
 
 
 def as_bullet(item: str | Bullet) -> Bullet:
@@ -60,99 +92,104 @@ def as_bullet(item: str | Bullet) -> Bullet:
 # --- pictures ------------------------------------------------------------------------------
 
 
-class Image(Node):
+class Image(Node, dict=True):
     """A picture file under the lecture's `images/` folder."""
 
-    src: Text = Field(description="Path relative to the lecture folder, e.g. images/x.png.")
-    alt: Text | None = Field(default=None, description="Alternative text for screen readers.")
+    src: Annotated[
+        Text, Meta(description="Path relative to the lecture folder, e.g. images/x.png.")
+    ]
+    alt: Annotated[Text | None, Meta(description="Alternative text for screen readers.")] = None
     caption: Text | None = None
-    _path: Path | None = PrivateAttr(default=None)
 
     @property
     def path(self) -> Path:
         """The resolved file, set by the loader after checking it is inside the lecture."""
-        assert self._path is not None, "image path is resolved by slides.load"
-        return self._path
+        path = vars(self).get("_path")
+        assert path is not None, "image path is resolved by slides.load"
+        return path
 
 
 class Labelled(Node):
     """A label with optional detail lines, used by diagram parts."""
 
     label: Text
-    items: list[Text] = Field(default_factory=list)
+    items: list[Text] = []
 
 
-LabelItem = Annotated[Text | Labelled, Field(description="A label, or {label, items}.")]
+LabelItem = Annotated[Text | Labelled, Meta(description="A label, or {label, items}.")]
 
 
 def as_labelled(item: str | Labelled) -> Labelled:
     return item if isinstance(item, Labelled) else Labelled(label=item)
 
 
-class DiagramBase(Node):
-    title: Text | None = Field(default=None, description="Heading drawn above the diagram.")
-    source: Text | None = Field(
-        default=None,
-        description="File name of the original picture (e.g. 'Pasted image 2025….png'). "
-        "When that file is in images/, it is shown instead of the drawing.",
+class DiagramBase(Node, tag_field="kind", kw_only=True, dict=True):
+    """A diagram drawn from data; `kind` (the class's tag) says which."""
+
+    title: Annotated[Text | None, Meta(description="Heading drawn above the diagram.")] = None
+    source: Annotated[
+        Text | None,
+        Meta(
+            description="File name of the original picture (e.g. 'Pasted image 2025….png'). "
+            "When that file is in images/, it is shown instead of the drawing."
+        ),
+    ] = None
+    alt: Annotated[Text | None, Meta(description="Alt text; derived from the data if absent.")] = (
+        None
     )
-    alt: Text | None = Field(default=None, description="Alt text; derived from the data if absent.")
     caption: Text | None = None
-    _source_path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def kind(self) -> str:
+        return self.__struct_config__.tag  # type: ignore[return-value]
 
     @property
     def source_path(self) -> Path | None:
         """The real pasted picture when the lecture has it, else None (the drawing is used)."""
-        return self._source_path
+        return vars(self).get("_source_path")
 
 
-class NestedDiagram(DiagramBase):
+class NestedDiagram(DiagramBase, tag="nested"):
     """Nested sets, outermost first: AI ⊃ ML ⊃ DL ⊃ GenAI."""
 
-    kind: Literal["nested"]
-    sets: list[LabelItem] = Field(min_length=1, max_length=8)
+    sets: Annotated[list[LabelItem], Meta(min_length=1, max_length=8)]
 
 
-class HubDiagram(DiagramBase):
+class HubDiagram(DiagramBase, tag="hub"):
     """A centre with spokes around it."""
 
-    kind: Literal["hub"]
     centre: Text
-    spokes: list[LabelItem] = Field(min_length=1, max_length=12)
+    spokes: Annotated[list[LabelItem], Meta(min_length=1, max_length=12)]
 
 
-class SidesDiagram(DiagramBase):
+class SidesDiagram(DiagramBase, tag="sides"):
     """A centre between two sides, e.g. builder ← foundation models → user."""
 
-    kind: Literal["sides"]
     centre: LabelItem
     left: LabelItem
     right: LabelItem
 
 
-class FlowDiagram(DiagramBase):
+class FlowDiagram(DiagramBase, tag="flow"):
     """Steps in order, left to right (wrapping onto rows)."""
 
-    kind: Literal["flow"]
-    steps: list[LabelItem] = Field(min_length=1, max_length=12)
+    steps: Annotated[list[LabelItem], Meta(min_length=1, max_length=12)]
 
 
-class CompareDiagram(DiagramBase):
+class CompareDiagram(DiagramBase, tag="compare"):
     """Two to four columns side by side."""
 
-    kind: Literal["compare"]
-    columns: list[Labelled] = Field(min_length=2, max_length=4)
+    columns: Annotated[list[Labelled], Meta(min_length=2, max_length=4)]
 
 
 Diagram = Annotated[
     NestedDiagram | HubDiagram | SidesDiagram | FlowDiagram | CompareDiagram,
-    Field(
-        discriminator="kind",
+    Meta(
         description="A diagram as data; in lecture.yaml also the path of a YAML file holding "
-        "one (e.g. diagrams/impact.yaml).",
+        "one (e.g. diagrams/impact.yaml)."
     ),
 ]
-DIAGRAM_KINDS = ("nested", "hub", "sides", "flow", "compare")
+DIAGRAM_KINDS = tuple(k.__struct_config__.tag for k in DiagramBase.__subclasses__())
 
 
 # --- the other slide bodies ----------------------------------------------------------------
@@ -166,10 +203,8 @@ class Column(Node):
     image: Image | None = None
     diagram: Diagram | None = None
 
-    @model_validator(mode="after")
-    def _one_body(self) -> Column:
+    def __post_init__(self) -> None:
         _exactly_one(self, ("bullets", "image", "diagram"), "a column")
-        return self
 
 
 class Quote(Node):
@@ -187,79 +222,69 @@ class Module(Node):
     """A numbered module with sub-items (numbered n.1, n.2, …)."""
 
     title: Text
-    items: list[Text] = Field(default_factory=list)
+    items: list[Text] = []
 
 
 class Table(Node):
-    header: list[Text] = Field(min_length=1, max_length=8)
-    rows: list[list[str]] = Field(min_length=1)
+    header: Annotated[list[Text], Meta(min_length=1, max_length=8)]
+    rows: Annotated[list[list[str]], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _rectangular(self) -> Table:
+    def __post_init__(self) -> None:
         """Every row as wide as the header; each ragged row is reported at its own line."""
         width = len(self.header)
         ragged = [
-            InitErrorDetails(
-                type=PydanticCustomError(
-                    "ragged_row",
-                    "row {n} has {cells} cell{s}, the header has {width}: give it {width} "
-                    '(write "" for an empty cell)',
-                    {
-                        "n": i + 1,
-                        "cells": len(row),
-                        "s": "" if len(row) == 1 else "s",
-                        "width": width,
-                    },
-                ),
-                loc=("rows", i),
-                input=row,
+            (
+                ("rows", i),
+                f"row {i + 1} has {len(row)} cell{'' if len(row) == 1 else 's'}, the header has "
+                f'{width}: give it {width} (write "" for an empty cell)',
             )
             for i, row in enumerate(self.rows)
             if len(row) != width
         ]
-        if ragged:  # raised from a validator, pydantic adds the table's own location in front
-            raise ValidationError.from_exception_data("Table", ragged)
-        return self
+        if ragged:
+            raise Mistakes(ragged)
 
 
 LINE_RANGES = r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$"  # "3, 5-7"
 
 
-class Code(Node):
+class Code(Node, kw_only=True):
     """Source code, highlighted in the theme's code palette (Pygments names the languages)."""
 
-    language: Annotated[str, Field(pattern=r"^[A-Za-z0-9_+#.-]{0,30}$")] = ""
-    source: Annotated[str, Field(min_length=1, max_length=20_000)]
-    line_numbers: bool = Field(default=False, description="Number the lines.")
-    first_line: int = Field(
-        default=1, ge=1, le=1_000_000, description="Number of the first line (for an excerpt)."
-    )
-    highlight: Annotated[str, Field(pattern=LINE_RANGES)] | None = Field(
-        default=None,
-        description='Lines to mark, by their numbers: "3", "3, 5-7".',
-    )
+    language: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_+#.-]{0,30}$")] = ""
+    source: Annotated[str, Meta(min_length=1, max_length=20_000)]
+    line_numbers: Annotated[bool, Meta(description="Number the lines.")] = False
+    first_line: Annotated[
+        int, Meta(ge=1, le=1_000_000, description="Number of the first line (for an excerpt).")
+    ] = 1
+    highlight: Annotated[
+        Annotated[str, Meta(pattern=LINE_RANGES)] | None,
+        Meta(description='Lines to mark, by their numbers: "3", "3, 5-7".'),
+    ] = None
 
-    @model_validator(mode="after")
-    def _marked_lines_exist(self) -> Code:
+    def __post_init__(self) -> None:
         last = self.first_line + len(self.source.rstrip().split("\n")) - 1
         for part in self.highlight.split(",") if self.highlight else ():
             lo, _, hi = (n.strip() for n in part.partition("-"))
             if not self.first_line <= int(lo) <= int(hi or lo) <= last:
-                raise ValueError(
-                    f"highlight: lines {part.strip()} are not among the code's lines "
+                message = (
+                    f"lines {part.strip()} are not among the code's lines "
                     f"{self.first_line}-{last}; write numbers in that range, low to high"
                 )
-        return self
+                raise Mistakes([(("highlight",), message)])
 
 
 class Math(Node):
     """Displayed equations, one under another, with an optional caption."""
 
-    equations: list[Text] = Field(
-        min_length=1,
-        max_length=8,
-        description="TeX math without delimiters, e.g. '\\sum_{i=1}^n i = \\frac{n(n+1)}{2}'.",
-    )
+    equations: Annotated[
+        list[Text],
+        Meta(
+            min_length=1,
+            max_length=8,
+            description="TeX math without delimiters, e.g. '\\sum_{i=1}^n i = \\frac{n(n+1)}{2}'.",
+        ),
+    ]
     caption: Text | None = None
 
 
@@ -281,24 +306,22 @@ class Slide(Node):
     """One slide. Exactly one body key (bullets, image, …) says what kind of slide it is."""
 
     title: Text
-    notes: str | None = Field(default=None, description="Speaker notes (plain text, paragraphs).")
-    incremental: bool = Field(default=False, description="Reveal bullets one at a time.")
+    notes: Annotated[str | None, Meta(description="Speaker notes (plain text, paragraphs).")] = None
+    incremental: Annotated[bool, Meta(description="Reveal bullets one at a time.")] = False
     bullets: list[BulletItem] | None = None
     image: Image | None = None
     diagram: Diagram | None = None
-    columns: list[Column] | None = Field(default=None, min_length=2, max_length=2)
+    columns: Annotated[list[Column], Meta(min_length=2, max_length=2)] | None = None
     quote: Quote | None = None
-    questions: list[Question] | None = Field(default=None, min_length=1)
-    modules: list[Module] | None = Field(default=None, min_length=1)
-    start: int = Field(default=1, ge=0, description="First number of a modules list.")
+    questions: Annotated[list[Question], Meta(min_length=1)] | None = None
+    modules: Annotated[list[Module], Meta(min_length=1)] | None = None
+    start: Annotated[int, Meta(ge=0, description="First number of a modules list.")] = 1
     table: Table | None = None
     code: Code | None = None
     math: Math | None = None
 
-    @model_validator(mode="after")
-    def _one_body(self) -> Slide:
+    def __post_init__(self) -> None:
         _exactly_one(self, SLIDE_KINDS, "a slide")
-        return self
 
     @property
     def kind(self) -> str:
@@ -309,10 +332,10 @@ class Topic(Node):
     """A topic: one section of the deck (a PowerPoint section, a reveal.js vertical stack)."""
 
     title: Text
-    slides: list[Slide] = Field(min_length=1)
+    slides: Annotated[list[Slide], Meta(min_length=1)]
 
 
-class Lecture(Node):
+class Lecture(Node, kw_only=True, dict=True):
     """A whole lecture, as written in `content/<lecture>/lecture.yaml`."""
 
     title: Text
@@ -320,38 +343,39 @@ class Lecture(Node):
     author: Text | None = None
     institution: Text | None = None
     date: Text | None = None
-    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
-    theme: str = Field(
-        default="default",
-        min_length=1,
-        description="A theme's name (themes/<name>/ beside the lecture or in a folder above it, "
-        "else a built-in one: default, dark) or the path of a theme folder relative to the "
-        "lecture folder, e.g. ../themes/dept (docs/themes.md).",
-    )
-    footer: Text | None = Field(default=None, description="Footer text on content slides.")
-    pptx_template: Text | None = Field(
-        default=None, description="A .pptx whose slide master and layouts the deck uses."
-    )
-    agenda: bool = Field(default=True, description="Add an agenda slide listing the topics.")
-    closing: Text | None = Field(
-        default="Questions?", description="Title of the closing slide; null for none."
-    )
-    topics: list[Topic] = Field(min_length=1)
-    _folder: Path | None = PrivateAttr(default=None)
-    _theme_folder: Path | None = PrivateAttr(default=None)  # where the loader found the theme
-    _located: object = PrivateAttr(default=None)  # slides.load.Located: positions for messages
+    language: Annotated[str, Meta(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    theme: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            description="A theme's name (themes/<name>/ beside the lecture or in a folder above "
+            "it, else a built-in one: default, dark) or the path of a theme folder relative to "
+            "the lecture folder, e.g. ../themes/dept (docs/themes.md).",
+        ),
+    ] = "default"
+    footer: Annotated[Text | None, Meta(description="Footer text on content slides.")] = None
+    pptx_template: Annotated[
+        Text | None, Meta(description="A .pptx whose slide master and layouts the deck uses.")
+    ] = None
+    agenda: Annotated[bool, Meta(description="Add an agenda slide listing the topics.")] = True
+    closing: Annotated[
+        Text | None, Meta(description="Title of the closing slide; null for none.")
+    ] = "Questions?"
+    topics: Annotated[list[Topic], Meta(min_length=1)]
 
     def problem(self, path: str, message: str, severity: str = "error") -> Problem:
         """A problem found after loading, at the file, line and column of a key path."""
-        if self._located is None:  # a lecture made in code, not loaded from a file
+        located = vars(self).get("_located")  # slides.load.Located: positions for messages
+        if located is None:  # a lecture made in code, not loaded from a file
             return Problem("lecture.yaml", 1, 1, path, message, severity)  # type: ignore[arg-type]
-        return self._located.locate(path, message, severity)  # type: ignore[attr-defined]
+        return located.locate(path, message, severity)
 
     @property
     def folder(self) -> Path:
         """The lecture folder (set by the loader)."""
-        assert self._folder is not None
-        return self._folder
+        folder = vars(self).get("_folder")
+        assert folder is not None
+        return folder
 
     @property
     def theme_folder(self) -> Path:
@@ -359,7 +383,7 @@ class Lecture(Node):
         in code)."""
         from slides.theme import theme_path
 
-        return self._theme_folder or theme_path(self.theme)
+        return vars(self).get("_theme_folder") or theme_path(self.theme)
 
     @property
     def name(self) -> str:
@@ -367,13 +391,10 @@ class Lecture(Node):
         return self.folder.name
 
 
-def _exactly_one(node: BaseModel, keys: tuple[str, ...], what: str) -> None:
+def _exactly_one(node: Node, keys: tuple[str, ...], what: str) -> None:
     present = [k for k in keys if getattr(node, k) is not None]
     if len(present) != 1:
         listed = ", ".join(keys)
         if present:
             raise ValueError(f"{what} takes one of {listed}; found {', '.join(present)}")
         raise ValueError(f"{what} needs one of: {listed}")
-
-
-Bullet.model_rebuild()

@@ -112,14 +112,12 @@ def check(lecture: model.Lecture, located: Any) -> None:
 
 
 def _texts(node: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    from pydantic import BaseModel
-
     from slides import model
 
     if isinstance(node, model.Code):
         return
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
+    if isinstance(node, model.Node):
+        for name in node.__struct_fields__:
             if name not in _NOT_TEXT:
                 yield from _texts(getattr(node, name), loc + (name,))
     elif isinstance(node, list):

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 import yaml
 
 from slides.errors import BuildError, ContentError, Problem
@@ -216,9 +217,10 @@ def _load_theme(folder: Path, content: str) -> Theme:
     from slides.theme_file import ThemeFile
 
     data, source = read_validated(path, ThemeFile)
-    colors = data.colors.model_dump(exclude={"palette", "code"})
+    colors = msgspec.structs.asdict(data.colors)
+    del colors["palette"], colors["code"]
     # The code palette becomes roles of their own: code_keyword, code_string, …
-    colors |= {f"code_{kind}": value for kind, value in data.colors.code.model_dump().items()}
+    colors |= {f"code_{kind}": v for kind, v in msgspec.structs.asdict(data.colors.code).items()}
     logo = folder / data.logo if data.logo else None
     theme = Theme(
         name=folder.name,
@@ -248,7 +250,7 @@ def _load_theme(folder: Path, content: str) -> Theme:
 
 
 def _spec(spec: FontSpec) -> dict:
-    return spec.model_dump(exclude_none=True)
+    return {k: v for k, v in msgspec.structs.asdict(spec).items() if v is not None}
 
 
 def _font(spec: dict, theme_folder: Path) -> Font:

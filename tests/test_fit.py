@@ -25,7 +25,7 @@ def fitter() -> Fitter:
 
 
 def slide(**body) -> model.Slide:
-    return model.Slide(title="A slide", notes="Notes.", **body)
+    return model.convert({"title": "A slide", "notes": "Notes.", **body}, model.Slide)
 
 
 LONG = "a bullet long enough to wrap onto a second line when the body text is large"

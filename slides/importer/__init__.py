@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+import msgspec
 
 from slides import model
 from slides.errors import BuildError, UsageError
@@ -59,8 +59,8 @@ def import_note(note: Path, out: Path, vault: Path | None = None, *, force: bool
     converter = Converter(note, Vault(vault or find_vault(note), note))
     data = converter.convert(text.replace("\r\n", "\n"))
     try:
-        model.Lecture.model_validate(data)
-    except ValidationError as error:  # a bug here, not in the note: say so plainly
+        model.convert(data, model.Lecture)
+    except msgspec.ValidationError as error:  # a bug here, not in the note: say so plainly
         raise BuildError(f"the draft made from {note} is not a valid lecture: {error}") from None
     write_lecture(out, data, converter.copies, force)
     slides = sum(len(t["slides"]) for t in data["topics"])

@@ -52,22 +52,22 @@ def greedy(items: Sequence, ok: Callable[[Sequence], bool]) -> list[list]:
 def units(slide: model.Slide):
     """The units a slide splits into and a function building a part from some of them."""
     if slide.bullets is not None:
-        return slide.bullets, lambda chunk, offset: slide.model_copy(update={"bullets": chunk})
+        return slide.bullets, lambda chunk, offset: model.replace(slide, bullets=chunk)
     if slide.questions is not None:
-        return slide.questions, lambda chunk, offset: slide.model_copy(update={"questions": chunk})
+        return slide.questions, lambda chunk, offset: model.replace(slide, questions=chunk)
     if slide.modules is not None:
-        return slide.modules, lambda chunk, offset: slide.model_copy(
-            update={"modules": chunk, "start": slide.start + offset}
+        return slide.modules, lambda chunk, offset: model.replace(
+            slide, modules=chunk, start=slide.start + offset
         )
     if slide.table is not None:
         table = slide.table
-        return table.rows, lambda chunk, offset: slide.model_copy(
-            update={"table": table.model_copy(update={"rows": chunk})}
+        return table.rows, lambda chunk, offset: model.replace(
+            slide, table=model.replace(table, rows=chunk)
         )
     if slide.math is not None:
         math = slide.math
-        return math.equations, lambda chunk, offset: slide.model_copy(
-            update={"math": math.model_copy(update={"equations": chunk})}
+        return math.equations, lambda chunk, offset: model.replace(
+            slide, math=model.replace(math, equations=chunk)
         )
     if slide.columns is not None:
         return column_units(slide)
@@ -90,13 +90,8 @@ def column_units(slide: model.Slide):
             if column.bullets is None:
                 parts.append(column)
             else:
-                parts.append(
-                    column.model_copy(
-                        update={
-                            "bullets": [column.bullets[i] for i in chunk if i < len(column.bullets)]
-                        }
-                    )
-                )
-        return slide.model_copy(update={"columns": parts})
+                bullets = [column.bullets[i] for i in chunk if i < len(column.bullets)]
+                parts.append(model.replace(column, bullets=bullets))
+        return model.replace(slide, columns=parts)
 
     return units, make

@@ -300,19 +300,19 @@ class Fitter(TextMeasure):
             items: list[model.BulletItem] = []
             for item in slide.bullets:
                 bullet = model.as_bullet(item)
-                alone = slide.model_copy(update={"bullets": [bullet.text]})
+                alone = model.replace(slide, bullets=[bullet.text])
                 if self.fits(alone, MIN_BODY_PT):
                     items.append(item)
                     continue
                 pieces = cutting.pieces(
                     inline.words(bullet.text),  # never inside a formula
                     lambda text: self.fits(
-                        slide.model_copy(update={"bullets": [text + " …"]}), MIN_BODY_PT
+                        model.replace(slide, bullets=[text + " …"]), MIN_BODY_PT
                     ),
                 )
                 items += [piece + " …" for piece in pieces[:-1]]
-                items.append(bullet.model_copy(update={"text": pieces[-1]}))
-            return slide.model_copy(update={"bullets": items})
+                items.append(model.replace(bullet, text=pieces[-1]))
+            return model.replace(slide, bullets=items)
         return slide
 
     def _split(self, slide: model.Slide) -> list[tuple[model.Slide, float]]:
@@ -358,7 +358,7 @@ class Fitter(TextMeasure):
 
         def fits(lines: list[str]) -> bool:
             source = "\n".join(lines) or " "
-            part = slide.model_copy(update={"code": code.model_copy(update={"source": source})})
+            part = model.replace(slide, code=model.replace(code, source=source))
             return self.fits(part, MIN_BODY_PT)
 
         units: list[tuple[int, list[str]]] = []
@@ -379,7 +379,7 @@ class Fitter(TextMeasure):
             while len(lines) > 1 and not lines[0].strip():  # a part starts with code
                 lines, first = lines[1:], first + 1
             update = {"source": "\n".join(lines), "first_line": code.first_line + first}
-            return slide.model_copy(update={"code": code.model_copy(update=update)})
+            return model.replace(slide, code=model.replace(code, **update))
 
         return units, make
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from slides.signals import checkpoint
 
-if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for pydantic or Pillow
+if TYPE_CHECKING:  # kept out of start-up: a no-op build must not pay for the model or Pillow
     from slides import model
     from slides.assets import Assets
     from slides.deck import Deck
