@@ -50,6 +50,7 @@ class Located:
         self.sources: dict[str, list[str]] = {}  # each file's lines, for corrected lines
         self._lines: list[str] = []  # the lines of the file being built
         self._count = 0
+        self.numbers: set[Loc] = set()  # where YAML read a number (kept as text)
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False, severity: str = "error"):
         mark = self.mark(loc, at_key=at_key)
@@ -127,6 +128,7 @@ class Located:
             self._check_plain_text(node, loc)
         value = _scalar(node)
         if isinstance(value, int | float) and not isinstance(value, bool):
+            self.numbers.add(loc)
             return str(value)  # a number is kept as text: the model reads it as one where it must
         return value
 

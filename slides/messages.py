@@ -110,7 +110,7 @@ class _Checker:
 
     def _struct(self, value: Any, t: inspect.StructType, loc: Loc) -> Iterator[Found]:
         if not isinstance(value, dict):
-            yield loc, f"expected {MAPPING}, got {_describe(value)}", False
+            yield loc, f"expected {MAPPING}, got {self._describe(value, loc)}", False
             return
         try:
             model.convert(value, t.cls)
@@ -143,7 +143,11 @@ class _Checker:
 
     def _list(self, value: Any, t: inspect.ListType, loc: Loc) -> Iterator[Found]:
         if not isinstance(value, list):
-            yield loc, f"expected {EXPECTED[inspect.ListType]}, got {_describe(value)}", False
+            yield (
+                loc,
+                f"expected {EXPECTED[inspect.ListType]}, got {self._describe(value, loc)}",
+                False,
+            )
             return
         n = len(value)
         if t.min_length is not None and n < t.min_length:
@@ -156,17 +160,19 @@ class _Checker:
 
     def _dict(self, value: Any, t: inspect.DictType, loc: Loc) -> Iterator[Found]:
         if not isinstance(value, dict):
-            yield loc, f"expected {MAPPING}, got {_describe(value)}", False
+            yield loc, f"expected {MAPPING}, got {self._describe(value, loc)}", False
             return
+        keys = _bare(t.key_type)  # the model's only mappings are keyed by a few words
         for key, item in value.items():
-            message = self._scalar(key, _bare(t.key_type), loc + (key,), {})
-            if message:
-                yield loc + (key,), message, True
-            yield from self.check(item, t.value_type, loc + (key,))
+            if isinstance(keys, inspect.LiteralType) and key not in keys.values:
+                listed = " or ".join(map(repr, keys.values))
+                yield loc + (key,), f"unknown key {key!r}; expected {listed}", True
+            else:
+                yield from self.check(item, t.value_type, loc + (key,))
 
     def _scalar(self, value: Any, t: Any, loc: Loc, extra: dict) -> str | None:
         """What is wrong with a single value (text, number, true/false, one of a few words)."""
-        got = _describe(value)
+        got = self._describe(value, loc)
         if isinstance(t, inspect.LiteralType):
             if value in t.values:
                 return None
@@ -189,10 +195,14 @@ class _Checker:
                 number = model.convert(value, SCALARS[type(t)])
             except msgspec.ValidationError:
                 return f"expected {EXPECTED[type(t)]}, got {got}"
-            return _out_of_range(number, t)
+            return _out_of_range(number, t, got)
         if isinstance(t, inspect.NoneType):
             return None if value is None else f"expected nothing, got {got}"
         return None  # any value is allowed
+
+    def _describe(self, value: Any, loc: Loc) -> str:
+        """The value as the message shows it: a number YAML read (kept as text) unquoted."""
+        return value if loc in self.located.numbers else _describe(value)
 
     def _misread(self, value: Any, loc: Loc) -> str | None:
         """Where text was expected and YAML read a mapping, true/false or null: why, and what
@@ -211,16 +221,17 @@ def _bare(t: Any) -> Any:
     return _bare(t.type) if isinstance(t, inspect.Metadata) else t
 
 
-def _out_of_range(number: float, t: Any) -> str | None:
-    bounds = [
-        (t.ge, number < (t.ge or 0), "at least"),
-        (t.gt, number <= (t.gt or 0), "more than"),
-        (t.le, number > (t.le or 0), "at most"),
-        (t.lt, number >= (t.lt or 0), "less than"),
-    ]
-    for bound, broken, words in bounds:
-        if bound is not None and broken:
-            return f"must be {words} {bound}, got {number}"
+def _out_of_range(number: float, t: Any, got: str) -> str | None:
+    """What a number breaks of its type's bounds (true or false has none)."""
+    for name, words, broken in (
+        ("ge", "at least", float.__lt__),
+        ("gt", "more than", float.__le__),
+        ("le", "at most", float.__gt__),
+        ("lt", "less than", float.__ge__),
+    ):
+        bound = getattr(t, name, None)
+        if bound is not None and broken(float(number), float(bound)):
+            return f"must be {words} {bound}, got {got}"
     return None
 
 

@@ -7,11 +7,18 @@ folder). An `# args: --strict` line adds options. The test runs the command line
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import SAMPLE, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slides.cli import main
 from slides.errors import ContentError
@@ -152,3 +159,73 @@ def test_diagrams_may_live_in_their_own_files(tmp_path: Path) -> None:
     )
     lecture, _ = load_lecture(folder)
     assert lecture.topics[0].slides[0].diagram.steps == ["A", "B"]
+
+
+def test_a_successful_build_never_imports_pydantic(tmp_path: Path) -> None:
+    """The content model is msgspec's: loading, validating and building need no pydantic."""
+    run = (
+        "import sys; from slides.cli import main; status = main(sys.argv[1:]); "
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules}))); sys.exit(status)"
+    )
+    args = ["build", SAMPLE, "--format", "pptx,qmd", "--out", tmp_path, "--jobs", "1", "-q"]
+    result = subprocess.run(
+        [sys.executable, "-c", run, *map(str, args)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    assert {"slides", "pptx"} <= modules  # it did load and build
+    assert not {name for name in modules if name.startswith("pydantic")}
+
+
+def _places(node: object, loc: tuple = ()) -> Iterator[tuple]:
+    yield loc
+    if isinstance(node, dict | list):
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            yield from _places(value, loc + (key,))
+
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 30),
+    st.sampled_from(["", "x", "maybe", "venn", "#12", "1-x"]),
+    st.lists(st.sampled_from(["a", "", "b"]), max_size=3),
+    st.sampled_from([{}, {"x": 1}, {"text": "t"}, {"kind": "hub"}, [[1]]]),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_mistake_is_located_and_said_in_our_words(data, tmp_path_factory) -> None:
+    """A value replaced, a key added or removed anywhere: the lecture loads, or every error is
+    at a line of the file, in the messages' own words (never msgspec's, which name types)."""
+    lecture = yaml.safe_load((SAMPLE / "lecture.yaml").read_text("utf-8"))
+    where = data.draw(st.sampled_from(list(_places(lecture))[1:]))
+    *parents, last = where
+    holder = lecture
+    for part in parents:
+        holder = holder[part]
+    action = data.draw(st.sampled_from(["replace", "add", "remove"]))
+    if action == "replace":
+        holder[last] = data.draw(ODD_VALUES)
+    elif action == "add" and isinstance(holder[last], dict):
+        holder[last][data.draw(st.sampled_from(["titel", "kind", "items", "x"]))] = "x"
+    elif isinstance(holder, dict):
+        del holder[last]
+    folder = tmp_path_factory.mktemp("mistake")
+    shutil.copytree(SAMPLE / "images", folder / "images")
+    (folder / "lecture.yaml").write_text(yaml.safe_dump(lecture, sort_keys=False), "utf-8")
+    try:
+        load_lecture(folder)
+    except ContentError as error:
+        errors = [p for p in error.problems if p.severity == "error"]
+        assert errors
+        for problem in errors:
+            assert problem.line >= 1, str(problem)
+            assert not re.match(
+                r"(?i)(expected `|object (missing|contains)|invalid)", problem.message
+            )
