@@ -47,6 +47,8 @@ def replace(node: N, **changes: Any) -> N:
     """A copy of a node with some fields changed, as the fitter makes a slide's parts. Not
     checked again: a part of a code's lines may leave out the lines it marks."""
     changed = copy.copy(node)
+    if hasattr(node, "__dict__"):  # what the loader found (copy.copy leaves it out)
+        vars(changed).update(vars(node))
     for name, value in changes.items():
         msgspec.structs.force_setattr(changed, name, value)
     return changed
