@@ -155,6 +155,12 @@ def _invisible(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc")
 
 
+def has(font: Font, ch: str) -> bool:
+    """Whether a font's file has a character (False without a file)."""
+    found = _charset(font.regular)
+    return found is not None and ord(ch) in found
+
+
 def _charset(path: Path | None) -> Collection[int] | None:
     """The code points a font file has; None without a file."""
     return None if path is None else _advances(path)[0].keys()
