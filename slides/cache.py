@@ -33,16 +33,30 @@ TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
 
 def output_key(folder: Path, fmt: str, theme: Path | None, options: dict) -> str:
     """The key of one output: changes whenever anything it is made from changes."""
-    digest = hashlib.sha256()
-    for part in (
+    return output_keys(folder, [fmt], theme, options)[fmt]
+
+
+def output_keys(
+    folder: Path, formats: list[str], theme: Path | None, options: dict
+) -> dict[str, str]:
+    """The key of each format's output; what they share (the lecture, the theme, the tool) is
+    read once."""
+    shared = (
         _tree_digest(folder.resolve()),
         theme_digest(theme) if theme is not None else "no theme",
-        _templates_digest(fmt),
-        _tool_digest(),
-        json.dumps({"format": fmt, **options}, sort_keys=True, default=str),
-    ):
-        digest.update(part.encode())
-    return digest.hexdigest()
+    )
+    keys = {}
+    for fmt in formats:
+        digest = hashlib.sha256()
+        for part in (
+            *shared,
+            _templates_digest(fmt),
+            _tool_digest(),
+            json.dumps({"format": fmt, **options}, sort_keys=True, default=str),
+        ):
+            digest.update(part.encode())
+        keys[fmt] = digest.hexdigest()
+    return keys
 
 
 def theme_digest(folder: Path) -> str:
