@@ -88,14 +88,16 @@ def prepare_build(
     paint = options.pptx_diagrams == "picture"
     assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
     checkpoint("pictures")
-    return Build(lecture, deck, theme, assets, out_dir, options, template=look), warnings
+    build = Build(lecture, deck, theme, assets, out_dir, options, template=look)
+    _ = build.placed  # placed here once: every output draws it, and their workers inherit it
+    return build, warnings
 
 
 def output_keys(folder: Path, formats: list[str], options: Options) -> dict[str, str]:
     """The cache key of each format to build, with what it is made from (see slides.cache)."""
     theme = cache.theme_folder(folder, options.theme)
     settings = cache.settings(vars(options))
-    return {fmt: cache.output_key(folder, fmt, theme, settings) for fmt in expand_formats(formats)}
+    return cache.output_keys(folder, expand_formats(formats), theme, settings)
 
 
 def current_outputs(folder: Path, out_root: Path, options: Options) -> set[str]:
@@ -146,7 +148,10 @@ def build_lecture(
     failure: SlidesError | None = None
     early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
     tasks = [partial(_render_group, group, build, early) for group in _groups(stale)]
-    for rendered in workers.run(tasks, jobs):
+    # The groups (at most three) all start together unless nothing may overlap: each spends
+    # part of its time waiting for a program (pandoc, pdftotext, Chromium), whose core the
+    # others then take. Two at a time on two cores left one idle for a quarter of a cold build.
+    for rendered in workers.run(tasks, len(tasks) if jobs > 1 else 1):
         for fmt, path, problems in rendered.done:
             manifest.record(fmt, keys[fmt], path)
             manifest.save()
