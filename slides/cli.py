@@ -108,8 +108,8 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="how many lectures, outputs or pictures are made at once (default: one per core;"
-        " 1: nothing runs in parallel)",
+        help="how many lectures or pictures are made at once (default: one per core; 1:"
+        " nothing runs in parallel); a lecture's outputs all start together unless 1",
     )
     _verbosity(build)
     build.set_defaults(run=_build)

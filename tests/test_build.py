@@ -189,3 +189,15 @@ def test_an_edited_theme_is_read_again_in_the_same_process(
     theme_yaml.write_text(theme_yaml.read_text("utf-8").replace("#0B3C5D", "#5D0B3C"), "utf-8")
     assert theme.load_theme("default").color("heading") == "#5D0B3C"
     assert fit.Fitter.for_theme("default") is not first_fitter
+
+
+def test_workers_leave_the_inherited_heap_out_of_their_collections() -> None:
+    """A worker's full collection would scan (and copy, page by page) all it inherited: the
+    parent's objects are frozen while workers run, and collectable again after."""
+    import gc
+
+    from slides import workers
+
+    frozen = list(workers.run([gc.get_freeze_count, gc.get_freeze_count], jobs=2))
+    assert all(count > 1000 for count in frozen), frozen
+    assert gc.get_freeze_count() == 0
