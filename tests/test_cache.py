@@ -306,3 +306,14 @@ def test_check_does_not_import_the_renderers(work: tuple[Path, Path]) -> None:
     lecture, _ = work
     modules, _ = imported("check", lecture)
     assert not modules & {"pptx", "typst", "playwright", "pypdf"}
+
+
+def test_the_html_deck_finds_pandoc_without_importing_pypandoc(tmp_path: Path) -> None:
+    """pypandoc's import and its search (it runs every pandoc it finds) cost 0.1 s a deck:
+    the wheel's pandoc is found where the wheel puts it."""
+    from slides.render.html import pandoc_path
+
+    assert Path(pandoc_path()).parent.parent.name == "pypandoc"
+    args = ("build", SAMPLE, "--format", "html", "--out", tmp_path, "--jobs", "1")
+    modules, _ = imported(*args)
+    assert "slides" in modules and "pypandoc" not in modules

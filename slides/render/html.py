@@ -9,6 +9,7 @@ into the one HTML file.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from slides import inline
@@ -94,8 +96,18 @@ def prune_pictures(out_dir: Path, page: str) -> None:
             path.unlink()
 
 
+@cache
 def pandoc_path() -> str:
-    """The pandoc binary inside the pypandoc-binary wheel."""
+    """The pandoc binary inside the pypandoc-binary wheel, found where the wheel puts it.
+
+    pypandoc is asked only without that file (or with PYPANDOC_PANDOC set): its import and
+    its search, which runs every pandoc it finds to compare versions, cost 0.1 s.
+    """
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin and not os.environ.get("PYPANDOC_PANDOC"):
+        bundled = Path(spec.origin).resolve().parent / "files" / "pandoc"
+        if os.access(bundled, os.X_OK):
+            return str(bundled)
     import pypandoc
 
     try:
