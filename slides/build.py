@@ -146,6 +146,9 @@ def build_lecture(
     written = []
     drift: list[str] = []
     failure: SlidesError | None = None
+    # Every output's worker needs these: imported once here, before they fork.
+    from slides import jinja, parity  # noqa: F401
+
     early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
     tasks = [partial(_render_group, group, build, early) for group in _groups(stale)]
     # The groups (at most three) all start together unless nothing may overlap: each spends
