@@ -306,9 +306,11 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
     drawn: dict[str, bool] = {}  # a character no font has leaves no text (a warning says so)
 
     def comparable(value: str) -> str:
-        kept = "".join(
-            ch for ch in squash(value) if drawn.setdefault(ch, widths.font_for(ch) is not None)
-        )
+        kept = squash(value)
+        for ch in set(kept).difference(drawn):  # each character looked up once
+            drawn[ch] = widths.font_for(ch) is not None
+        lost = {ord(ch): None for ch, found in drawn.items() if not found}
+        kept = kept.translate(lost) if lost else kept
         # pdftotext gives right-to-left runs in visual order, ligatures (lam-alef) reversed:
         # a run of Arabic or Hebrew letters is compared as the letters it holds.
         return _RTL_RUN.sub(lambda run: "".join(sorted(run[0])), kept)
