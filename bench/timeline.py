@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Module -> functions whose calls are spans on the timeline.
 SPANS = {
+    "slides.signals": ["checkpoint"],  # the build's named moments (loaded, planned, …)
+    "slides.place.frames": ["place_deck"],
     "slides.build": ["output_keys", "_plan", "prepare_build", "_render_group"],
     "slides.assets": ["prepare"],
     "slides.parity": ["check_outputs", "pdf_pages"],
@@ -74,6 +76,8 @@ def _wrap(log: _Log, label: str, function):
             name = label
             if label.endswith("_render_group"):
                 name += f"({'+'.join(args[0])})"
+            elif label.endswith("checkpoint"):
+                name = f"moment: {args[0]}"
             elif label.endswith("._run"):
                 name += f"({Path(str(args[0][0])).name})"
             log.span(name, start, _now())

@@ -88,6 +88,8 @@ def prepare_build(
     paint = options.pptx_diagrams == "picture"
     assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
     checkpoint("pictures")
+    from slides import jinja, parity  # noqa: F401  (every output's: imported once, before forking)
+
     build = Build(lecture, deck, theme, assets, out_dir, options, template=look)
     _ = build.placed  # placed here once: every output draws it, and their workers inherit it
     return build, warnings
@@ -146,9 +148,6 @@ def build_lecture(
     written = []
     drift: list[str] = []
     failure: SlidesError | None = None
-    # Every output's worker needs these: imported once here, before they fork.
-    from slides import jinja, parity  # noqa: F401
-
     early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
     tasks = [partial(_render_group, group, build, early) for group in _groups(stale)]
     # The groups (at most three) all start together unless nothing may overlap: each spends
