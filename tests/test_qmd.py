@@ -430,6 +430,25 @@ def test_environment_escapes_for_its_target() -> None:
     assert environment("qmd").from_string("{{ v }}").render(v=Markup("**kept**")) == "**kept**"
 
 
+def test_xml_environment_escapes_each_value_once() -> None:
+    """The xml target escapes in finalize alone: text through a macro, a call block and a set
+    block is escaped exactly once, Markup and numbers pass as they are."""
+    xml = environment("xml").from_string(
+        "{% macro m(v) %}<a:t>{{ v }}</a:t>{% endmacro %}"
+        "{% macro wrap() %}<w>{{ caller() }}</w>{% endmacro %}"
+        "{% set held %}{{ text }}{% endset %}"
+        "{{ text }}|{{ m(text) }}|{% call wrap() %}{{ text }}{% endcall %}|{{ held }}|"
+        "{{ kept }}|{{ n }}|{{ x }}|{{ bad }}"
+    )
+    text = 'a < b & "c" > d'
+    escaped = "a &lt; b &amp; &quot;c&quot; &gt; d"
+    got = xml.render(text=text, kept=Markup("<k/>"), n=12700, x=2.5, bad="x\x01y")
+    wrapped = [f"<a:t>{escaped}</a:t>", f"<w>{escaped}</w>"]
+    assert got == "|".join([escaped, *wrapped, escaped, "<k/>", "12700", "2.5", "xy"])
+    with pytest.raises(TypeError, match="printed None"):
+        environment("xml").from_string("{{ v }}").render(v=None)
+
+
 def test_environment_is_strict() -> None:
     with pytest.raises(jinja2.UndefinedError):
         environment("qmd").from_string("{{ missing }}").render()
