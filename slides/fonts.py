@@ -51,6 +51,7 @@ class Measurer:
         # Widths at REFERENCE_PT: fitting tries one text at many sizes, and every output
         # measures the same labels again.
         self._widths: dict[tuple[str, bool, bool, bool], float] = {}
+        self._slots: dict[str, list] = {}  # the fallbacks of each slot (ea, cs)
 
     def faces(self, mono: bool) -> list[Face]:
         """The theme font and the faces a viewer may show instead of it."""
@@ -125,9 +126,13 @@ class Measurer:
     def slot_font(self, text: str, slot: str) -> str | None:
         """The fallback family the PPTX names for a slot (ea, cs): the first of that slot that
         has the text's characters, else the first of that slot."""
-        fonts = [f.font for f in self.theme.fallbacks if f.slot == slot]
-        beyond_latin = {ord(ch) for ch in text if ch > "\u02ff"}  # most texts: none, no lookup
-        for font in fonts if beyond_latin else ():
+        fonts = self._slots.get(slot)
+        if fonts is None:
+            fonts = self._slots[slot] = [f.font for f in self.theme.fallbacks if f.slot == slot]
+        if not text or max(text) <= "\u02ff":  # most texts: no lookup (every run asks)
+            return fonts[0].family if fonts else None
+        beyond_latin = {ord(ch) for ch in text if ch > "\u02ff"}
+        for font in fonts:
             found = _charset(font.regular)
             if found is not None and any(code in found for code in beyond_latin):
                 return font.family

@@ -16,6 +16,7 @@ ids and names, relationships.
 
 from __future__ import annotations
 
+import functools
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -170,6 +171,7 @@ class _DeckWriter:
         self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, content type
         self.notes_xml = environment("xml").get_template("pptx/notes.xml.j2")
         self._notes_holders: tuple[dict, ...] | None = None
+        self._diagram_fonts = None  # Fonts.of, remembered (see _picture)
         sans, mono = self.theme.sans.family, self.theme.mono.family
         self.common = {
             "lang": self.lecture.language,
@@ -282,9 +284,14 @@ class _DeckWriter:
             self.warnings.append(f"theme logo {name}: PowerPoint needs PNG or JPEG; left out")
             return
         if picture.drawn is not None and self.build.options.pptx_diagrams == "native":
-            from slides.render.pptx_diagram import diagram_xml  # editable shapes, same layout
+            from slides.render.pptx_diagram import Fonts, diagram_xml  # editable shapes
 
-            xml = diagram_xml(self.build, picture.drawn, picture.box, picture.alt, slide.new_id)
+            if self._diagram_fonts is None:  # measuring fonts, made once for the deck's diagrams
+                self._diagram_fonts = functools.cache(Fonts.of)
+            xml = diagram_xml(
+                self.build, picture.drawn, picture.box, picture.alt, slide.new_id,
+                self._diagram_fonts,
+            )  # fmt: skip
             slide.shapes.append(_Shape("xml", 0, "", picture, xml=Markup(xml)))
             return
         rid = slide.relate(IMAGE, self._media_part(picture.path))

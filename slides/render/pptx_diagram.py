@@ -59,12 +59,20 @@ def diagram_group(
 
 
 def diagram_xml(
-    build: Build, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]
+    build: Build,
+    node: model.DiagramBase,
+    box: Box,
+    alt: str,
+    new_id: Callable[[], int],
+    fonts_of: Callable[[Style, float], Fonts] = Fonts.of,
 ) -> str:
-    """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
+    """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture.
+
+    `fonts_of` makes the measuring fonts; a deck's writer passes one that remembers them
+    (finding the theme's measurer costs a look at each of its font files)."""
     style = Style.of(build.theme)
     geometry = build.assets.layout(node, style)
-    fonts = Fonts.of(style, geometry.zoom)
+    fonts = fonts_of(style, geometry.zoom)
     painter = _Painter(geometry, box, fonts, new_id)
     group_id = new_id()
     pieces = painter.pieces()
