@@ -122,7 +122,7 @@ def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
             if rel_name not in names:
                 return {}
             found = {}
-            for rel in xml(rel_name).iterfind("rel:Relationship", NS):
+            for rel in _RELATIONSHIPS(xml(rel_name)):
                 kind = rel.get("Type").rsplit("/", 1)[-1]
                 target = rel.get("Target")  # relative to the part's folder, or absolute
                 found[f"{kind}:{rel.get('Id')}"] = (
@@ -133,39 +133,44 @@ def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
         presentation = "ppt/presentation.xml"
         by_id = {key.split(":", 1)[1]: target for key, target in rels(presentation).items()}
         facts = []
-        for slide_id in xml(presentation).iterfind("p:sldIdLst/p:sldId", NS):
-            part = _normalise(by_id[slide_id.get(f"{{{NS['r']}}}id")])
+        for rid in _SLIDE_RIDS(xml(presentation)):
+            part = _normalise(by_id[rid])
             slide = xml(part)
-            title = ""
-            for shape in slide.iter(f"{{{NS['p']}}}sp"):
-                ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NS)
-                if ph is not None and ph.get("type") in ("title", "ctrTitle"):
-                    title = "".join(shape.itertext())
-                    break
             notes = ""
             related = rels(part)
             for key, target in related.items():
                 if key.startswith("notesSlide:"):
                     notes = _notes_text(xml(_normalise(target)))
             logos = 0
-            for blip in slide.iterfind(".//p:pic/p:blipFill/a:blip", NS) if logo_bytes else ():
-                media = related.get(f"image:{blip.get(EMBED)}")
+            for embed in _PICTURE_EMBEDS(slide) if logo_bytes else ():
+                media = related.get(f"image:{embed}")
                 logos += media is not None and package.read(_normalise(media)) == logo_bytes
-            pictures = len(slide.findall(".//p:pic", NS)) - logos
+            pictures = int(_PICTURES(slide)) - logos
             # A diagram drawn as native shapes is one group that carries the alt text.
-            # A diagram drawn as native shapes is one group that carries the alt text.
-            groups = slide.xpath("//p:grpSp[p:nvGrpSpPr/p:cNvPr/@descr]", namespaces=NS)
-            pictures += len(groups)
-            drawn = squash("".join(t.text or "" for g in groups for t in g.iterfind(".//a:t", NS)))
+            groups = _DIAGRAMS(slide)
+            drawn = squash("".join(t for g in groups for t in _TEXTS(g))) if groups else None
             facts.append(
                 SlideFacts(
-                    squash(title), squash(notes), pictures, logos, drawn=drawn if groups else None
+                    squash(_TITLE(slide)), squash(notes), pictures + len(groups), logos, drawn=drawn
                 )
             )
         return facts
 
 
-EMBED = f"{{{NS['r']}}}embed"
+# What the PPTX reader looks at, compiled once (a deck of 300 slides asks each 300 times).
+def _xpath(path: str) -> etree.XPath:
+    return etree.XPath(path, namespaces=NS, smart_strings=False)
+
+
+_RELATIONSHIPS = _xpath("rel:Relationship")
+_SLIDE_RIDS = _xpath("p:sldIdLst/p:sldId/@r:id")
+_TITLE = _xpath("string((//p:sp[p:nvSpPr/p:nvPr/p:ph[@type='title' or @type='ctrTitle']])[1])")
+_PICTURE_EMBEDS = _xpath("//p:pic/p:blipFill/a:blip/@r:embed")
+_PICTURES = _xpath("count(//p:pic)")
+_DIAGRAMS = _xpath("//p:grpSp[p:nvGrpSpPr/p:cNvPr/@descr]")
+_TEXTS = _xpath(".//a:t/text()")
+_NOTES_BODY = _xpath("(//p:sp[p:nvSpPr/p:nvPr/p:ph[@type='body']])[1]//a:p")
+_RUN_TEXTS = _xpath("a:r/a:t/text()")
 
 
 def _normalise(part: str) -> str:
@@ -179,16 +184,10 @@ def _normalise(part: str) -> str:
 
 
 def _notes_text(notes: etree._Element) -> str:
-    """The notes body placeholder's text (not the slide image or the slide number)."""
-    for shape in notes.iter(f"{{{NS['p']}}}sp"):
-        ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NS)
-        if ph is not None and ph.get("type") == "body":
-            # Text runs only: a formula (a14:m) is OMML, not text.
-            return "\n".join(
-                "".join(t.text or "" for t in p.iterfind("a:r/a:t", NS))
-                for p in shape.iterfind(".//a:p", NS)
-            )
-    return ""
+    """The notes body placeholder's text (not the slide image or the slide number).
+
+    Text runs only: a formula (a14:m) is OMML, not text."""
+    return "\n".join("".join(_RUN_TEXTS(p)) for p in _NOTES_BODY(notes))
 
 
 def read_html(path: Path, logo: Path | None = None) -> list[SlideFacts]:
