@@ -138,6 +138,7 @@ def prepare(
     sizes: dict[Path, tuple[int, int]] = {}
     layouts: dict[Path, Layout] = {}
     rooms = diagram_rooms(lecture)
+    context = None  # what every drawing depends on: looked up at the first diagram
     for where, node in located_pictures(lecture):
         if isinstance(node, model.Image):
             source, alt, key = node.path, node.alt or node.caption or "", f"{where}.src"
@@ -145,7 +146,9 @@ def prepare(
             source, alt, key = node.source_path, node.alt or describe(node), f"{where}.source"
         if source is None:  # a diagram without its pasted file: drawn from the data
             room = rooms[id(node)]
-            path = cache_dir / f"diagram-{_diagram_key(node, style, room)}.png"
+            if context is None:
+                context = _drawing_context(style)
+            path = cache_dir / f"diagram-{_diagram_key(node, context, room)}.png"
             if path not in sizes:  # a diagram shown on several slides is sized once
                 if path.is_file():
                     with PILImage.open(path) as drawn:  # reads the header only
@@ -229,24 +232,32 @@ def _shown(path: Path, lecture: model.Lecture) -> str:
 # --- diagrams ------------------------------------------------------------------------------
 
 
-def _diagram_key(node: model.DiagramBase, style, room: Room) -> str:
-    """A hash of everything the drawing depends on (not alt, caption or source; the room)."""
+def _drawing_context(style) -> dict:
+    """What every drawing of a build depends on besides its node and room (see _diagram_key);
+    the same for all of a build's diagrams, so worked out once (it looks at the font files)."""
     from slides.diagrams import PAINTER_VERSION
     from slides.fonts import measurer
 
     fonts = [file_digest(f) if f else "pillow-default" for f in (style.regular, style.bold)]
+    return {
+        "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
+        "fonts": fonts,
+        "faces": measurer(style.theme).files() if style.theme else [],  # fallbacks found here
+        "painter": PAINTER_VERSION,
+        "pillow": PIL.__version__,
+    }
+
+
+def _diagram_key(node: model.DiagramBase, context: dict, room: Room) -> str:
+    """A hash of everything the drawing depends on (not alt, caption or source; the room)."""
     data = {
         "node": {
             k: v
             for k, v in msgspec.to_builtins(node).items()
             if k not in ("alt", "caption", "source")
         },
-        "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
-        "fonts": fonts,
-        "faces": measurer(style.theme).files() if style.theme else [],  # fallbacks found here
-        "painter": PAINTER_VERSION,
+        **context,
         "room": [round(v, 2) for v in room],
-        "pillow": PIL.__version__,
     }
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
