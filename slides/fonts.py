@@ -84,7 +84,7 @@ class Measurer:
         """Runs of text with the font that draws them: `font`, else the first fallback that has
         the character (None when no font has it)."""
         own = _charset(font.regular)
-        if own is not None and all(ord(ch) in own for ch in text):
+        if own is not None and all(map(own.__contains__, map(ord, text))):
             yield font, text  # the common case: no fallback needed
             return
         current: Font | None = font
@@ -218,13 +218,17 @@ def _shaped(text: str) -> bool:
     """Whether text needs shaping to be measured: right-to-left scripts, marks, joiners,
     variation selectors and emoji modifiers change what is drawn; elsewhere a text is as wide
     as its characters' advances."""
-    return any(
-        unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.category(ch) in _SHAPING
-        for ch in text
-    )
+    if text.isascii():  # most text: only ASCII's modifier symbols (^ `) can say yes
+        return not _ASCII_PLAIN.issuperset(text)
+    return any(map(_shapes, text))
+
+
+def _shapes(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.category(ch) in _SHAPING
 
 
 _SHAPING = {"Mn", "Mc", "Me", "Cf", "Sk"}
+_ASCII_PLAIN = frozenset(ch for ch in map(chr, range(128)) if not _shapes(ch))
 
 
 @cache
@@ -247,8 +251,9 @@ def _length(path: Path | None, text: str) -> float:
     """
     if path is not None and not _shaped(text):
         advances, per_em = _advances(path)
-        if all(ord(ch) in advances for ch in text):
-            return sum(advances[ord(ch)] for ch in text) * REFERENCE_PT / per_em
+        codes = list(map(ord, text))  # each character looked at in C, not in a Python loop
+        if all(map(advances.__contains__, codes)):
+            return sum(map(advances.__getitem__, codes)) * REFERENCE_PT / per_em
     font, factor = _pillow(path)
     try:
         return font.getlength(text, features=["-kern"]) * factor
