@@ -16,7 +16,6 @@ ids and names, relationships.
 
 from __future__ import annotations
 
-import functools
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -169,9 +168,8 @@ class _DeckWriter:
         self._chosen: dict[str, object] = {}  # frame kind -> its layout
         self._holders: dict[int, list[pkg.Holder]] = {}  # by id(layout)
         self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, content type
-        self.notes_xml = environment("xml").get_template("pptx/notes.xml.j2")
         self._notes_holders: tuple[dict, ...] | None = None
-        self._diagram_fonts = None  # Fonts.of, remembered (see _picture)
+        self._diagrams = None  # the deck's native diagrams (see _picture)
         sans, mono = self.theme.sans.family, self.theme.mono.family
         self.common = {
             "lang": self.lecture.language,
@@ -183,10 +181,10 @@ class _DeckWriter:
             "cell_pad": (CELL_PAD_X, CELL_PAD_Y),
             "slots": self._slots,
         }
-        # The slide template as a module made once: its macros then render each slide.
-        self.slide_xml = (
-            environment("xml").get_template("pptx/slide.xml.j2").make_module(self.common)
-        )
+        # The slide and notes templates as modules made once: their macros then render each.
+        xml = environment("xml")
+        self.slide_xml = xml.get_template("pptx/slide.xml.j2").make_module(self.common)
+        self.notes_xml = xml.get_template("pptx/notes.xml.j2").make_module(self.common)
 
     # -- the whole deck ---------------------------------------------------------------------
 
@@ -232,9 +230,7 @@ class _DeckWriter:
                 self._notes_holders = _notes_holders(self.prs)
             lines = inline.notes_lines(placed.notes)
             math = any(span.math for line in lines for span in line)
-            notes = self.notes_xml.render(
-                placeholders=self._notes_holders, lines=lines, math=math, lang=self.lecture.language
-            ).encode()
+            notes = str(self.notes_xml.notes(self._notes_holders, lines, math)).encode()
         return pkg.NewSlide(xml.encode(), list(slide.rels), notes)
 
     def _element(self, slide: _Slide, element: Element, links: dict[str, str]) -> int | None:
@@ -284,14 +280,11 @@ class _DeckWriter:
             self.warnings.append(f"theme logo {name}: PowerPoint needs PNG or JPEG; left out")
             return
         if picture.drawn is not None and self.build.options.pptx_diagrams == "native":
-            from slides.render.pptx_diagram import Fonts, diagram_xml  # editable shapes
+            if self._diagrams is None:  # editable shapes, from the same layout
+                from slides.render.pptx_diagram import Diagrams
 
-            if self._diagram_fonts is None:  # measuring fonts, made once for the deck's diagrams
-                self._diagram_fonts = functools.cache(Fonts.of)
-            xml = diagram_xml(
-                self.build, picture.drawn, picture.box, picture.alt, slide.new_id,
-                self._diagram_fonts,
-            )  # fmt: skip
+                self._diagrams = Diagrams(self.build)
+            xml = self._diagrams.xml(picture.drawn, picture.box, picture.alt, slide.new_id)
             slide.shapes.append(_Shape("xml", 0, "", picture, xml=Markup(xml)))
             return
         rid = slide.relate(IMAGE, self._media_part(picture.path))

@@ -12,6 +12,7 @@ the slide's shape ids.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -59,28 +60,31 @@ def diagram_group(
 
 
 def diagram_xml(
-    build: Build,
-    node: model.DiagramBase,
-    box: Box,
-    alt: str,
-    new_id: Callable[[], int],
-    fonts_of: Callable[[Style, float], Fonts] = Fonts.of,
+    build: Build, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]
 ) -> str:
-    """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture.
+    """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
+    return Diagrams(build).xml(node, box, alt, new_id)
 
-    `fonts_of` makes the measuring fonts; a deck's writer passes one that remembers them
-    (finding the theme's measurer costs a look at each of its font files)."""
-    style = Style.of(build.theme)
-    geometry = build.assets.layout(node, style)
-    fonts = fonts_of(style, geometry.zoom)
-    painter = _Painter(geometry, box, fonts, new_id)
-    group_id = new_id()
-    pieces = painter.pieces()
-    template = environment("xml").get_template("pptx/diagram.xml.j2")
-    return template.render(
-        id=group_id, name=f"Diagram {group_id - 1}", alt=alt, box=box, pieces=pieces,
-        font=build.theme.sans.family, bullet=BULLET.strip(), lang=build.lecture.language,
-    )  # fmt: skip
+
+class Diagrams:
+    """The native diagrams of one deck: the template's module and the measuring fonts are
+    made once for all of them (the fonts' measurer is found by looking at the font files)."""
+
+    def __init__(self, build: Build) -> None:
+        self.build = build
+        self.style = Style.of(build.theme)
+        self.fonts = functools.cache(Fonts.of)
+        font, lang = build.theme.sans.family, build.lecture.language
+        context = {"font": font, "bullet": BULLET.strip(), "lang": lang}
+        self.template = environment("xml").get_template("pptx/diagram.xml.j2").make_module(context)
+
+    def xml(self, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]) -> str:
+        """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
+        geometry = self.build.assets.layout(node, self.style)
+        painter = _Painter(geometry, box, self.fonts(self.style, geometry.zoom), new_id)
+        group_id = new_id()
+        pieces = painter.pieces()
+        return str(self.template.group(group_id, f"Diagram {group_id - 1}", alt, box, pieces))
 
 
 class _Painter:
