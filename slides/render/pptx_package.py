@@ -370,14 +370,21 @@ def _rels_xml(part: Part) -> bytes:
         if rel.is_external:
             target, mode = rel.target_ref, ' TargetMode="External"'
         else:
-            where = rel.target_part.partname
-            target, mode = _way(where.baseURI, folder) + where.filename, ""
+            target, mode = _relative(rel.target_part.partname, folder), ""
         out.append(
-            f'<Relationship Id="{escape(rid)}" Type="{escape(rel.reltype)}" '
-            f'Target="{escape(target)}"{mode}/>'
+            f'<Relationship Id="{_attr(rid)}" Type="{_attr(rel.reltype)}" '
+            f'Target="{_attr(target)}"{mode}/>'
         )
     out.append("</Relationships>")
     return "".join(out).encode()
+
+
+def _attr(value: str) -> str:
+    """An attribute value escaped as markupsafe does; most need nothing (rIds, types, parts)."""
+    return str(escape(value)) if _ATTR_SPECIAL.search(value) else value
+
+
+_ATTR_SPECIAL = re.compile("[&<>'\"]")
 
 
 _RELS_OPEN = (
@@ -390,11 +397,13 @@ def _rid_number(rid: str) -> int:
     return int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0
 
 
-@functools.cache
-def _way(folder: str, start: str) -> str:
-    """The way from folder start to folder ('../media/'); posixpath.relpath is slow."""
+@functools.lru_cache(maxsize=4096)
+def _relative(partname: str, start: str) -> str:
+    """The way from folder start to a part ('../media/image1.png'); posixpath.relpath and
+    PackURI's split properties are slow, and a slide's layout is asked for again and again."""
+    folder, name = posixpath.split(partname)
     way = posixpath.relpath(folder, start)
-    return "" if way == "." else f"{way}/"
+    return name if way == "." else f"{way}/{name}"
 
 
 def _relate(source: Part, target: Part | str, reltype: str, external: bool = False) -> str:
