@@ -116,7 +116,7 @@ class Fitter(TextMeasure):
         """The largest size at which the numbered topic list fits the body box."""
         box = self.boxes.body
         for size in AGENDA_SIZES:
-            if self.height(agenda_paras(titles, size), box.w) <= box.h:
+            if self.within(agenda_paras(titles, size), box.w, box.h):
                 return size
         return AGENDA_SIZES[-1]
 
@@ -191,7 +191,7 @@ class Fitter(TextMeasure):
         if slide.code is not None:
             inner = box.w - 2 * CODE_PAD
             return self.height(self.code_paras(slide.code, size), inner) + 2 * CODE_PAD <= box.h
-        return self.height(slide_paras(slide, size), box.w) <= box.h
+        return self.within(slide_paras(slide, size), box.w, box.h)
 
     def code_paras(self, code: model.Code, size: float) -> list[Para]:
         """The code's paragraphs at a size, indented by the mono font's own character width."""
@@ -209,7 +209,7 @@ class Fitter(TextMeasure):
 
     def _column_fits(self, column: model.Column, size: float, box: Box) -> bool:
         if column.bullets is not None:
-            return self.height(column_paras(column, size), box.w) <= box.h
+            return self.within(column_paras(column, size), box.w, box.h)
         return True  # a picture column: the picture scales to the room left
 
     def _pictures_have_room(self, slide: model.Slide) -> bool:

@@ -100,6 +100,19 @@ class TextMeasure:
             total += len(self.wrap(para, width)) * para.line
         return total
 
+    def within(self, paras: Sequence[Para], width: float, limit: float) -> bool:
+        """Whether paragraphs stacked in a box of this width are at most `limit` tall.
+
+        Every paragraph takes a line at least: when even that is too tall (a long agenda at its
+        larger sizes), nothing is wrapped. Summed as `height` sums, so never above it.
+        """
+        least = 0.0
+        for i, para in enumerate(paras):
+            if i:
+                least += para.gap
+            least += para.line
+        return least <= limit and self.height(paras, width) <= limit
+
     def longest_word(self, para: Para) -> float:
         return max(
             sum(self.width(t, para.size, b, i, m) for t, b, i, m in pieces)
