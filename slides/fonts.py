@@ -120,6 +120,8 @@ class Measurer:
     def missing(self, text: str) -> list[str]:
         """Characters of text no font of the theme (own, fallbacks) can draw, each once."""
         own = _charset(self.theme.sans.regular) or ()
+        if all(map(own.__contains__, map(ord, text))):  # most text, looked at in C
+            return []
         others = dict.fromkeys(ch for ch in text if ord(ch) not in own)  # the theme font's: drawn
         return [ch for ch in others if self.font_for(ch) is None]
 
