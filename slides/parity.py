@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from lxml import etree, html
+from lxml import etree
 
 from slides import inline, model
 from slides.deck import Deck, Frame
@@ -195,6 +195,8 @@ def read_html(path: Path, logo: Path | None = None) -> list[SlideFacts]:
 
     An <img> showing the theme's logo file (beside the deck, or embedded) counts as a logo.
     """
+    from lxml import html  # only the HTML deck's read-back parses HTML
+
     logo_bytes = logo.read_bytes() if logo is not None else None
     tree = html.parse(str(path))
     facts = []
