@@ -257,3 +257,21 @@ def test_a_long_agenda_shrinks_until_it_fits(fitter: Fitter) -> None:
     assert fitter.height(paragraphs.agenda_paras(many, size), box.w) <= box.h
     bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]
     assert fitter.height(paragraphs.agenda_paras(many, bigger), box.w) > box.h
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(words, min_size=1, max_size=30), min_size=1, max_size=12),
+    st.sampled_from(fit.AGENDA_SIZES),
+    st.floats(min_value=120.0, max_value=864.0),
+    st.floats(min_value=10.0, max_value=600.0),
+)
+def test_within_says_what_the_height_says(
+    fitter: Fitter, texts: list[list[str]], size: float, width: float, limit: float
+) -> None:
+    """The one-line-a-paragraph shortcut never changes an answer: `within` is `height <= limit`,
+    at limits on either side of the real height and of the shortcut's lower bound."""
+    paras = [Para((Span(" ".join(t)),), size, gap=size * 0.3) for t in texts]
+    height = fitter.height(paras, width)
+    for at in (limit, height, height - 1e-9, sum(p.line for p in paras)):
+        assert fitter.within(paras, width, at) == (height <= at)
