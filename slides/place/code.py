@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.token import Comment, Keyword, Literal, Name, Operator, String, _TokenType
-from pygments.util import ClassNotFound
 
 from slides import model
 from slides.inline import Span
 from slides.place.paragraphs import Para
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
 
 # Token kinds of the palette, most specific first: the first that contains a token wins.
 KINDS: tuple[tuple[_TokenType, str], ...] = (
@@ -198,6 +199,10 @@ def _indent(runs: tuple[Span, ...]) -> int:
 
 @lru_cache(maxsize=256)
 def _lexer(language: str) -> Lexer:
+    # Pygments' lexers (their name table alone) load only for a lecture with code.
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     options = {"stripnl": False, "ensurenl": False, "tabsize": 4}
     try:
         return get_lexer_by_name(language, **options) if language else TextLexer(**options)
