@@ -75,6 +75,9 @@ class ContentError(SlidesError):
 
     def show(self) -> str:
         errors = sum(p.severity == "error" for p in self.problems)
-        lines = [str(p) for p in self.problems]
+        files = {p.file: None for p in self.problems}  # files in the order they were read
+        order = {file: i for i, file in enumerate(files)}
+        by_place = sorted(self.problems, key=lambda p: (order[p.file], p.line, p.col))
+        lines = [str(p) for p in by_place]  # top to bottom, as an editor shows the file
         lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was built.")
         return "\n".join(lines)

@@ -77,6 +77,21 @@ def test_all_problems_are_reported_in_one_run(tmp_path: Path) -> None:
     assert len(lines) == 3
 
 
+def test_problems_are_shown_top_to_bottom(tmp_path: Path) -> None:
+    """The model reports a slide's mistake before the lecture's own; the user reads the file
+    from the top, so the message lists them by line."""
+    folder = tmp_path / "order"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(
+        "titel: T\ntopics:\n  - title: A\n    slides:\n      - title: S\n        bulets: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as caught:
+        load_lecture(folder)
+    shown = [line for line in caught.value.show().splitlines() if "unknown key" in line]
+    assert [int(line.split(":")[1]) for line in shown] == [1, 6]
+
+
 def test_symlink_out_of_the_lecture_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "lecture"
     (folder / "images").mkdir(parents=True)
