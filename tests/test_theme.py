@@ -80,9 +80,9 @@ def test_theme_mistakes_are_located_in_theme_yaml_with_the_lectures(themes, tmp_
     assert shown == [
         f"{path}:6:8: colors.text: YAML reads `#1F2933` as a comment, so the value is empty. "
         'Put the text in quotes:  text: "#1F2933"        # body text',
+        f"{path}:10:3: colors.mutd: unknown key 'mutd' (did you mean 'muted'?)",
         f'{path}:11:12: colors.surface: expected a colour written "#RRGGBB" (in quotes), '
         "got 'EEF4F8'",
-        f"{path}:10:3: colors.mutd: unknown key 'mutd' (did you mean 'muted'?)",
         f"{path}:{logo_line(path)}:7: logo: 'logo.svg' is not a PNG or JPEG file",
         f"{folder / 'lecture.yaml'}:9:22: topics[0].slides[0].incremental: "
         "expected true or false, got 'maybe'",
