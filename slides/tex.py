@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import importlib.metadata
 import json
 import os
 import subprocess
@@ -253,6 +252,8 @@ def _pandoc() -> str:
     """The converter, for the cache key: the pypandoc-binary release that carries pandoc, read
     from its metadata (a build whose formulas are all cached imports no pypandoc), else the
     path of the pandoc pypandoc finds."""
+    import importlib.metadata  # 0.03 s, and only a build with formulas to convert needs it
+
     try:
         return f"pypandoc-binary {importlib.metadata.version('pypandoc-binary')}"
     except importlib.metadata.PackageNotFoundError:

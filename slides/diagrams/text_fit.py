@@ -81,9 +81,22 @@ class Fonts:
         if found is None:
             found = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
             if self.widest is not None:
-                found = max(found, self.widest.width(text, size, bold))
+                found = max(found, self._widest(text, size, bold))
             self._widths[key] = found
         return found
+
+    def fits(self, text: str, size: int, bold: bool, room: float) -> bool:
+        """Whether `width(text, size, bold) <= room`; a text the viewers' widest font already
+        makes too wide is not shaped by Pillow (its width is the larger of the two)."""
+        if (text, size, bold) not in self._widths and self.widest is not None:
+            if self._widest(text, size, bold) > room:
+                return False
+        return self.width(text, size, bold) <= room
+
+    @lru_cache(maxsize=None)  # noqa: B019 - a Fonts lives as long as its deck's diagrams
+    def _widest(self, text: str, size: int, bold: bool) -> float:
+        assert self.widest is not None
+        return self.widest.width(text, size, bold)
 
 
 @dataclass(frozen=True)
@@ -112,15 +125,15 @@ def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[
     current = ""
     for word in text.split():
         trial = f"{current} {word}" if current else word
-        if fonts.width(trial, size, bold) <= width:
+        if fonts.fits(trial, size, bold, width):
             current = trial
             continue
         if current:
             lines.append(current)
         current = ""
-        while fonts.width(word, size, bold) > width:
+        while not fonts.fits(word, size, bold, width):
             cut = len(word) - 1
-            while cut > 1 and fonts.width(word[:cut] + "-", size, bold) > width:
+            while cut > 1 and not fonts.fits(word[:cut] + "-", size, bold, width):
                 cut -= 1
             lines.append(word[:cut] + "-")
             word = word[cut:]
@@ -150,7 +163,7 @@ def _breaks_words(paras: list[Para], width: float, size: int, fonts: Fonts) -> b
     for para in paras:
         psize = max(MIN_TEXT, round(size * para.scale))
         indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
-        if any(fonts.width(w, psize, para.bold) > width - indent for w in para.text.split()):
+        if not all(fonts.fits(w, psize, para.bold, width - indent) for w in para.text.split()):
             return True
     return False
 
@@ -198,7 +211,7 @@ def fit_text(
                 placed.pop()
                 break
             last = lines[-1]
-            while last and fonts.width(last + "…", psize, para.bold) > area.w - indent:
+            while last and not fonts.fits(last + "…", psize, para.bold, area.w - indent):
                 last = last[:-1]
             placed[-1] = (para, psize, [*lines[:-1], last.rstrip() + "…"], indent)
         else:

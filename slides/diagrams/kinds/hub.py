@@ -156,7 +156,7 @@ def _ellipse_for(paras: list[Para], size: int, fonts: Fonts) -> tuple[float, flo
     for cw in range(200, 661, 20):
         ch = cw * 0.56
         inner = Rect(0, 0, cw / 2**0.5, ch / 2**0.5).inset(6)
-        fits = all(fonts.width(w, size, True) <= inner.w for p in paras for w in p.text.split())
+        fits = all(fonts.fits(w, size, True, inner.w) for p in paras for w in p.text.split())
         if fits and text_height(paras, inner.w, size, fonts) <= inner.h:
             return cw, ch
     return 660, 660 * 0.56
