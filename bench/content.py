@@ -1,6 +1,8 @@
 """Scaled benchmark content, generated from the GenAI lecture into bench/.work/content/.
 
 - `genai-x10`: the lecture's topics repeated ten times as one lecture (about 300 slides);
+- `genai-x10b`: the same deck with every round's words changed, so that no slide, label or note
+  repeats and a gain that comes only from memoising repeated text shows against `genai-x10`;
 - `course/lecture-01` … `lecture-20`: 20 lectures of 50 slides, with diagrams and photos;
 - `scale-50`, `scale-1000`: the same mix at 50 and 1,000 slides, for time per slide.
 
@@ -68,6 +70,37 @@ def sized(base: dict[str, Any], frames: int, title: str, photos: list[str]) -> d
         topics[-1]["slides"].append(copy.deepcopy(base["topics"][0]["slides"][0]))
     lecture["topics"] = topics
     return lecture
+
+
+ROUND_WORDS = ["alpha", "bravo", "cedar", "delta", "ember", "fjord", "gamma", "harbor", "iris"]
+KEPT_AS_IS = {"kind", "source", "src", "start", "language", "date", "theme"}  # code, files, ids
+
+
+def varied(base: dict[str, Any], times: int, title: str) -> dict[str, Any]:
+    """`repeated`, with each round's text changed: a word of the round after a text's first word,
+    and a letter of the round after a diagram's label (so labels stay about as long)."""
+    lecture = repeated(base, times, title)
+    per_round = len(base["topics"])
+    lecture["topics"] = [
+        _changed(topic, n // per_round) for n, topic in enumerate(lecture["topics"])
+    ]
+    return lecture
+
+
+def _changed(value: Any, round_: int, key: str | None = None, drawn: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {k: _changed(v, round_, k, drawn or k == "diagram") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_changed(v, round_, key, drawn) for v in value]
+    if not isinstance(value, str) or key in KEPT_AS_IS or value.startswith("http"):
+        return value
+    if drawn and key not in ("caption", "alt"):
+        return f"{value} {chr(ord('A') + round_ % 26)}"
+    first, _, rest = value.partition(" ")
+    word = ROUND_WORDS[round_ % len(ROUND_WORDS)] + (
+        "" if round_ < len(ROUND_WORDS) else str(round_)
+    )
+    return f"{first} {word} {rest}".rstrip(" ")
 
 
 def _numbered(topic: dict[str, Any], round_: int) -> dict[str, Any]:
@@ -139,6 +172,11 @@ def generate(clean: bool = False) -> dict[str, Any]:
 
     made["x10"] = write_lecture(
         CONTENT / "genai-x10", repeated(base, 10, f"{base['title']} (ten times)")
+    )
+
+    made["x10b"] = write_lecture(
+        CONTENT / "genai-x10b",
+        varied(base, 10, f"{base['title']} (ten rounds, each its own words)"),
     )
 
     for frames in (50, 1000):
