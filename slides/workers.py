@@ -15,11 +15,9 @@ with other threads running can deadlock the child.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -44,6 +42,10 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int) -> Iterator[T]:
         for task in tasks:
             yield task()
         return
+    # Imported here: a build of one output group, or a no-op build, runs no worker (0.02 s).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _tasks
     _tasks = tasks
     sys.stdout.flush()  # a forked child must not repeat what the parent has not written yet
@@ -65,6 +67,8 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int) -> Iterator[T]:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
