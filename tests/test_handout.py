@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from slides import inline
+from slides import inline, parity
 from slides.deck import Frame, plan
 from slides.errors import BuildError
 from slides.load import load_lecture
@@ -135,6 +135,20 @@ def test_one_page_per_slide_after_cover_and_contents(built) -> None:
     expected = expected_pages(folder, 1)
     # Long speaker notes may run onto a further page, never more than one per slide.
     assert expected <= page_count(pdf) <= expected + len(content_frames(folder))
+
+
+def test_the_read_back_gives_each_page_as_one_pdftotext_run_does(built, sample_3: Path) -> None:
+    """Read in two halves side by side (from SPLIT_FROM pages on) or whole, the same pages."""
+    for pdf in (built[1], sample_3):
+        whole = subprocess.run(
+            [require("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        pages = parity.pdf_pages(pdf)
+        assert len(pages) == page_count(pdf)
+        assert pages == parity._INVISIBLE.sub("", whole).split("\f")[:-1]
+    assert page_count(built[1]) >= parity.SPLIT_FROM > page_count(sample_3)  # both ways run
 
 
 def test_cover_contents_and_running_header(sample_pdf: Path) -> None:
