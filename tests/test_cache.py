@@ -317,3 +317,32 @@ def test_the_html_deck_finds_pandoc_without_importing_pypandoc(tmp_path: Path) -
     args = ("build", SAMPLE, "--format", "html", "--out", tmp_path, "--jobs", "1")
     modules, _ = imported(*args)
     assert "slides" in modules and "pypandoc" not in modules
+
+
+def test_a_folder_is_keyed_by_its_visible_files_nested_or_linked(tmp_path: Path) -> None:
+    """What a lecture's or theme's digest reads: every visible file at any depth, a file linked
+    to by its bytes; not hidden files or folders, nor what a linked folder holds."""
+    folder, elsewhere = tmp_path / "lecture", tmp_path / "elsewhere"
+    (folder / "images" / "deep").mkdir(parents=True)
+    (elsewhere / "more").mkdir(parents=True)
+    (folder / "lecture.yaml").write_text("title: A\n")
+    (folder / "images" / "deep" / "a.png").write_bytes(b"one")
+    (elsewhere / "b.png").write_bytes(b"two")
+    (folder / "images" / "b.png").symlink_to(elsewhere / "b.png")
+    (folder / "linked").symlink_to(elsewhere / "more")
+    before = cache._tree_digest(folder)
+
+    def changed(path: Path, data: bytes) -> bool:
+        path.write_bytes(data)
+        now = cache._tree_digest(folder)
+        return now != before
+
+    assert changed(folder / "images" / "deep" / "a.png", b"ONE")
+    before = cache._tree_digest(folder)
+    assert changed(elsewhere / "b.png", b"TWO")  # a linked file, by its bytes
+    before = cache._tree_digest(folder)
+    (folder / ".hidden").mkdir()
+    assert not changed(folder / ".hidden" / "c.png", b"x")
+    assert not changed(folder / "images" / ".d.png", b"x")
+    assert not changed(elsewhere / "more" / "e.png", b"x")  # inside a linked folder
+    assert cache._tree_digest(folder, ".yaml") != cache._tree_digest(folder)
