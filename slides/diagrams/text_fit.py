@@ -81,22 +81,17 @@ class Fonts:
         if found is None:
             found = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
             if self.widest is not None:
-                found = max(found, self._widest(text, size, bold))
+                found = max(found, self.widest.width(text, size, bold))
             self._widths[key] = found
         return found
 
     def fits(self, text: str, size: int, bold: bool, room: float) -> bool:
         """Whether `width(text, size, bold) <= room`; a text the viewers' widest font already
         makes too wide is not shaped by Pillow (its width is the larger of the two)."""
-        if (text, size, bold) not in self._widths and self.widest is not None:
-            if self._widest(text, size, bold) > room:
-                return False
+        widest = self.widest  # its widths are remembered by the measurer
+        if widest is not None and (text, size, bold) not in self._widths:
+            return widest.width(text, size, bold) <= room and self.width(text, size, bold) <= room
         return self.width(text, size, bold) <= room
-
-    @lru_cache(maxsize=None)  # noqa: B019 - a Fonts lives as long as its deck's diagrams
-    def _widest(self, text: str, size: int, bold: bool) -> float:
-        assert self.widest is not None
-        return self.widest.width(text, size, bold)
 
 
 @dataclass(frozen=True)
