@@ -107,7 +107,8 @@ def labelled(item: str | model.Labelled, *, items_left: bool = False) -> list[Pa
 
 
 def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
+    """Greedy word wrap that never breaks a word inside: a word wider than the line is cut to
+    what fits, ending in '…' (the full text stays in the alt text)."""
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -117,17 +118,20 @@ def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[
             continue
         if current:
             lines.append(current)
-        current = ""
-        while fonts.width(word, size, bold) > width:
-            cut = len(word) - 1
-            while cut > 1 and fonts.width(word[:cut] + "-", size, bold) > width:
-                cut -= 1
-            lines.append(word[:cut] + "-")
-            word = word[cut:]
-        current = word
+        current = (
+            word if fonts.width(word, size, bold) <= width else _cut(word, width, size, bold, fonts)
+        )
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def _cut(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> str:
+    """The text shortened until it and a closing '…' fit `width` (at least the '…')."""
+    text = text.rstrip()
+    while text and fonts.width(text + "…", size, bold) > width:
+        text = text[:-1].rstrip()
+    return text + "…"
 
 
 BULLET = "•  "
@@ -175,34 +179,29 @@ def fit_text(
 ) -> TextBlock:
     """Wrap and shrink paragraphs until they fit `area`; cut with '…' if even MIN_TEXT can't.
 
-    The largest size that fits without breaking a word wins; only when none does is a word
-    broken (a long word in a narrow box) or, at MIN_TEXT, the text cut.
+    The largest size that fits with every word whole wins; only when none does is a word too
+    wide for the box cut short, or, at MIN_TEXT, the lines that do not fit left out. A word is
+    never broken inside (what reads as two words). `truncated` says that text was cut.
     """
     sizes = [*range(max(max_size, MIN_TEXT), MIN_TEXT, -2), MIN_TEXT]  # MIN_TEXT even from odd
-    fitting = None
-    for size in sizes:
+    for size in sizes:  # else MIN_TEXT, which shows the most of the text that is cut
         placed = _set_lines(paras, area.w, size, fonts)
-        if _height(placed) <= area.h:
-            if not _breaks_words(paras, area.w, size, fonts):
-                break
-            fitting = fitting or placed
-    else:
-        placed = fitting or placed
-    truncated = False
-    while _height(placed) > area.h and placed:
+        if _height(placed) <= area.h and not _breaks_words(paras, area.w, size, fonts):
+            break
+    truncated = _breaks_words(paras, area.w, size, fonts)
+    if _height(placed) > area.h:
         truncated = True  # the full text stays in the alt text; the drawing shows what fits
-        para, psize, lines, indent = placed[-1]
-        if len(lines) > 1 or len(placed) == 1:
-            lines = lines[:-1]
-            if not lines:
+        while placed and _height(placed) > area.h:
+            para, psize, lines, indent = placed[-1]
+            if len(lines) > 1:
+                placed[-1] = (para, psize, lines[:-1], indent)
+            else:
                 placed.pop()
-                break
-            last = lines[-1]
-            while last and fonts.width(last + "…", psize, para.bold) > area.w - indent:
-                last = last[:-1]
-            placed[-1] = (para, psize, [*lines[:-1], last.rstrip() + "…"], indent)
-        else:
-            placed.pop()
+        if placed:  # the last line shown says that more was left out
+            para, psize, lines, indent = placed[-1]
+            if not lines[-1].endswith("…"):
+                last = _cut(lines[-1], area.w - indent, psize, para.bold, fonts)
+                placed[-1] = (para, psize, [*lines[:-1], last], indent)
     return _place(placed, area, fonts, color, shape, valign, truncated, paras)
 
 
