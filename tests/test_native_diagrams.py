@@ -185,3 +185,60 @@ def test_no_picture_is_painted_unless_the_pptx_asks_for_one(built: Path, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / GENAI.name / ".cache").glob("diagram-*.png"))) == 7
+
+
+CROWDED = """\
+title: Crowded
+language: en
+topics:
+  - title: One
+    slides:
+      - title: Tasks
+        notes: Notes.
+        columns:
+          - bullets: [LLMs are foundation models, They see internet-scale data]
+          - diagram:
+              kind: hub
+              centre: LLM
+              spokes:
+                - Text generation
+                - Sentimentanalysisandclassification
+                - Summarisation
+                - Question answering
+"""
+
+
+def test_a_label_that_cannot_fit_whole_is_cut_alike_everywhere_with_a_warning(tmp_path: Path):
+    """The build warns at the diagram's key and succeeds; every output draws the label cut
+    with '…' (never a word broken inside), the alt text keeps it whole; --strict fails."""
+    folder = tmp_path / "crowded"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(CROWDED, encoding="utf-8")
+    args = ("build", folder, "--format", "pptx,html,handout", "--out", tmp_path / "out")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr  # parity agrees with what is drawn
+    warning = "lecture.yaml:11:15: topics[0].slides[0].columns[1].diagram: warning: "
+    assert warning in result.stderr
+    assert "'Sentimentanalysisandclassification' shows as 'Sentiment" in result.stderr
+    assert "without the column beside it" in result.stderr
+    out = tmp_path / "out" / "crowded"
+    with zipfile.ZipFile(out / "crowded.pptx") as package:
+        xml = package.read("ppt/slides/slide4.xml").decode()
+    runs = re.findall(r"<a:t>([^<]*)</a:t>", xml)
+    cut = [run for run in runs if run.startswith("Sentiment")]
+    assert len(cut) == 1 and cut[0].endswith("…"), runs
+    assert 'descr="' in xml and "Sentimentanalysisandclassification" in xml  # the alt text
+    html = (out / "crowded.html").read_text(encoding="utf-8")
+    assert f">{cut[0]}</text>" in html
+    handout = subprocess.run(
+        [require("pdftotext"), str(out / "crowded-handout.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert cut[0] in handout
+    for text in (" ".join(runs), handout):
+        assert not re.search(r"\w-\s", text), "no word broken at a line's end"
+    strict = run_cli(*args, "--strict", "--force")
+    assert strict.returncode == 2, strict.stderr
+    assert "lecture.yaml:11:15: topics[0].slides[0].columns[1].diagram: diagram labels" in (
+        strict.stderr
+    )

@@ -106,9 +106,15 @@ def labelled(item: str | model.Labelled, *, items_left: bool = False) -> list[Pa
     return paras
 
 
-def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
+def _wrap(
+    text: str, width: float, size: int, bold: bool, fonts: Fonts, cut: bool = True
+) -> list[str]:
     """Greedy word wrap that never breaks a word inside: a word wider than the line is cut to
-    what fits, ending in '…' (the full text stays in the alt text)."""
+    what fits, ending in '…' (the full text stays in the alt text).
+
+    Measuring a shape's height (cut=False), such a word counts as the lines its pieces would
+    fill, so a shape sized for text that is later shown smaller is as tall as it always was.
+    """
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -118,12 +124,29 @@ def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[
             continue
         if current:
             lines.append(current)
-        current = (
-            word if fonts.width(word, size, bold) <= width else _cut(word, width, size, bold, fonts)
-        )
+        current = word
+        if fonts.width(word, size, bold) > width:
+            if cut:
+                current = _cut(word, width, size, bold, fonts)
+            else:
+                lines += _pieces(word, width, size, bold, fonts)
+                current = lines.pop()
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def _pieces(word: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
+    """The word in pieces of at most `width` (each but the last with a hyphen): the lines a
+    word too wide for its line would fill, for measuring only."""
+    pieces = []
+    while fonts.width(word, size, bold) > width:
+        end = len(word) - 1
+        while end > 1 and fonts.width(word[:end] + "-", size, bold) > width:
+            end -= 1
+        pieces.append(word[:end] + "-")
+        word = word[end:]
+    return [*pieces, word]
 
 
 def _cut(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> str:
@@ -138,14 +161,15 @@ BULLET = "•  "
 
 
 def _set_lines(
-    paras: list[Para], width: float, size: int, fonts: Fonts
+    paras: list[Para], width: float, size: int, fonts: Fonts, cut: bool = True
 ) -> list[tuple[Para, int, list[str], float]]:
     """Each paragraph wrapped at `size`: (para, its size, lines, indent of bullet lines)."""
     out = []
     for para in paras:
         psize = max(MIN_TEXT, round(size * para.scale))
         indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
-        out.append((para, psize, _wrap(para.text, width - indent, psize, para.bold, fonts), indent))
+        lines = _wrap(para.text, width - indent, psize, para.bold, fonts, cut)
+        out.append((para, psize, lines, indent))
     return out
 
 
@@ -247,7 +271,8 @@ def size_of(block: TextBlock) -> int:
 
 
 def text_height(paras: list[Para], width: float, size: int, fonts: Fonts) -> float:
-    return _height(_set_lines(paras, width, size, fonts))
+    """The height of the paragraphs wrapped to `width` at `size`, for sizing a shape."""
+    return _height(_set_lines(paras, width, size, fonts, cut=False))
 
 
 def same_size(blocks: list[TextBlock], fonts: Fonts) -> list[TextBlock]:
