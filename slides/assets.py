@@ -66,10 +66,12 @@ class Assets:
         pictures: dict[int, Picture],
         rooms: dict[int, Room] | None = None,
         layouts: dict[Path, Layout] | None = None,
+        warnings: list[Problem] | None = None,
     ) -> None:
         self._pictures = pictures
         self._rooms = rooms or {}
         self._layouts = layouts or {}
+        self.warnings = warnings or []  # diagram labels the layout had to cut
 
     def ready(self) -> Assets:
         """The pictures, every file written (prepare returns only then; kept for renderers)."""
@@ -134,6 +136,7 @@ def prepare(
     style = Style.of(theme)
     pictures: dict[int, Picture] = {}
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     to_draw: dict[Path, tuple[model.DiagramBase, Room]] = {}
     sizes: dict[Path, tuple[int, int]] = {}
     layouts: dict[Path, Layout] = {}
@@ -150,14 +153,13 @@ def prepare(
                 context = _drawing_context(style)
             path = cache_dir / f"diagram-{_diagram_key(node, context, room)}.png"
             if path not in sizes:  # a diagram shown on several slides is sized once
-                if path.is_file():
-                    with PILImage.open(path) as drawn:  # reads the header only
-                        sizes[path] = drawn.size
-                else:
-                    if paint:
-                        to_draw[path] = (node, room)
-                    layouts[path] = layout(node, style, room)
-                    sizes[path] = layouts[path].pixels  # what will be drawn
+                if paint and not path.is_file():
+                    to_draw[path] = (node, room)
+                # Laid out even when its picture is cached: every output but a picture-mode
+                # PPTX draws it, and a label cut short is warned about in every build.
+                layouts[path] = layout(node, style, room)
+                sizes[path] = layouts[path].pixels  # what is (or will be) drawn
+            warnings += _cut_warnings(lecture, where, layouts[path])
             pictures[id(node)] = Picture(path, *sizes[path], alt)
             continue
         try:
@@ -170,7 +172,28 @@ def prepare(
         raise ContentError(problems)
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
     _draw_all(to_draw, style, jobs)
-    return Assets(pictures, rooms, layouts)
+    return Assets(pictures, rooms, layouts, warnings)
+
+
+def _cut_warnings(lecture: model.Lecture, where: str, drawn: Layout) -> list[Problem]:
+    """A warning at the diagram's key for the labels that could not be shown whole."""
+    from slides.diagrams import cut_labels
+
+    cut = cut_labels(drawn)
+    if not cut:
+        return []
+    shown = "; ".join(f"'{label}' shows as '{text}'" for label, text in cut[:3])
+    more = f" (and {len(cut) - 3} more)" if len(cut) > 3 else ""
+    instead = (
+        "give the diagram a slide of its own, without the column beside it"
+        if ".columns[" in where
+        else "give it fewer parts"
+    )
+    message = (
+        f"diagram labels do not fit whole in their shapes at 16 pt in the room this slide gives "
+        f"them, so they are cut: {shown}{more}. Write shorter labels, or {instead}"
+    )
+    return [lecture.problem(where, message, "warning")]
 
 
 def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:

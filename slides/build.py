@@ -87,6 +87,7 @@ def prepare_build(
     # Diagrams are drawn natively in every output, unless the PPTX asks for their pictures.
     paint = options.pptx_diagrams == "picture"
     assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
+    warnings += assets.warnings
     checkpoint("pictures")
     from slides import jinja, parity  # noqa: F401  (every output's: imported once, before forking)
 

@@ -323,16 +323,45 @@ def compare(name: str, want: list[SlideFacts], got: list[SlideFacts], deck: Deck
 def missing_labels(labels: tuple[str, ...], text: str) -> list[str]:
     """The squashed labels not found in a diagram's squashed text.
 
-    A word the layout had to break (a long word in a narrow box) carries a hyphen, and a label
-    it had to cut short ends in '…': of those, the rest of the word or the start is sought.
+    A label the layout had to cut (slides.diagrams.text_fit) is found as drawn: each '…' in
+    the drawing stands for the characters left out there, at least its first one shown. A
+    label left out whole is found when the one before it ends in a '…' (the lines that did
+    not fit, dropped from the end of a shape).
     """
-    whole = text.replace("-", "")
-    cut = "…" in text
-    return [
-        label
-        for label in labels
-        if label.replace("-", "") not in whole and not (cut and label[:8] in whole)
-    ]
+    missing = []
+    after_cut = False
+    text = text.replace("-", "").replace("...", "…")  # squash() spells '…' as its three dots
+    for label in labels:
+        found = _drawn_as(label.replace("-", "").replace("...", "…"), text)
+        if found is None and not after_cut:
+            missing.append(label)
+        after_cut = found == "cut" or (found is None and after_cut)
+    return missing
+
+
+def _drawn_as(label: str, text: str) -> str | None:
+    """'whole' when the label is in the text, 'cut' when it is there with parts (its end
+    among them) left out at a '…', 'inside' when cut inside only, else None."""
+    if label + "…" in text:  # whole, and what followed it left out
+        return "cut"
+    if label in text:
+        return "whole"
+    best = None
+    end = len(label)
+    for start in (i for i, char in enumerate(text) if label and char == label[0]):
+        shown = {1}  # how many of the label's characters the text so far accounts for
+        for char in text[start + 1 :]:
+            if not shown or end in shown:
+                break
+            if char == "…":  # its end left out here: the label is found, cut
+                best = best or "cut"
+                shown = set(range(min(shown) + 1, end))
+            else:
+                shown = {done + 1 for done in shown if done < end and label[done] == char}
+        if end in shown:
+            return "inside"
+    return best
+    return best
 
 
 def compare_handout(path: Path, deck: Deck) -> list[str]:

@@ -15,6 +15,7 @@ from PIL import Image
 from slides import model
 from slides.diagrams import BODY, WIDTH, Style, describe, draw_png, layout
 from slides.diagrams.layout import GROWTH, MARGIN, MIN_TEXT, UNIT_PT, Layout, Rect, Shape
+from slides.diagrams.shapes import TextBlock
 from slides.place import geometry
 from slides.theme import load_theme
 
@@ -200,13 +201,17 @@ def test_text_too_long_for_its_shape_is_cut_not_spilled(layouts):
     assert out.shapes[centre.shape].contains_rect(centre.box)
 
 
-def test_a_word_wider_than_its_box_is_broken(layouts):
+def test_a_word_wider_than_its_box_is_cut_never_broken_inside(layouts):
     _, out = layouts["flow-1@body"]
     (block,) = out.texts
     assert len(block.lines) == 1, "on a whole slide, a smaller size keeps the word whole"
+    assert not block.truncated
     _, out = layouts["flow-1@column"]
     (block,) = out.texts
-    assert len(block.lines) >= 2 and block.lines[0].text.endswith("-")
+    word = CASES["flow-1"]["steps"][0]
+    [line] = block.lines  # not the rest of the word on a line of its own
+    assert block.truncated and line.text.endswith("…") and word.startswith(line.text[:-1])
+    assert line.size == MIN_TEXT, "cut at the smallest size, which shows the most of it"
     assert out.shapes[block.shape].contains_rect(block.box)
 
 
@@ -420,3 +425,45 @@ def test_random_diagrams_lay_out_inside_their_canvas(data, title, room, style):
             assert line.size >= MIN_TEXT and canvas.contains(line.box), line.text
             if block.shape is not None:
                 assert out.shapes[block.shape].contains_rect(line.box), line.text
+        assert_whole_words(block)
+
+
+def assert_whole_words(block: TextBlock) -> None:
+    """No word broken inside: each word drawn is one of the text's, or its start cut with '…';
+    a block not marked cut shows every word of its text."""
+    words = [word for para in block.paras for word in para.text.split()]
+    shown = [word for line in block.lines if line.text != "•" for word in line.text.split()]
+    for word in shown:
+        cut = word.endswith("…") and any(w.startswith(word[:-1]) for w in words)
+        assert word in words or cut, (word, words)
+    if not block.truncated:
+        assert shown == words
+
+
+def test_three_word_spokes_in_a_column_keep_every_word_whole(style):
+    """The hub of a two-column slide: its spokes turn to the corners, where a box is nearly
+    half the drawing wide, rather than 'Sentime-' 'nt' or 'genera…' on the ellipse."""
+    spokes = [
+        "Text alpha generation",
+        "Sentiment alpha analysis",
+        "Summarisation alpha",
+        "Question alpha answering",
+    ]
+    node = diagram({"kind": "hub", "centre": "LLM alpha", "spokes": spokes})
+    out = layout(node, style, ROOMS["column"])
+    for block in out.texts:
+        assert not block.truncated and block.lines[0].size >= MIN_TEXT
+        assert_whole_words(block)
+    boxes = [shape.box for shape in out.shapes if shape.kind == "round"]
+    assert len({round(b.cy) for b in boxes}) == 2, "two rows of two: the corners"
+
+
+def test_a_label_that_cannot_fit_whole_is_cut_and_reported(style):
+    from slides.diagrams import cut_labels
+
+    node = diagram({"kind": "hub", "centre": "LLM", "spokes": ["Incomprehensibilities"] * 5})
+    out = layout(node, style, (geometry.column_boxes()[1].w, 150.0))
+    cut = cut_labels(out)
+    assert cut and all(label == "Incomprehensibilities" for label, _ in cut)
+    for label, shown in cut:
+        assert shown.endswith("…") and label.startswith(shown[:-1])

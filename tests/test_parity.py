@@ -82,3 +82,16 @@ def test_characters_no_font_can_draw_do_not_fail_the_handout(tmp_path: Path) -> 
     )
     result = run_cli("build", folder, "--format", "handout,pptx", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_label_cut_to_fit_is_found_as_drawn_and_a_lost_one_is_not():
+    from slides.parity import missing_labels, squash
+
+    labels = tuple(squash(t) for t in ["LLM", "Sentiment analysis", "Summarisation", "Two"])
+    drawn = squash("LLM Sentim… analysis Summa…")  # a word cut, then a line left out
+    assert missing_labels(labels, drawn) == []  # 'Two', dropped after the '…', is accounted for
+    assert missing_labels(labels, squash("LLM Sentim… analysis")) == ["Summarisation", "Two"]
+    assert missing_labels(labels[:3], squash("LLM Sentiment-analysis Sum…")) == []
+    assert missing_labels(labels[:3], squash("LLM Sentiment Summarisation")) == [
+        "Sentimentanalysis"
+    ]

@@ -6,14 +6,14 @@ from PIL import Image
 
 from slides import model
 from slides.diagrams.alt import describe
-from slides.diagrams.layout import layout
+from slides.diagrams.layout import cut_labels, layout
 from slides.diagrams.paint import paint, to_palette
 from slides.diagrams.shapes import BODY, WIDTH, Layout
 from slides.diagrams.style import Style
 from slides.diagrams.vector import Vector, vector
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
-PAINTER_VERSION = "8"
+PAINTER_VERSION = "9"
 
 __all__ = [
     "BODY",
@@ -22,6 +22,7 @@ __all__ = [
     "Layout",
     "Style",
     "Vector",
+    "cut_labels",
     "describe",
     "draw",
     "draw_png",

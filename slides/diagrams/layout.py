@@ -47,6 +47,7 @@ __all__ = [
     "Rect",
     "Shape",
     "Style",
+    "cut_labels",
     "layout",
 ]
 
@@ -97,3 +98,12 @@ def _fit_canvas(out: Layout, tallest: float) -> None:
     # A whole number of pixels tall, so the PNG's aspect is the layout's.
     out.height = round(height * out.zoom) / out.zoom
     out.moved((out.width - drawn.w) / 2 - drawn.x, (out.height - drawn.h) / 2 - drawn.y)
+
+
+def cut_labels(out: Layout) -> list[tuple[str, str]]:
+    """(label, what is shown of it) for each part whose text the layout had to cut with '…'."""
+    return [
+        (block.paras[0].text, " ".join(line.text for line in block.lines if line.text != "•"))
+        for block in out.texts
+        if block.truncated and block.paras
+    ]

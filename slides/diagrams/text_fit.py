@@ -114,8 +114,15 @@ def labelled(item: str | model.Labelled, *, items_left: bool = False) -> list[Pa
     return paras
 
 
-def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
+def _wrap(
+    text: str, width: float, size: int, bold: bool, fonts: Fonts, cut: bool = True
+) -> list[str]:
+    """Greedy word wrap that never breaks a word inside: a word wider than the line is cut to
+    what fits, ending in '…' (the full text stays in the alt text).
+
+    Measuring a shape's height (cut=False), such a word counts as the lines its pieces would
+    fill, so a shape sized for text that is later shown smaller is as tall as it always was.
+    """
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -125,31 +132,52 @@ def _wrap(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[
             continue
         if current:
             lines.append(current)
-        current = ""
-        while not fonts.fits(word, size, bold, width):
-            cut = len(word) - 1
-            while cut > 1 and not fonts.fits(word[:cut] + "-", size, bold, width):
-                cut -= 1
-            lines.append(word[:cut] + "-")
-            word = word[cut:]
         current = word
+        if not fonts.fits(word, size, bold, width):
+            if cut:
+                current = _cut(word, width, size, bold, fonts)
+            else:
+                lines += _pieces(word, width, size, bold, fonts)
+                current = lines.pop()
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def _pieces(word: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
+    """The word in pieces of at most `width` (each but the last with a hyphen): the lines a
+    word too wide for its line would fill, for measuring only."""
+    pieces = []
+    while not fonts.fits(word, size, bold, width):
+        end = len(word) - 1
+        while end > 1 and not fonts.fits(word[:end] + "-", size, bold, width):
+            end -= 1
+        pieces.append(word[:end] + "-")
+        word = word[end:]
+    return [*pieces, word]
+
+
+def _cut(text: str, width: float, size: int, bold: bool, fonts: Fonts) -> str:
+    """The text shortened until it and a closing '…' fit `width` (at least the '…')."""
+    text = text.rstrip()
+    while text and not fonts.fits(text + "…", size, bold, width):
+        text = text[:-1].rstrip()
+    return text + "…"
 
 
 BULLET = "•  "
 
 
 def _set_lines(
-    paras: list[Para], width: float, size: int, fonts: Fonts
+    paras: list[Para], width: float, size: int, fonts: Fonts, cut: bool = True
 ) -> list[tuple[Para, int, list[str], float]]:
     """Each paragraph wrapped at `size`: (para, its size, lines, indent of bullet lines)."""
     out = []
     for para in paras:
         psize = max(MIN_TEXT, round(size * para.scale))
         indent = fonts.width(BULLET, psize, para.bold) if para.bullet else 0.0
-        out.append((para, psize, _wrap(para.text, width - indent, psize, para.bold, fonts), indent))
+        lines = _wrap(para.text, width - indent, psize, para.bold, fonts, cut)
+        out.append((para, psize, lines, indent))
     return out
 
 
@@ -183,34 +211,29 @@ def fit_text(
 ) -> TextBlock:
     """Wrap and shrink paragraphs until they fit `area`; cut with '…' if even MIN_TEXT can't.
 
-    The largest size that fits without breaking a word wins; only when none does is a word
-    broken (a long word in a narrow box) or, at MIN_TEXT, the text cut.
+    The largest size that fits with every word whole wins; only when none does is a word too
+    wide for the box cut short, or, at MIN_TEXT, the lines that do not fit left out. A word is
+    never broken inside (what reads as two words). `truncated` says that text was cut.
     """
     sizes = [*range(max(max_size, MIN_TEXT), MIN_TEXT, -2), MIN_TEXT]  # MIN_TEXT even from odd
-    fitting = None
-    for size in sizes:
+    for size in sizes:  # else MIN_TEXT, which shows the most of the text that is cut
         placed = _set_lines(paras, area.w, size, fonts)
-        if _height(placed) <= area.h:
-            if not _breaks_words(paras, area.w, size, fonts):
-                break
-            fitting = fitting or placed
-    else:
-        placed = fitting or placed
-    truncated = False
-    while _height(placed) > area.h and placed:
+        if _height(placed) <= area.h and not _breaks_words(paras, area.w, size, fonts):
+            break
+    truncated = _breaks_words(paras, area.w, size, fonts)
+    if _height(placed) > area.h:
         truncated = True  # the full text stays in the alt text; the drawing shows what fits
-        para, psize, lines, indent = placed[-1]
-        if len(lines) > 1 or len(placed) == 1:
-            lines = lines[:-1]
-            if not lines:
+        while placed and _height(placed) > area.h:
+            para, psize, lines, indent = placed[-1]
+            if len(lines) > 1:
+                placed[-1] = (para, psize, lines[:-1], indent)
+            else:
                 placed.pop()
-                break
-            last = lines[-1]
-            while last and not fonts.fits(last + "…", psize, para.bold, area.w - indent):
-                last = last[:-1]
-            placed[-1] = (para, psize, [*lines[:-1], last.rstrip() + "…"], indent)
-        else:
-            placed.pop()
+        if placed:  # the last line shown says that more was left out
+            para, psize, lines, indent = placed[-1]
+            if not lines[-1].endswith("…"):
+                last = _cut(lines[-1], area.w - indent, psize, para.bold, fonts)
+                placed[-1] = (para, psize, [*lines[:-1], last], indent)
     return _place(placed, area, fonts, color, shape, valign, truncated, paras)
 
 
@@ -256,7 +279,8 @@ def size_of(block: TextBlock) -> int:
 
 
 def text_height(paras: list[Para], width: float, size: int, fonts: Fonts) -> float:
-    return _height(_set_lines(paras, width, size, fonts))
+    """The height of the paragraphs wrapped to `width` at `size`, for sizing a shape."""
+    return _height(_set_lines(paras, width, size, fonts, cut=False))
 
 
 def same_size(blocks: list[TextBlock], fonts: Fonts) -> list[TextBlock]:

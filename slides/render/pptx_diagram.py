@@ -190,19 +190,10 @@ class _Painter:
 
 
 def _shown_paras(block: TextBlock) -> list:
-    """The paragraphs the layout fitted, cut as the drawing cuts them when they did not fit."""
-    if not block.truncated:
-        return list(block.paras)
-    # The drawing shows the lines that fit, the last ending in '…': show that text.
-    text = " ".join(line.text for line in block.lines if line.text != BULLET.strip())
-    shown = []
-    for para in block.paras:
-        if not text:
-            break
-        take = para.text if text.startswith(para.text) else text
-        shown.append(type(para)(take, para.scale, para.bold, para.align, para.bullet))
-        text = text[len(take) :].lstrip()
-    return shown
+    """The paragraphs the layout drew a line of: when they did not fit, the last are left out
+    (and the lines shown, cut with '…', are the layout's own)."""
+    drawn = {line.para for line in block.lines}
+    return [para for n, para in enumerate(block.paras) if n in drawn]
 
 
 def _hex(colour: str) -> str:

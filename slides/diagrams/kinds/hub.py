@@ -27,17 +27,30 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
         angles = [0.0] if n == 1 else [math.pi, 0.0]
     else:
         angles = [-math.pi / 2 + 2 * math.pi * k / n for k in range(n)]
+    # When a word is too wide for the boxes on the ellipse (a column), the spokes are turned
+    # half a step and pushed out to the area's edges: four spokes sit in its corners, two to
+    # a row, so each box may be nearly half the area wide.
+    turned = [a + math.pi / n for a in angles] if n >= 3 else None
 
     def place(
-        widths: list[float], heights: list[float], cw: float, ch: float
+        widths: list[float],
+        heights: list[float],
+        cw: float,
+        ch: float,
+        corners: list[float] | None = None,
     ) -> tuple[list[Rect], Rect] | None:
-        """Spoke boxes on an ellipse around the centre, or None when any two come too close."""
+        """Spoke boxes on an ellipse around the centre (or, given `corners` angles, on the
+        area's edge), or None when any two come too close."""
         boxes = []
-        for a, bw, bh in zip(angles, widths, heights, strict=True):
+        for a, bw, bh in zip(corners or angles, widths, heights, strict=True):
             rx, ry = (area.w - bw) / 2, (area.h - bh) / 2
             if n <= 2:  # a short connector, not one across the whole slide
                 rx = min(rx, (cw + bw) / 2 + 200)
-            x, y = area.cx + rx * math.cos(a) - bw / 2, area.cy + ry * math.sin(a) - bh / 2
+            dx, dy = math.cos(a), math.sin(a)
+            if corners:
+                reach = max(abs(dx), abs(dy))
+                dx, dy = dx / reach, dy / reach
+            x, y = area.cx + rx * dx - bw / 2, area.cy + ry * dy - bh / 2
             boxes.append(Rect(x, y, bw, bh))
         centre = Rect(area.cx - cw / 2, area.cy - ch / 2, cw, ch)
         if not all(area.contains(b) for b in [*boxes, centre]):
@@ -51,16 +64,20 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
     # overlapping (a box with a longer word is wider). The boxes are alike in height when
     # they fit so, else each as tall as its own text; the centre as large as its label needs.
     found = None
-    for size in range(52, MIN_TEXT - 1, -4):
-        cw, ch = _ellipse_for(centre_paras, round(size * 1.15), fonts)
-        least = [_least_width(p, size, fonts) for p in spoke_paras]
-        for bw in range(500, 179, -20):
-            widths = [max(bw, w) for w in least]
-            own = [
-                max(_box_height([p], [w], size, fonts), 2.6 * size)
-                for p, w in zip(spoke_paras, widths, strict=True)
-            ]
-            if found := place(widths, [max(own)] * n, cw, ch) or place(widths, own, cw, ch):
+    for corners in [None, turned] if turned else [None]:
+        for size in range(52, MIN_TEXT - 1, -4):
+            cw, ch = _ellipse_for(centre_paras, round(size * 1.15), fonts)
+            least = [_least_width(p, size, fonts) for p in spoke_paras]
+            for bw in range(500, 179, -20):
+                widths = [max(bw, w) for w in least]
+                own = [
+                    max(_box_height([p], [w], size, fonts), 2.6 * size)
+                    for p, w in zip(spoke_paras, widths, strict=True)
+                ]
+                alike = place(widths, [max(own)] * n, cw, ch, corners)
+                if found := alike or place(widths, own, cw, ch, corners):
+                    break
+            if found:
                 break
         if found:
             break
@@ -71,7 +88,9 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
         for bw in range(500, 179, -20):
             need = max(least_h, _box_height(spoke_paras, [bw] * n, size, fonts))
             for bh in [need - 10 * i for i in range(int((need - least_h) // 10) + 1)]:
-                if found := place([bw] * n, [bh] * n, cw, ch):
+                if found := place([bw] * n, [bh] * n, cw, ch) or (
+                    turned and place([bw] * n, [bh] * n, cw, ch, turned)
+                ):
                     break
             if found:
                 break
