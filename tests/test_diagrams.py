@@ -467,3 +467,24 @@ def test_a_label_that_cannot_fit_whole_is_cut_and_reported(style):
     assert cut and all(label == "Incomprehensibilities" for label, _ in cut)
     for label, shown in cut:
         assert shown.endswith("…") and label.startswith(shown[:-1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["Text", "generation", "of", "Sentiment", "analysis", "a", "LLMs", "—"]),
+        max_size=8,
+    ).map(" ".join),
+    widths=st.lists(st.floats(0, 1200), min_size=1, max_size=12),
+    size=st.sampled_from([36, 44, 52]),
+    cut=st.booleans(),
+)
+def test_remembered_wraps_are_the_wraps(style: Style, text, widths, size, cut) -> None:
+    """A text wrapped at many widths by one Fonts (which remembers each wrap with the range of
+    widths it holds for) gets the very lines a fresh wrap at that width gets."""
+    from slides.diagrams.text_fit import Fonts, _wrap
+
+    remembering = Fonts.of(style)
+    for width in widths:
+        fresh = _wrap(text, width, size, True, Fonts.of(style), cut)
+        assert _wrap(text, width, size, True, remembering, cut) == fresh, width

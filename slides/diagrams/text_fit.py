@@ -4,6 +4,7 @@ wrapped, and shrunk (or cut) until it fits its area."""
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,8 @@ class Fonts:
         self.zoom = zoom
         self.widest = measurer(theme) if theme else None
         self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
+        # Each text's wraps, with the range of line widths over which the lines stay the same.
+        self.wraps: dict[tuple[str, int, bool, bool], list[tuple[float, float, list[str]]]] = {}
 
     @classmethod
     def of(cls, style: Style, zoom: float = 1.0) -> Fonts:
@@ -86,12 +89,20 @@ class Fonts:
         return found
 
     def fits(self, text: str, size: int, bold: bool, room: float) -> bool:
-        """Whether `width(text, size, bold) <= room`; a text the viewers' widest font already
-        makes too wide is not shaped by Pillow (its width is the larger of the two)."""
+        """Whether `width(text, size, bold) <= room`."""
+        return self.measure_in(text, size, bold, room)[0]
+
+    def measure_in(self, text: str, size: int, bold: bool, room: float) -> tuple[bool, float]:
+        """Whether the text fits `room`, and its width; when it does not fit, possibly only a
+        width it is at least: a text the viewers' widest font already makes too wide is not
+        shaped by Pillow (its width is the larger of the two)."""
         widest = self.widest  # its widths are remembered by the measurer
         if widest is not None and (text, size, bold) not in self._widths:
-            return widest.width(text, size, bold) <= room and self.width(text, size, bold) <= room
-        return self.width(text, size, bold) <= room
+            least = widest.width(text, size, bold)
+            if least > room:
+                return False, least
+        width = self.width(text, size, bold)
+        return width <= room, width
 
 
 @dataclass(frozen=True)
@@ -123,17 +134,31 @@ def _wrap(
     Measuring a shape's height (cut=False), such a word counts as the lines its pieces would
     fill, so a shape sized for text that is later shown smaller is as tall as it always was.
     """
-    lines: list[str] = []
+    # Layouts wrap a text at many widths. The greedy wrap's lines depend only on which trials
+    # fit, so they hold for every width from the widest accepted trial up to (not including)
+    # the narrowest rejected one: remembered with that range, they are the same lines.
+    known = fonts.wraps.setdefault((text, size, bold, cut), [])
+    for low, high, lines in known:
+        if low <= width < high:
+            return list(lines)
+    lines = []
     current = ""
+    low, high, whole = 0.0, math.inf, True
     for word in text.split():
         trial = f"{current} {word}" if current else word
-        if fonts.fits(trial, size, bold, width):
-            current = trial
+        fits, measured = fonts.measure_in(trial, size, bold, width)
+        if fits:
+            low, current = max(low, measured), trial
             continue
+        high = min(high, measured)
         if current:
             lines.append(current)
         current = word
-        if not fonts.fits(word, size, bold, width):
+        fits, measured = fonts.measure_in(word, size, bold, width)
+        if fits:
+            low = max(low, measured)
+        else:
+            whole = False  # the cut or pieces depend on the width itself
             if cut:
                 current = _cut(word, width, size, bold, fonts)
             else:
@@ -141,14 +166,16 @@ def _wrap(
                 current = lines.pop()
     if current or not lines:
         lines.append(current)
-    return lines
+    if whole:
+        known.append((low, high, lines))
+    return list(lines)
 
 
 def _pieces(word: str, width: float, size: int, bold: bool, fonts: Fonts) -> list[str]:
     """The word in pieces of at most `width` (each but the last with a hyphen): the lines a
     word too wide for its line would fill, for measuring only."""
     pieces = []
-    while not fonts.fits(word, size, bold, width):
+    while len(word) > 1 and not fonts.fits(word, size, bold, width):  # a letter stays whole
         end = len(word) - 1
         while end > 1 and not fonts.fits(word[:end] + "-", size, bold, width):
             end -= 1
