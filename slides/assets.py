@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -124,22 +124,21 @@ def pictures_of(lecture: model.Lecture) -> list[model.Image | model.DiagramBase]
 def prepare(
     lecture: model.Lecture, theme: Theme, cache_dir: Path, jobs: int = 1, paint: bool = True
 ) -> Assets:
-    """Draw every diagram (up to `jobs` at once) and prepare every image into cache_dir.
+    """Lay out and draw every diagram (up to `jobs` at once) and prepare every image into
+    cache_dir.
 
     With paint=False no output shows a diagram's picture (all draw it natively): its size is
     known, its file is not made.
     Raises ContentError naming the file and the key path of every broken picture.
     """
-    from slides.diagrams import Style, describe, layout
+    from slides.diagrams import Style, describe
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     style = Style.of(theme)
-    pictures: dict[int, Picture] = {}
+    found: list[tuple[str, model.Image | model.DiagramBase, Path, str]] = []
     problems: list[Problem] = []
-    warnings: list[Problem] = []
-    to_draw: dict[Path, tuple[model.DiagramBase, Room]] = {}
+    to_lay_out: dict[Path, tuple[model.DiagramBase, Room]] = {}  # each distinct drawing once
     sizes: dict[Path, tuple[int, int]] = {}
-    layouts: dict[Path, Layout] = {}
     rooms = diagram_rooms(lecture)
     context = None  # what every drawing depends on: looked up at the first diagram
     for where, node in located_pictures(lecture):
@@ -152,25 +151,30 @@ def prepare(
             if context is None:
                 context = _drawing_context(style)
             path = cache_dir / f"diagram-{_diagram_key(node, context, room)}.png"
-            if path not in sizes:  # a diagram shown on several slides is sized once
-                if paint and not path.is_file():
-                    to_draw[path] = (node, room)
-                # Laid out even when its picture is cached: every output but a picture-mode
-                # PPTX draws it, and a label cut short is warned about in every build.
-                layouts[path] = layout(node, style, room)
-                sizes[path] = layouts[path].pixels  # what is (or will be) drawn
-            warnings += _cut_warnings(lecture, where, layouts[path])
-            pictures[id(node)] = Picture(path, *sizes[path], alt)
+            to_lay_out.setdefault(path, (node, room))  # a diagram on several slides: once
+            found.append((where, node, path, alt))
             continue
         try:
             path, width, height = _image(source, cache_dir)
         except BadImage as error:
             problems.append(_problem(lecture, key, source, error))
             continue
-        pictures[id(node)] = Picture(path, width, height, alt)
+        sizes[path] = (width, height)
+        found.append((where, node, path, alt))
     if problems:
         raise ContentError(problems)
+    # Laid out even when its picture is cached: every output but a picture-mode PPTX draws
+    # it, and a label cut short is warned about in every build.
+    layouts = _lay_out_all(to_lay_out, style, jobs)
+    pictures: dict[int, Picture] = {}
+    warnings: list[Problem] = []
+    for where, node, path, alt in found:
+        if path in layouts:
+            warnings += _cut_warnings(lecture, where, layouts[path])
+            sizes[path] = layouts[path].pixels  # what is (or will be) drawn
+        pictures[id(node)] = Picture(path, *sizes[path], alt)
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
+    to_draw = {path: layouts[path] for path in to_lay_out if paint and not path.is_file()}
     _draw_all(to_draw, style, jobs)
     return Assets(pictures, rooms, layouts, warnings)
 
@@ -286,20 +290,53 @@ def _diagram_key(node: model.DiagramBase, context: dict, room: Room) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _draw_all(to_draw: dict[Path, tuple[model.DiagramBase, Room]], style, jobs: int) -> None:
-    """Draw the diagrams not in the cache, up to `jobs` at once (see slides.workers)."""
+# Diagram layouts run in forked workers (slides.workers) only when the work pays for starting
+# them: importing the pool, forking and the results' pickles cost the parent 0.05 s of CPU, and
+# each worker measures its fonts afresh. A layout's CPU by kind, in seconds (genai-x10b's 70
+# distinct diagrams, one core): the hub searches sizes and box widths, the others place their
+# boxes in one pass. docs/performance.md has the measurements behind both numbers.
+LAYOUT_COST = {"hub": 0.014, "compare": 0.008, "flow": 0.009, "nested": 0.005, "sides": 0.005}
+PARALLEL_LAYOUTS_FROM = 0.25  # seconds of estimated layout CPU: about 30 distinct diagrams
+
+
+def layout_jobs(kinds: Sequence[str], jobs: int) -> int:
+    """How many diagrams of these kinds are laid out at once: `jobs` when their estimated CPU
+    pays for starting workers, else 1 (one after another, here)."""
+    estimate = sum(LAYOUT_COST.get(kind, 0.01) for kind in kinds)
+    return jobs if estimate >= PARALLEL_LAYOUTS_FROM else 1
+
+
+def _lay_out_all(
+    to_lay_out: dict[Path, tuple[model.DiagramBase, Room]], style, jobs: int
+) -> dict[Path, Layout]:
+    """Each distinct diagram laid out for its room, in parallel when it pays (see above)."""
+    from slides import workers
+    from slides.diagrams import layout
+
+    kinds = {path: getattr(node, "kind", "") for path, (node, _) in to_lay_out.items()}
+    jobs = layout_jobs(list(kinds.values()), jobs)
+    order = list(to_lay_out)
+    if jobs > 1:  # the costliest first, so that no worker is left with a hub when the rest end
+        order.sort(key=lambda path: LAYOUT_COST.get(kinds[path], 0.01), reverse=True)
+    tasks = [partial(layout, to_lay_out[path][0], style, to_lay_out[path][1]) for path in order]
+    done = dict(zip(order, workers.run(tasks, jobs), strict=True))
+    return {path: done[path] for path in to_lay_out}  # in the lecture's order
+
+
+def _draw_all(to_draw: dict[Path, Layout], style, jobs: int) -> None:
+    """Paint the laid-out diagrams not in the cache, up to `jobs` at once (see slides.workers)."""
     from slides import workers
 
-    tasks = [partial(_draw_one, path, node, room, style) for path, (node, room) in to_draw.items()]
+    tasks = [partial(_draw_one, path, geometry, style) for path, geometry in to_draw.items()]
     for _ in workers.run(tasks, jobs):
         checkpoint("diagram")
 
 
-def _draw_one(path: Path, node: model.DiagramBase, room: Room, style) -> None:
-    from slides.diagrams import draw_png
+def _draw_one(path: Path, geometry: Layout, style) -> None:
+    from slides.diagrams import save_png
 
     with atomic_path(path) as temp:
-        draw_png(node, style, temp, room)
+        save_png(geometry, style, temp)
 
 
 # --- images --------------------------------------------------------------------------------

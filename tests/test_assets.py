@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SAMPLE, copy_lecture, run_cli
+from conftest import GENAI, ROOT, SAMPLE, copy_lecture, run_cli
 from PIL import Image
 
-from slides import assets
+from slides import assets, model, workers
 from slides.build import plan_lecture
+from slides.diagrams import Style
 from slides.errors import ContentError
 
 PASTED = "Pasted image 20990101000000.png"
@@ -356,3 +357,65 @@ def test_drawing_in_parallel_gives_the_same_files(lecture_dir, tmp_path):
     assert len([n for n in files[2] if n.startswith("diagram-")]) == 3
     assert files[2] == files[1]
     assert not list(tmp_path.glob("*/.tmp-*"))
+
+
+# --- diagram layouts in parallel -----------------------------------------------------------
+
+WORD = "Incomprehensibilities"  # wider than any box a column gives a diagram's part
+CROWDED = {
+    "nested": {"sets": [f"{WORD} {i}" for i in range(6)]},
+    "hub": {"centre": WORD, "spokes": [f"{WORD} {i}" for i in range(6)]},
+    "sides": {"left": WORD, "centre": {"label": WORD, "items": [WORD] * 6}, "right": WORD},
+    "flow": {"steps": [{"label": WORD, "items": [WORD] * 4} for _ in range(5)]},
+    "compare": {"columns": [{"label": WORD, "items": [WORD] * 6} for _ in range(4)]},
+}
+
+
+def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp_path, monkeypatch):
+    """Forked workers lay the distinct diagrams out (costliest first); the parent gets the same
+    layouts, and the cut labels are warned about in the lecture's order, as one after another."""
+    folder = copy_lecture(SAMPLE, tmp_path)
+    crowded = [
+        {"title": kind, "columns": [{"bullets": ["A point"]}, {"diagram": {"kind": kind, **data}}]}
+        for kind, data in CROWDED.items()
+    ]
+    hubs = [
+        {"title": f"Hub {i}", "diagram": {"kind": "hub", "centre": "AI", "spokes": ["A", f"B{i}"]}}
+        for i in range(3)
+    ]
+    _add_slides(folder, [*crowded, *hubs, crowded[1]])  # the crowded hub twice: laid out once
+    deck, theme, _ = plan_lecture(folder)
+    monkeypatch.setattr(assets, "PARALLEL_LAYOUTS_FROM", 0.0)
+    asked = []
+    run = workers.run
+    monkeypatch.setattr(workers, "run", lambda tasks, jobs: asked.append(jobs) or run(tasks, jobs))
+    made = {
+        jobs: assets.prepare(deck.lecture, theme, tmp_path / f"cache-{jobs}", jobs, paint=False)
+        for jobs in (2, 1)
+    }
+    assert asked[0] == 2 and asked[-1] == 1
+    style = Style.of(theme)
+    drawn = [n for n in assets.pictures_of(deck.lecture) if isinstance(n, model.DiagramBase)]
+    for node in drawn:
+        assert made[2].layout(node, style) == made[1].layout(node, style)
+        parallel, serial = made[2].picture(node), made[1].picture(node)
+        assert (parallel.path.name, parallel.width, parallel.height, parallel.alt) == (
+            serial.path.name, serial.width, serial.height, serial.alt
+        )  # fmt: skip
+    warned = [(w.path, w.message) for w in made[2].warnings]
+    assert warned == [(w.path, w.message) for w in made[1].warnings]
+    assert [key for key, _ in warned][-len(CROWDED) - 1 :] == [
+        *(f"topics[2].slides[{s}].columns[1].diagram" for s in range(len(CROWDED))),
+        f"topics[2].slides[{len(CROWDED) + 3}].columns[1].diagram",
+    ]
+
+
+def test_diagrams_are_laid_out_in_parallel_only_when_it_pays():
+    """The GenAI lecture's seven diagrams are laid out here (starting workers would cost more
+    than they save); ten times as many distinct ones in workers; one job is always one."""
+    deck, _, _ = plan_lecture(GENAI)
+    kinds = [n.kind for n in assets.pictures_of(deck.lecture) if isinstance(n, model.DiagramBase)]
+    assert len(kinds) == 7
+    assert assets.layout_jobs(kinds, 2) == 1
+    assert assets.layout_jobs(kinds * 10, 2) == 2
+    assert assets.layout_jobs(kinds * 10, 1) == 1

@@ -27,6 +27,7 @@ __all__ = [
     "draw",
     "draw_png",
     "layout",
+    "save_png",
     "vector",
     "vector_of",
 ]
@@ -42,9 +43,14 @@ def draw_png(
 ) -> tuple[int, int]:
     """Draw the diagram into a PNG file (256 colours, the theme's colours exact); its size."""
     geometry = layout(node, style, room)
+    save_png(geometry, style, path)
+    return geometry.pixels
+
+
+def save_png(geometry: Layout, style: Style, path) -> None:
+    """Paint a laid-out diagram into a PNG file (256 colours, the theme's colours exact)."""
     # Level 3 writes twice as fast as the default and the file is barely larger.
     to_palette(paint(geometry, style), geometry).save(path, "PNG", compress_level=3)
-    return geometry.pixels
 
 
 def vector_of(build, node: model.DiagramBase) -> Vector:
