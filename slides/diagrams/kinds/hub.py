@@ -60,6 +60,9 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
             return boxes, centre
         return None
 
+    # A box taller than another of its width only reaches further up and down from where it
+    # sits (ry shrinks by half of what it gains), so when boxes of the least height (2.6 lines
+    # of text) do not fit, no taller ones do: that is known before any text is wrapped.
     # The largest text that fits with whole words, then the widest boxes that hold it without
     # overlapping (a box with a longer word is wider). The boxes are alike in height when
     # they fit so, else each as tall as its own text; the centre as large as its label needs.
@@ -70,6 +73,8 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
             least = [_least_width(p, size, fonts) for p in spoke_paras]
             for bw in range(500, 179, -20):
                 widths = [max(bw, w) for w in least]
+                if not place(widths, [2.6 * size] * n, cw, ch, corners):
+                    continue  # not even the shortest boxes fit: no need to wrap their text
                 own = [
                     max(_box_height([p], [w], size, fonts), 2.6 * size)
                     for p, w in zip(spoke_paras, widths, strict=True)
@@ -86,6 +91,10 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
         cw, ch = _ellipse_for(centre_paras, MIN_TEXT, fonts)
         least_h = 2.6 * MIN_TEXT
         for bw in range(500, 179, -20):
+            if not place([bw] * n, [least_h] * n, cw, ch) and not (
+                turned and place([bw] * n, [least_h] * n, cw, ch, turned)
+            ):
+                continue  # as above
             need = max(least_h, _box_height(spoke_paras, [bw] * n, size, fonts))
             for bh in [need - 10 * i for i in range(int((need - least_h) // 10) + 1)]:
                 if found := place([bw] * n, [bh] * n, cw, ch) or (
