@@ -88,6 +88,14 @@ class Fonts:
             self._widths[key] = found
         return found
 
+    def at_least(self, text: str, size: int, bold: bool) -> float:
+        """A width the text is at least, found without Pillow: its width when known, else the
+        viewers' widest font's (`width` is the larger of that and Pillow's)."""
+        known = self._widths.get((text, size, bold))
+        if known is not None:
+            return known
+        return self.widest.width(text, size, bold) if self.widest is not None else 0.0
+
     def fits(self, text: str, size: int, bold: bool, room: float) -> bool:
         """Whether `width(text, size, bold) <= room`."""
         return self.measure_in(text, size, bold, room)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from slides import inline, model
 from slides.diagrams.shapes import (
@@ -32,49 +33,82 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
     # a row, so each box may be nearly half the area wide.
     turned = [a + math.pi / n for a in angles] if n >= 3 else None
 
+    def directions(of: list[float], corners: bool) -> list[tuple[float, float]]:
+        """Where each spoke sits from the centre: on the ellipse, or pushed out to the edge."""
+        found = []
+        for a in of:
+            dx, dy = math.cos(a), math.sin(a)
+            if corners:
+                reach = max(abs(dx), abs(dy))
+                dx, dy = dx / reach, dy / reach
+            found.append((dx, dy))
+        return found
+
+    on_ellipse = directions(angles, False)
+    on_edge = directions(turned, True) if turned else []
+    # The edges a shape may reach (Rect.contains) and what two shapes keep apart (overlaps),
+    # compared on plain numbers: the search tries a thousand placements.
+    left, top = area.x - 0.01, area.y - 0.01
+    right, bottom = area.right + 0.01, area.bottom + 0.01
+
+    def near(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return not (
+            a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1]
+        )
+
     def place(
         widths: list[float],
         heights: list[float],
         cw: float,
         ch: float,
-        corners: list[float] | None = None,
+        corners: bool = False,
     ) -> tuple[list[Rect], Rect] | None:
-        """Spoke boxes on an ellipse around the centre (or, given `corners` angles, on the
+        """Spoke boxes on an ellipse around the centre (or, with `corners`, turned and on the
         area's edge), or None when any two come too close."""
-        boxes = []
-        for a, bw, bh in zip(corners or angles, widths, heights, strict=True):
+        edges = []  # (x, y, right, bottom) of each box, then of the centre
+        for (dx, dy), bw, bh in zip(
+            on_edge if corners else on_ellipse, widths, heights, strict=True
+        ):
             rx, ry = (area.w - bw) / 2, (area.h - bh) / 2
             if n <= 2:  # a short connector, not one across the whole slide
                 rx = min(rx, (cw + bw) / 2 + 200)
-            dx, dy = math.cos(a), math.sin(a)
-            if corners:
-                reach = max(abs(dx), abs(dy))
-                dx, dy = dx / reach, dy / reach
             x, y = area.cx + rx * dx - bw / 2, area.cy + ry * dy - bh / 2
-            boxes.append(Rect(x, y, bw, bh))
-        centre = Rect(area.cx - cw / 2, area.cy - ch / 2, cw, ch)
-        if not all(area.contains(b) for b in [*boxes, centre]):
+            edges.append((x, y, x + bw, y + bh))
+        x, y = area.cx - cw / 2, area.cy - ch / 2
+        centre = (x, y, x + cw, y + ch)
+        for x, y, r, b in [*edges, centre]:
+            if not (x >= left and y >= top and r <= right and b <= bottom):
+                return None
+        if any(near(a, b) for i, a in enumerate(edges) for b in edges[i + 1 :]):
             return None
-        clear = all(not a.overlaps(b, GAP) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
-        if clear and not any(b.overlaps(centre, GAP) for b in boxes):
-            return boxes, centre
-        return None
+        if any(near(b, centre) for b in edges):
+            return None
+        boxes = [Rect(e[0], e[1], w, h) for e, w, h in zip(edges, widths, heights, strict=True)]
+        return boxes, Rect(centre[0], centre[1], cw, ch)
 
-    # A box taller than another of its width only reaches further up and down from where it
-    # sits (ry shrinks by half of what it gains), so when boxes of the least height (2.6 lines
-    # of text) do not fit, no taller ones do: that is known before any text is wrapped.
+    # A box taller (or wider) than another only reaches further from where it sits (ry, rx
+    # shrink by half of what it gains), so when boxes of the least height (2.6 lines of text)
+    # do not fit, no taller ones do: that is known before any text is wrapped; and when boxes
+    # as wide as the viewers' widest font makes the words do not fit, nor do the real ones.
     # The largest text that fits with whole words, then the widest boxes that hold it without
     # overlapping (a box with a longer word is wider). The boxes are alike in height when
     # they fit so, else each as tall as its own text; the centre as large as its label needs.
     found = None
-    for corners in [None, turned] if turned else [None]:
+    ellipses: dict[int, tuple[float, float]] = {}
+    leasts: dict[int, list[float]] = {}
+    for corners in [False, True] if turned else [False]:
         for size in range(52, MIN_TEXT - 1, -4):
-            cw, ch = _ellipse_for(centre_paras, round(size * 1.15), fonts)
-            least = [_least_width(p, size, fonts) for p in spoke_paras]
+            if size not in ellipses:  # the same for both arrangements
+                ellipses[size] = _ellipse_for(centre_paras, round(size * 1.15), fonts)
+            cw, ch = ellipses[size]
+            shortest = [2.6 * size] * n
+            at_least = [_least_width(p, size, fonts.at_least) for p in spoke_paras]
             for bw in range(500, 179, -20):
-                widths = [max(bw, w) for w in least]
-                if not place(widths, [2.6 * size] * n, cw, ch, corners):
-                    continue  # not even the shortest boxes fit: no need to wrap their text
+                if not place([max(bw, w) for w in at_least], shortest, cw, ch, corners):
+                    continue  # not even the shortest boxes fit: no need to shape or wrap words
+                if size not in leasts:
+                    leasts[size] = [_least_width(p, size, fonts.width) for p in spoke_paras]
+                widths = [max(bw, w) for w in leasts[size]]
                 own = [
                     max(_box_height([p], [w], size, fonts), 2.6 * size)
                     for p, w in zip(spoke_paras, widths, strict=True)
@@ -92,13 +126,13 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
         least_h = 2.6 * MIN_TEXT
         for bw in range(500, 179, -20):
             if not place([bw] * n, [least_h] * n, cw, ch) and not (
-                turned and place([bw] * n, [least_h] * n, cw, ch, turned)
+                turned and place([bw] * n, [least_h] * n, cw, ch, True)
             ):
                 continue  # as above
             need = max(least_h, _box_height(spoke_paras, [bw] * n, size, fonts))
             for bh in [need - 10 * i for i in range(int((need - least_h) // 10) + 1)]:
                 if found := place([bw] * n, [bh] * n, cw, ch) or (
-                    turned and place([bw] * n, [bh] * n, cw, ch, turned)
+                    turned and place([bw] * n, [bh] * n, cw, ch, True)
                 ):
                     break
             if found:
@@ -159,10 +193,11 @@ def place_hub(node: model.HubDiagram, style: Style, fonts: Fonts, area: Rect, ou
 BOX_PAD_X, BOX_PAD_Y = 28 * 0.6 + 8, 14  # as text_area does for a corner radius of 28
 
 
-def _least_width(paras: list[Para], size: int, fonts: Fonts) -> float:
-    """The narrowest rounded box that holds each word of the paragraphs whole at `size`."""
+def _least_width(paras: list[Para], size: int, width: Callable[[str, int, bool], float]) -> float:
+    """The narrowest rounded box that holds each word of the paragraphs whole at `size`,
+    its words measured by `width` (Fonts.width, or Fonts.at_least for a bound below it)."""
     words = [
-        fonts.width(w, max(MIN_TEXT, round(size * p.scale)), p.bold)
+        width(w, max(MIN_TEXT, round(size * p.scale)), p.bold)
         for p in paras
         for w in p.text.split()
     ]
