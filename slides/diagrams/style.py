@@ -4,7 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slides.fonts import Measurer
 
 
 def _rgb(value: str) -> tuple[int, int, int]:
@@ -65,6 +70,14 @@ class Style:
             bold=theme.sans.file(bold=True),
             theme=str(theme.folder),
         )
+
+    @cached_property
+    def widest(self) -> Measurer | None:
+        """The widths of text in the fonts its viewers may show it in (slides.fonts), looked
+        up once a style: a build lays out all its diagrams with one."""
+        from slides.fonts import measurer
+
+        return measurer(self.theme) if self.theme else None
 
     def colour(self, i: int) -> str:
         return self.palette[i % len(self.palette)]

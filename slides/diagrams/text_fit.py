@@ -15,7 +15,7 @@ from PIL import ImageFont
 from slides import inline, model
 from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, SCALE, Line, Rect, TextBlock
 from slides.diagrams.style import Style
-from slides.fonts import line_metrics, measurer
+from slides.fonts import Measurer, line_metrics
 
 
 @lru_cache(maxsize=256)
@@ -35,18 +35,22 @@ class Fonts:
     """
 
     def __init__(
-        self, regular: Path | None, bold: Path | None, zoom: float = 1.0, theme: str | None = None
+        self,
+        regular: Path | None,
+        bold: Path | None,
+        zoom: float = 1.0,
+        widest: Measurer | None = None,
     ) -> None:
         self.regular, self.bold = regular, bold or regular
         self.zoom = zoom
-        self.widest = measurer(theme) if theme else None
+        self.widest = widest
         self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
         # Each text's wraps, with the range of line widths over which the lines stay the same.
         self.wraps: dict[tuple[str, int, bool, bool], list[tuple[float, float, list[str]]]] = {}
 
     @classmethod
     def of(cls, style: Style, zoom: float = 1.0) -> Fonts:
-        return cls(style.regular, style.bold, zoom, style.theme)
+        return cls(style.regular, style.bold, zoom, style.widest)
 
     def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
         """The face at `size` units, as the painter draws it (in supersampled pixels)."""
