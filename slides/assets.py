@@ -291,12 +291,13 @@ def _diagram_key(node: model.DiagramBase, context: dict, room: Room) -> str:
 
 
 # Diagram layouts run in forked workers (slides.workers) only when the work pays for starting
-# them: importing the pool, forking and the results' pickles cost the parent 0.05 s of CPU, and
-# each worker measures its fonts afresh. A layout's CPU by kind, in seconds (genai-x10b's 70
-# distinct diagrams, one core): the hub searches sizes and box widths, the others place their
-# boxes in one pass. docs/performance.md has the measurements behind both numbers.
-LAYOUT_COST = {"hub": 0.014, "compare": 0.008, "flow": 0.009, "nested": 0.005, "sides": 0.005}
-PARALLEL_LAYOUTS_FROM = 0.25  # seconds of estimated layout CPU: about 30 distinct diagrams
+# them. Starting them costs the parent about 0.05 s (the pool's import, forking, unpickling
+# the layouts), and the workers' CPU comes to 10-40 % more than the layouts' own (each warms
+# its own font caches, and they compete with whatever else runs): on two cores the wall time
+# gained is about half the layouts' CPU less that. A layout's CPU by kind, in seconds
+# (genai-x10b's 70 distinct diagrams, one core); docs/performance.md has the measurements.
+LAYOUT_COST = {"hub": 0.008, "compare": 0.008, "flow": 0.009, "nested": 0.005, "sides": 0.005}
+PARALLEL_LAYOUTS_FROM = 0.3  # seconds of estimated layout CPU: about 40 distinct diagrams
 
 
 def layout_jobs(kinds: Sequence[str], jobs: int) -> int:
