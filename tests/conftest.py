@@ -18,6 +18,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GENAI = ROOT / "content" / "genai-intro"
 SAMPLE = ROOT / "tests" / "fixtures" / "sample"
+# Every diagram kind with words too wide for a column: each is cut and warned about.
+LONG_WORD = "Incomprehensibilities"  # wider than any box a column gives a diagram's part
+CROWDED_DIAGRAMS = {
+    "nested": {"sets": [f"{LONG_WORD} {i}" for i in range(6)]},
+    "hub": {"centre": LONG_WORD, "spokes": [f"{LONG_WORD} {i}" for i in range(6)]},
+    "sides": {
+        "left": LONG_WORD,
+        "centre": {"label": LONG_WORD, "items": [LONG_WORD] * 6},
+        "right": LONG_WORD,
+    },
+    "flow": {"steps": [{"label": LONG_WORD, "items": [LONG_WORD] * 4} for _ in range(5)]},
+    "compare": {"columns": [{"label": LONG_WORD, "items": [LONG_WORD] * 6} for _ in range(4)]},
+}
 # A copy of ../shared/seed/genai-notes.md, so the tests run wherever the repository is cloned.
 SEED_NOTES = ROOT / "tests" / "fixtures" / "seed" / "genai-notes.md"
 IN_CI = os.environ.get("CI", "").lower() == "true"

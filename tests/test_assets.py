@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GENAI, ROOT, SAMPLE, copy_lecture, run_cli
+from conftest import CROWDED_DIAGRAMS, GENAI, ROOT, SAMPLE, copy_lecture, run_cli
 from PIL import Image
 
 from slides import assets, model, workers
@@ -361,15 +361,6 @@ def test_drawing_in_parallel_gives_the_same_files(lecture_dir, tmp_path):
 
 # --- diagram layouts in parallel -----------------------------------------------------------
 
-WORD = "Incomprehensibilities"  # wider than any box a column gives a diagram's part
-CROWDED = {
-    "nested": {"sets": [f"{WORD} {i}" for i in range(6)]},
-    "hub": {"centre": WORD, "spokes": [f"{WORD} {i}" for i in range(6)]},
-    "sides": {"left": WORD, "centre": {"label": WORD, "items": [WORD] * 6}, "right": WORD},
-    "flow": {"steps": [{"label": WORD, "items": [WORD] * 4} for _ in range(5)]},
-    "compare": {"columns": [{"label": WORD, "items": [WORD] * 6} for _ in range(4)]},
-}
-
 
 def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp_path, monkeypatch):
     """Forked workers lay the distinct diagrams out (costliest first); the parent gets the same
@@ -377,7 +368,7 @@ def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp
     folder = copy_lecture(SAMPLE, tmp_path)
     crowded = [
         {"title": kind, "columns": [{"bullets": ["A point"]}, {"diagram": {"kind": kind, **data}}]}
-        for kind, data in CROWDED.items()
+        for kind, data in CROWDED_DIAGRAMS.items()
     ]
     hubs = [
         {"title": f"Hub {i}", "diagram": {"kind": "hub", "centre": "AI", "spokes": ["A", f"B{i}"]}}
@@ -404,9 +395,9 @@ def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp
         )  # fmt: skip
     warned = [(w.path, w.message) for w in made[2].warnings]
     assert warned == [(w.path, w.message) for w in made[1].warnings]
-    assert [key for key, _ in warned][-len(CROWDED) - 1 :] == [
-        *(f"topics[2].slides[{s}].columns[1].diagram" for s in range(len(CROWDED))),
-        f"topics[2].slides[{len(CROWDED) + 3}].columns[1].diagram",
+    assert [key for key, _ in warned][-len(CROWDED_DIAGRAMS) - 1 :] == [
+        *(f"topics[2].slides[{s}].columns[1].diagram" for s in range(len(CROWDED_DIAGRAMS))),
+        f"topics[2].slides[{len(CROWDED_DIAGRAMS) + 3}].columns[1].diagram",
     ]
 
 

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import GENAI, chromium_browser, require, run_cli
+from conftest import CROWDED_DIAGRAMS, GENAI, chromium_browser, require, run_cli
 from screenshots import open_deck, serve_folder
 
 from slides import model
@@ -245,16 +245,6 @@ def test_a_label_that_cannot_fit_whole_is_cut_alike_everywhere_with_a_warning(tm
     )
 
 
-WORD = "Incomprehensibilities"  # wider than any box a column gives a diagram's part
-KINDS_CROWDED = {
-    "nested": {"sets": [f"{WORD} {i}" for i in range(6)]},
-    "hub": {"centre": WORD, "spokes": [f"{WORD} {i}" for i in range(6)]},
-    "sides": {"left": WORD, "centre": {"label": WORD, "items": [WORD] * 6}, "right": WORD},
-    "flow": {"steps": [{"label": WORD, "items": [WORD] * 4} for _ in range(5)]},
-    "compare": {"columns": [{"label": WORD, "items": [WORD] * 6} for _ in range(4)]},
-}
-
-
 def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
     """Each kind with words too wide for it: the outputs agree (the build passes its read-back)
     and each diagram is warned about at its key."""
@@ -264,7 +254,7 @@ def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
             "notes": "Notes.",
             "columns": [{"bullets": ["A point"]}, {"diagram": {"kind": kind, **data}}],
         }
-        for kind, data in KINDS_CROWDED.items()
+        for kind, data in CROWDED_DIAGRAMS.items()
     ]
     lecture = {"title": "Crowded", "language": "en", "topics": [{"title": "T", "slides": slides}]}
     folder = tmp_path / "kinds"
@@ -272,6 +262,6 @@ def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
     (folder / "lecture.yaml").write_text(json.dumps(lecture), encoding="utf-8")
     result = run_cli("build", folder, "--format", "pptx,html,handout", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    for s in range(len(KINDS_CROWDED)):
+    for s in range(len(CROWDED_DIAGRAMS)):
         where = f"topics[0].slides[{s}].columns[1].diagram: warning: diagram labels"
         assert where in result.stderr, (s, result.stderr)
