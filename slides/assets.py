@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -59,7 +59,7 @@ class Picture:
 
 
 class Assets:
-    """Prepared pictures, keyed by the content node they come from."""
+    """Prepared pictures, keyed by the content node they come from (its id())."""
 
     def __init__(
         self,
@@ -67,11 +67,21 @@ class Assets:
         rooms: dict[int, Room] | None = None,
         layouts: dict[Path, Layout] | None = None,
         warnings: list[Problem] | None = None,
+        nodes: Iterable[model.Image | model.DiagramBase] = (),
     ) -> None:
         self._pictures = pictures
         self._rooms = rooms or {}
         self._layouts = layouts or {}
         self.warnings = warnings or []  # diagram labels the layout had to cut
+        self._nodes = {id(node): node for node in nodes}  # the nodes keyed: see __reduce__
+
+    def __reduce__(self) -> tuple:
+        """Pickled with its nodes, which a pickle of the whole build shares with the lecture,
+        and keyed again by the loaded nodes: an id() means nothing in another process."""
+        node = self._nodes.__getitem__
+        pictures = [(node(key), picture) for key, picture in self._pictures.items()]
+        rooms = [(node(key), room) for key, room in self._rooms.items()]
+        return _loaded_assets, (pictures, rooms, self._layouts, self.warnings)
 
     def ready(self) -> Assets:
         """The pictures, every file written (prepare returns only then; kept for renderers)."""
@@ -98,6 +108,23 @@ class Assets:
 
     def all(self) -> list[Picture]:
         return list(dict.fromkeys(self._pictures.values()))
+
+
+def _loaded_assets(
+    pictures: list[tuple[model.Image | model.DiagramBase, Picture]],
+    rooms: list[tuple[model.DiagramBase, Room]],
+    layouts: dict[Path, Layout],
+    warnings: list[Problem],
+) -> Assets:
+    """Assets unpickled: keyed by the ids of the nodes as loaded (see Assets.__reduce__)."""
+    nodes = [node for node, _ in pictures + rooms]
+    return Assets(
+        {id(node): picture for node, picture in pictures},
+        {id(node): room for node, room in rooms},
+        layouts,
+        warnings,
+        nodes,
+    )
 
 
 def located_pictures(
@@ -176,7 +203,7 @@ def prepare(
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
     to_draw = {path: layouts[path] for path in to_lay_out if paint and not path.is_file()}
     _draw_all(to_draw, style, jobs)
-    return Assets(pictures, rooms, layouts, warnings)
+    return Assets(pictures, rooms, layouts, warnings, pictures_of(lecture))
 
 
 def _cut_warnings(lecture: model.Lecture, where: str, drawn: Layout) -> list[Problem]:

@@ -33,6 +33,13 @@ class Mistakes(ValueError):
 class Node(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Base of every content node: unknown keys are errors, nodes never change once loaded."""
 
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Pickled with what the loader found (see annotate): msgspec's own pickling keeps the
+        fields only. A build is pickled for a worker started early (slides.workers)."""
+        reduced = super().__reduce__()
+        found = vars(self) if hasattr(self, "__dict__") else None
+        return (*reduced, found) if found else reduced
+
 
 def annotate(node: Node, **found: Any) -> None:
     """Record what the loader found about a node (a resolved file): kept beside its fields, in

@@ -76,6 +76,13 @@ class Build:
         """Diagrams laid out as vector pieces, by node id (filled by slides.diagrams.vector_of)."""
         return {}
 
+    def __getstate__(self) -> dict:
+        """Pickled (to a worker started early, slides.workers) without the vectors: keyed by
+        node ids, which mean nothing in another process, and laid out again there when asked."""
+        state = dict(self.__dict__)
+        state.pop("vectors", None)
+        return state
+
     def output(self, fmt: str) -> Path:
         """The path of one output file: out/<lecture>/<lecture>.<ext>."""
         return self.out_dir / FORMATS[fmt][1].format(name=self.lecture.name)
