@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -140,40 +140,94 @@ def build_lecture(
     ]
     if not stale:
         return []  # nothing changed: no need to even load the lecture
-    build, warnings = prepare_build(folder, out_root, options, jobs)
-    if options.strict and warnings:
-        raise ContentError([replace(w, severity="error") for w in warnings])
-    stale, skipped = _available(stale, build)
-    for problem in warnings + skipped:
-        on_problem(problem)
-    written = []
-    drift: list[str] = []
-    failure: SlidesError | None = None
-    early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
-    tasks = [partial(_render_group, group, build, early) for group in _groups(stale)]
-    # The groups (at most three) all start together unless nothing may overlap: each spends
-    # part of its time waiting for a program (pandoc, pdftotext, Chromium), whose core the
-    # others then take. Two at a time on two cores left one idle for a quarter of a cold build.
-    for rendered in workers.run(tasks, len(tasks) if jobs > 1 else 1):
-        for fmt, path, problems in rendered.done:
-            manifest.record(fmt, keys[fmt], path)
-            manifest.save()
-            written.append(path)
-            on_output(fmt, path)
-            drift += problems
-            checkpoint(f"written:{fmt}")
-        for problem in rendered.problems:
+    with _early_writer(folder, stale, options, jobs) as writer:
+        build, warnings = prepare_build(folder, out_root, options, jobs)
+        if options.strict and warnings:
+            raise ContentError([replace(w, severity="error") for w in warnings])
+        stale, skipped = _available(stale, build)
+        for problem in warnings + skipped:
             on_problem(problem)
-        failure = failure or rendered.error
-    if failure:  # the other groups still finished and were recorded
-        raise failure
-    if drift:  # forget the drifting outputs so the next build redoes them
-        for fmt in stale:
-            manifest.forget(fmt)
-        manifest.save()
-        raise BuildError("outputs disagree with the lecture:\n  " + "\n  ".join(drift))
-    checkpoint("built")
-    return written
+        written = []
+        drift: list[str] = []
+        failure: SlidesError | None = None
+        early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
+        tasks = [
+            writer.give(build)
+            if writer and group == ["pptx"]
+            else partial(_render_group, group, build, early)
+            for group in _groups(stale)
+        ]
+        # The groups (at most three) all start together unless nothing may overlap: each spends
+        # part of its time waiting for a program (pandoc, pdftotext, Chromium), whose core the
+        # others then take. Two at a time on two cores left one idle for a quarter of a cold build.
+        for rendered in workers.run(tasks, len(tasks) if jobs > 1 else 1):
+            for fmt, path, problems in rendered.done:
+                manifest.record(fmt, keys[fmt], path)
+                manifest.save()
+                written.append(path)
+                on_output(fmt, path)
+                drift += problems
+                checkpoint(f"written:{fmt}")
+            for problem in rendered.problems:
+                on_problem(problem)
+            failure = failure or rendered.error
+        if failure:  # the other groups still finished and were recorded
+            raise failure
+        if drift:  # forget the drifting outputs so the next build redoes them
+            for fmt in stale:
+                manifest.forget(fmt)
+            manifest.save()
+            raise BuildError("outputs disagree with the lecture:\n  " + "\n  ".join(drift))
+        checkpoint("built")
+        return written
+
+
+@contextmanager
+def _early_writer(
+    folder: Path, stale: list[str], options: Options, jobs: int
+) -> Iterator[workers.Early[Build, _Rendered] | None]:
+    """The PPTX writer, forked now when a PPTX is to be built and jobs > 1: on the core that
+    would idle while this process loads and plans the lecture, it imports python-pptx and
+    compiles its templates; then it is given the placed build, pickled (slides.workers).
+
+    Gone when the block ends: killed if the build stopped before giving it anything.
+    """
+    if "pptx" not in stale or jobs <= 1:
+        yield None
+        return
+    # What this process needs next and the writer needs too, done first so that the writer
+    # inherits it instead of doing it again: the modules that plan the lecture and hold the
+    # build, the read-backs, the theme's fonts. A broken theme is left to the loader, which
+    # says where it is broken.
+    import slides.assets
+    import slides.deck
+    import slides.diagrams
+    import slides.jinja
+    import slides.load
+    import slides.parity
+    import slides.place.frames  # noqa: F401
+    from slides.fonts import measurer
+
+    theme = cache.theme_folder(folder, options.theme)
+    if theme is not None:
+        with suppress(Exception):
+            measurer(theme)
+    writer = workers.start(_ready_to_write_pptx, partial(_render_group, ["pptx"]))
+    if writer is None:
+        yield None
+        return
+    with writer:
+        yield writer
+
+
+def _ready_to_write_pptx() -> None:
+    """What only the PPTX writer needs and no lecture decides: python-pptx, the writer's
+    modules, its compiled templates."""
+    import slides.render.pptx  # noqa: F401
+    from slides.jinja import environment
+
+    for name in ("slide", "notes", "timing"):
+        environment("xml").get_template(f"pptx/{name}.xml.j2")
 
 
 def _available(stale: list[str], build: Build) -> tuple[list[str], list[Problem]]:

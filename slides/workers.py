@@ -8,6 +8,13 @@ The policy, in one place:
   the same order and write the same files;
 - one level only: inside a worker, tasks run one after another (no pool within a pool).
 
+One exception to "forked with everything in memory": a worker started early (`start`), while
+this process still loads and plans, does the part of its work that needs no input (imports,
+templates, fonts) on a core that would idle meanwhile, and is then given its input, pickled
+(`Early.give`). Among the tasks `run` is given, it is waited for like the others. It is the
+caller's to start one only when a core is free for it (jobs > 1) and its output will be built;
+a worker that is never given its input is killed when its block ends (it has written nothing).
+
 A caller that runs threads of its own (the preview server) passes jobs=1: forking a process
 with other threads running can deadlock the child.
 """
@@ -17,8 +24,10 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from contextlib import suppress
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -34,36 +43,161 @@ def default_jobs() -> int:
 def run(tasks: Sequence[Callable[[], T]], jobs: int) -> Iterator[T]:
     """Run the tasks, up to `jobs` at once; yield their results in the tasks' order.
 
-    A task's exception is raised here when its turn comes. Closing the iterator early (an error
-    or an interrupt in the caller) cancels the tasks not started and waits for the running ones,
-    which finish what they write.
+    A task may be an `Early` worker, given its input: it runs in its own process beside the
+    others (not counted in `jobs`). A task's exception is raised here when its turn comes.
+    Closing the iterator early (an error or an interrupt in the caller) cancels the tasks not
+    started and waits for the running ones, which finish what they write.
     """
-    if jobs <= 1 or len(tasks) <= 1 or _in_worker or not _can_fork():
+    local = [task for task in tasks if not isinstance(task, Early)]
+    if jobs <= 1 or len(local) <= 1 or _in_worker or not _can_fork():
+        if len(local) == len(tasks):
+            for task in tasks:
+                yield task()
+            return
+        for task in tasks:  # the early workers started on their input, then the rest here
+            if isinstance(task, Early):
+                task.send()
+        results = iter([task() for task in local])
         for task in tasks:
-            yield task()
+            yield task() if isinstance(task, Early) else next(results)
         return
     # Imported here: a build of one output group, or a no-op build, runs no worker (0.02 s).
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _tasks
-    _tasks = tasks
-    sys.stdout.flush()  # a forked child must not repeat what the parent has not written yet
-    sys.stderr.flush()
+    _tasks = local
+    _flush()
     # What the workers inherit stays out of their garbage collections: a full one would scan
     # the parent's whole heap, and copy it page by page (0.07 s of a PPTX worker's CPU).
     gc.freeze()
     pool = ProcessPoolExecutor(
-        min(jobs, len(tasks)), multiprocessing.get_context("fork"), initializer=_enter_worker
+        min(jobs, len(local)), multiprocessing.get_context("fork"), initializer=_enter_worker
     )
     try:
-        futures = [pool.submit(_call, i) for i in range(len(tasks))]
-        for future in futures:
-            yield future.result()
+        futures = iter([pool.submit(_call, i) for i in range(len(local))])
+        for task in tasks:  # after the pool has forked: sending waits for a worker not ready
+            if isinstance(task, Early):
+                task.send()
+        for task in tasks:
+            yield task() if isinstance(task, Early) else next(futures).result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()  # collectable again here, in a process that may go on (tests, a course)
         _tasks = ()
+
+
+A = TypeVar("A")
+_NOTHING: Any = object()
+
+
+class Early(Generic[A, T]):
+    """A worker forked before its input exists (see the policy above); a context manager.
+
+    `give` it its input, then call it like a task for its result (`run` does both).
+    """
+
+    def __init__(self, ready: Callable[[], object], task: Callable[[A], T]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._connection, child_end = context.Pipe()
+        _flush()
+        self._process = context.Process(
+            target=_early_worker, args=(child_end, self._connection, ready, task)
+        )
+        self._process.start()
+        child_end.close()
+        self._input = _NOTHING  # given, not sent yet
+        self._sent = self._done = False
+
+    def give(self, argument: A) -> Early[A, T]:
+        """Its input, sent when `run` has started the other tasks (or when it is called)."""
+        self._input = argument
+        return self
+
+    def send(self) -> None:
+        """Send the input given, pickled; waits while the worker is still getting ready."""
+        if not self._sent and self._input is not _NOTHING:
+            self._connection.send(self._input)
+            self._sent, self._input = True, _NOTHING
+
+    def __call__(self) -> T:
+        """Its result, waited for; its exception raised here."""
+        self.send()
+        if not self._sent or self._done:
+            raise RuntimeError("an early worker asked for a result it was not given input for")
+        try:
+            outcome = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"worker {self._process.pid} ended without a result") from None
+        finally:
+            self._done = True
+            self._process.join()
+        if isinstance(outcome, _Failed):
+            outcome.error.__cause__ = _RemoteTraceback(outcome.traceback)
+            raise outcome.error
+        return outcome
+
+    def __enter__(self) -> Early[A, T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Never given its input: killed (it has only got ready). Working: waited for."""
+        if not self._sent:
+            self._process.kill()
+        elif not self._done:
+            with suppress(EOFError):  # its result (or its end), unread
+                self._connection.recv()
+        self._done = True
+        self._process.join()
+        self._connection.close()
+
+
+def start(ready: Callable[[], object], task: Callable[[A], T]) -> Early[A, T] | None:
+    """A worker that calls ready() now and task(input) once given its input; None where no
+    worker may be forked (inside a worker, or without fork)."""
+    if _in_worker or not _can_fork():
+        return None
+    return Early(ready, task)
+
+
+class _Failed(NamedTuple):
+    """A task's exception in an early worker, with its traceback as text (which an exception
+    loses when pickled)."""
+
+    error: BaseException
+    traceback: str
+
+
+def _early_worker(connection: Any, parent_end: Any, ready: Callable[[], object], task) -> None:
+    _enter_worker()
+    parent_end.close()
+    gc.freeze()  # what it inherits stays out of its collections, as in `run`'s workers
+    with suppress(Exception):  # only a head start: the task meets the same failure, reports it
+        ready()
+    try:
+        argument = connection.recv()
+    except EOFError:  # the parent went away without giving any
+        return
+    try:
+        outcome = task(argument)
+    except BaseException as error:  # raised in the parent
+        outcome = _Failed(error, traceback.format_exc())
+    connection.send(outcome)
+
+
+class _RemoteTraceback(Exception):
+    """Where a worker's exception came from, shown under it (as concurrent.futures does)."""
+
+    def __str__(self) -> str:
+        return f'\n"""\n{self.args[0]}"""'
+
+
+def _flush() -> None:
+    """A forked child must not repeat what the parent has not written yet."""
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def _can_fork() -> bool:
