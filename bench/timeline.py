@@ -26,7 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SPANS = {
     "slides.signals": ["checkpoint"],  # the build's named moments (loaded, planned, …)
     "slides.place.frames": ["place_deck"],
-    "slides.build": ["output_keys", "_plan", "prepare_build", "_render_group", "_ready_to_write_pptx"],
+    "slides.build": [
+        "output_keys",
+        "_plan",
+        "prepare_build",
+        "_render_group",
+        "_ready_to_write_pptx",
+    ],
     "slides.assets": ["prepare"],
     "slides.parity": ["check_outputs", "pdf_pages"],
     "slides.render.pptx": ["render"],
