@@ -173,13 +173,15 @@ class _Failed(NamedTuple):
 def _early_worker(connection: Any, parent_end: Any, ready: Callable[[], object], task) -> None:
     _enter_worker()
     parent_end.close()
-    gc.freeze()  # what it inherits stays out of its collections, as in `run`'s workers
     with suppress(Exception):  # only a head start: the task meets the same failure, reports it
         ready()
     try:
         argument = connection.recv()
     except EOFError:  # the parent went away without giving any
         return
+    # What it inherited and was given stays out of its collections, as in `run`'s workers: the
+    # task makes many objects, and each full collection would scan the whole build again.
+    gc.freeze()
     try:
         outcome = task(argument)
     except BaseException as error:  # raised in the parent
