@@ -10,7 +10,7 @@ The policy, in one place:
 
 One exception to "forked with everything in memory": a worker started early (`start`), while
 this process still loads and plans, does the part of its work that needs no input (imports,
-templates, fonts) on a core that would idle meanwhile, and is then given its input, pickled
+compiled templates) on a core that would idle meanwhile, and is then given its input, pickled
 (`Early.give`). Among the tasks `run` is given, it is waited for like the others. It is the
 caller's to start one only when a core is free for it (jobs > 1) and its output will be built;
 a worker that is never given its input is killed when its block ends (it has written nothing).
