@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -142,17 +142,21 @@ def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
             for key, target in related.items():
                 if key.startswith("notesSlide:"):
                     notes = _notes_text(xml(_normalise(target)))
+            shapes = _shapes(slide)
             logos = 0
-            for embed in _PICTURE_EMBEDS(slide) if logo_bytes else ():
+            for embed in shapes.embeds if logo_bytes else ():
                 media = related.get(f"image:{embed}")
                 logos += media is not None and package.read(_normalise(media)) == logo_bytes
-            pictures = int(_PICTURES(slide)) - logos
             # A diagram drawn as native shapes is one group that carries the alt text.
-            groups = _DIAGRAMS(slide)
+            groups = shapes.diagrams
             drawn = squash("".join(t for g in groups for t in _TEXTS(g))) if groups else None
             facts.append(
                 SlideFacts(
-                    squash(_TITLE(slide)), squash(notes), pictures + len(groups), logos, drawn=drawn
+                    squash(shapes.title),
+                    squash(notes),
+                    shapes.pictures - logos + len(groups),
+                    logos,
+                    drawn=drawn,
                 )
             )
         return facts
@@ -165,13 +169,63 @@ def _xpath(path: str) -> etree.XPath:
 
 _RELATIONSHIPS = _xpath("rel:Relationship")
 _SLIDE_RIDS = _xpath("p:sldIdLst/p:sldId/@r:id")
-_TITLE = _xpath("string((//p:sp[p:nvSpPr/p:nvPr/p:ph[@type='title' or @type='ctrTitle']])[1])")
-_PICTURE_EMBEDS = _xpath("//p:pic/p:blipFill/a:blip/@r:embed")
-_PICTURES = _xpath("count(//p:pic)")
-_DIAGRAMS = _xpath("//p:grpSp[p:nvGrpSpPr/p:cNvPr/@descr]")
 _TEXTS = _xpath(".//a:t/text()")
 _NOTES_BODY = _xpath("(//p:sp[p:nvSpPr/p:nvPr/p:ph[@type='body']])[1]//a:p")
 _RUN_TEXTS = _xpath("a:r/a:t/text()")
+
+
+def _qn(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+_SP, _NV_SP, _NV, _PH = _qn("p:sp"), _qn("p:nvSpPr"), _qn("p:nvPr"), _qn("p:ph")
+_PIC, _BLIP_FILL, _BLIP, _EMBED = _qn("p:pic"), _qn("p:blipFill"), _qn("a:blip"), _qn("r:embed")
+_GROUP, _NV_GROUP, _C_NV = _qn("p:grpSp"), _qn("p:nvGrpSpPr"), _qn("p:cNvPr")
+
+
+@dataclass
+class _Shapes:
+    """What the reader needs of a slide's shape tree."""
+
+    title: str = ""  # the text of the first shape in a title placeholder
+    pictures: int = 0  # every p:pic, in groups too
+    embeds: list[str] = field(default_factory=list)  # the pictures' r:embed, in order
+    diagrams: list[etree._Element] = field(default_factory=list)  # groups with alt text
+
+
+def _shapes(slide: etree._Element) -> _Shapes:
+    """One walk over the slide (in C, yielding only these elements) instead of an XPath
+    search of the whole tree for each fact: the title is the first p:sp/p:nvSpPr/p:nvPr/p:ph
+    of type title or ctrTitle, pictures are p:pic (their p:blipFill/a:blip/@r:embed), native
+    diagrams are p:grpSp whose p:nvGrpSpPr/p:cNvPr has a descr."""
+    found = _Shapes()
+    title = None
+    for element in slide.iter(_PH, _PIC, _GROUP):
+        tag = element.tag
+        if tag == _PH:
+            if title is None and element.get("type") in ("title", "ctrTitle"):
+                nv = element.getparent()
+                nv_sp = nv.getparent() if nv.tag == _NV else None
+                shape = nv_sp.getparent() if nv_sp is not None and nv_sp.tag == _NV_SP else None
+                if shape is not None and shape.tag == _SP:
+                    title = shape
+        elif tag == _PIC:
+            found.pictures += 1
+            for fill in element.iterchildren(_BLIP_FILL):
+                for blip in fill.iterchildren(_BLIP):
+                    embed = blip.get(_EMBED)
+                    if embed is not None:
+                        found.embeds.append(embed)
+        elif any(
+            c.get("descr") is not None
+            for nv in element.iterchildren(_NV_GROUP)
+            for c in nv.iterchildren(_C_NV)
+        ):
+            found.diagrams.append(element)
+    if title is not None:
+        found.title = "".join(title.itertext())
+    return found
 
 
 def _normalise(part: str) -> str:
