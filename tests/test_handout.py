@@ -138,8 +138,10 @@ def test_one_page_per_slide_after_cover_and_contents(built) -> None:
 
 
 def test_the_read_back_gives_each_page_as_one_pdftotext_run_does(built, sample_3: Path) -> None:
-    """Read in two halves side by side (from SPLIT_FROM pages on) or whole, the same pages."""
+    """Read in two halves side by side (from SPLIT_FROM pages on) or whole, with the PDF/A
+    output intent hidden from pdftotext, the same pages as pdftotext reading the file."""
     for pdf in (built[1], sample_3):
+        assert pdf.read_bytes().count(parity._OUTPUT_INTENT) == 1  # hidden: it is there
         whole = subprocess.run(
             [require("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-"],
             capture_output=True,
