@@ -22,12 +22,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slides import inline
+from slides import inline, model
 
 if TYPE_CHECKING:
     from lxml import etree
-
-    from slides import model
 
 TEX_VERSION = "7"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -91,9 +89,13 @@ def prepare(keys: Iterable[Key]) -> dict[Key, str]:
 
 def lecture_formulas(lecture: model.Lecture) -> Iterator[tuple[tuple, Key]]:
     """Every formula of the lecture with the key path of the text holding it."""
-    for loc, text in _texts(lecture, ()):
+    texts: list[tuple[tuple, str]] = []
+    _texts(lecture, (), texts)
+    for loc, text in texts:
         if "math" in loc and "equations" in loc:
             yield loc, (" ".join(text.split()), True)
+            continue
+        if "$" not in text:  # every formula is between dollars (inline._MATH): most text
             continue
         spans = inline.notes_spans(text) if loc[-1] == "notes" else inline.formulas(text)
         for span in spans:
@@ -110,20 +112,22 @@ def check(lecture: model.Lecture, located: Any) -> None:
             located.problem(loc, errors[key])
 
 
-def _texts(node: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    from slides import model
-
-    if isinstance(node, model.Code):
-        return
-    if isinstance(node, model.Node):
-        for name in node.__struct_fields__:
-            if name not in _NOT_TEXT:
-                yield from _texts(getattr(node, name), loc + (name,))
+def _texts(node: object, loc: tuple, found: list[tuple[tuple, str]]) -> None:
+    """Every string of the model under node with its key path, in order, into found (a
+    recursion of plain calls: a lecture has some 20 000 values at 300 slides)."""
+    if isinstance(node, str):
+        found.append((loc, node))
     elif isinstance(node, list):
         for i, item in enumerate(node):
-            yield from _texts(item, loc + (i,))
-    elif isinstance(node, str):
-        yield loc, node
+            _texts(item, loc + (i,), found)
+    elif isinstance(node, model.Node) and not isinstance(node, model.Code):
+        for name in _prose_fields(type(node)):
+            _texts(getattr(node, name), loc + (name,), found)
+
+
+@cache
+def _prose_fields(kind: type) -> tuple[str, ...]:
+    return tuple(name for name in kind.__struct_fields__ if name not in _NOT_TEXT)
 
 
 # --- pandoc ------------------------------------------------------------------------------------
