@@ -7,8 +7,9 @@ into continued frames here, so the PPTX, the HTML deck and the handout always ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+import msgspec
 
 from slides import model
 from slides.errors import Problem
@@ -16,8 +17,7 @@ from slides.errors import Problem
 FrameKind = Literal["title", "agenda", "section", "content", "closing"]
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(msgspec.Struct, frozen=True):
     """One slide of the finished deck."""
 
     kind: FrameKind
@@ -41,20 +41,18 @@ class Frame:
         return self.title
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     """A topic's frames: its section slide and content slides."""
 
     title: str
     frames: tuple[Frame, ...]
 
 
-@dataclass
-class Deck:
+class Deck(msgspec.Struct):
     lecture: model.Lecture
     frames: list[Frame]
     sections: list[Section]
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = msgspec.field(default_factory=list)
 
 
 def plan(lecture: model.Lecture, fitter=None) -> Deck:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 _MATH = (
     r"\$\$(?P<display>(?:[^$\\]|\\.)+?)\$\$"
@@ -30,8 +31,7 @@ _TOKEN = re.compile(
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(msgspec.Struct, frozen=True):
     """A run of text with one set of properties."""
 
     text: str

@@ -15,11 +15,11 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+import msgspec
 from lxml import etree
 
 from slides import inline, model
@@ -36,8 +36,7 @@ NS = {
 }
 
 
-@dataclass(frozen=True)
-class SlideFacts:
+class SlideFacts(msgspec.Struct, frozen=True):
     """What a reader can tell about one slide of an output."""
 
     title: str
@@ -184,14 +183,13 @@ _PIC, _BLIP_FILL, _BLIP, _EMBED = _qn("p:pic"), _qn("p:blipFill"), _qn("a:blip")
 _GROUP, _NV_GROUP, _C_NV = _qn("p:grpSp"), _qn("p:nvGrpSpPr"), _qn("p:cNvPr")
 
 
-@dataclass
-class _Shapes:
+class _Shapes(msgspec.Struct):
     """What the reader needs of a slide's shape tree."""
 
     title: str = ""  # the text of the first shape in a title placeholder
     pictures: int = 0  # every p:pic, in groups too
-    embeds: list[str] = field(default_factory=list)  # the pictures' r:embed, in order
-    diagrams: list[etree._Element] = field(default_factory=list)  # groups with alt text
+    embeds: list[str] = msgspec.field(default_factory=list)  # the pictures' r:embed, in order
+    diagrams: list[etree._Element] = msgspec.field(default_factory=list)  # groups with alt text
 
 
 def _shapes(slide: etree._Element) -> _Shapes:

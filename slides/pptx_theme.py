@@ -19,10 +19,11 @@ import hashlib
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+import msgspec
 from lxml import etree
 
 from slides.errors import BuildError, ContentError, Problem, UsageError, display_path
@@ -67,8 +68,7 @@ NS = {
 }
 
 
-@dataclass(frozen=True)
-class TemplateLogo:
+class TemplateLogo(msgspec.Struct, frozen=True):
     """The master's logo: its picture bytes, file extension, alt text and box in points."""
 
     data: bytes
@@ -77,8 +77,7 @@ class TemplateLogo:
     box: Box  # in points
 
 
-@dataclass(frozen=True)
-class TemplateLook:
+class TemplateLook(msgspec.Struct, frozen=True):
     """What a template says about the look: scheme colours by slot, fonts, the logo."""
 
     path: Path

@@ -17,10 +17,12 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec.structs import asdict
 
 from slides import inline, model
 
@@ -37,8 +39,7 @@ _NOT_TEXT = {"src", "source", "language", "theme", "pptx_template"}  # fields th
 Key = tuple[str, bool]  # (TeX, displayed)
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(msgspec.Struct, frozen=True):
     """One formula in every output's form, and its size in ems of the surrounding text."""
 
     tex: str

@@ -10,10 +10,10 @@ the line's indentation (`Para.left`), not at column 0.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import msgspec
 from pygments.token import Comment, Keyword, Literal, Name, Operator, String, _TokenType
 
 from slides import model
@@ -44,8 +44,7 @@ MARK = "code_mark"  # colour role behind highlighted lines
 NUMBER_ROLE = "muted"  # line numbers
 
 
-@dataclass(frozen=True)
-class CodeLine:
+class CodeLine(msgspec.Struct, frozen=True):
     """One source line: its number, its highlighted runs, its indentation, whether marked."""
 
     number: int

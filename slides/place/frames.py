@@ -13,10 +13,12 @@ whose colours come from elsewhere (a user's PowerPoint template) leaves them out
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
+from msgspec.structs import replace
 
 from slides import inline, model
 from slides.deck import Frame
@@ -41,8 +43,7 @@ EQUATION_PAD = 6.0  # points either side of an equation's measured width
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(msgspec.Struct, frozen=True):
     """Paragraphs in a box, exactly as the fitter measured them.
 
     `slot` says what holds them: the slide's title, a body placeholder of the layout (when it
@@ -60,8 +61,7 @@ class Text:
     builds: bool = False  # the body text an incremental slide shows click by click
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(msgspec.Struct, frozen=True):
     """A picture file scaled into a box, with its alt text."""
 
     box: Box
@@ -80,8 +80,7 @@ class Picture:
         return node if is_drawn else None
 
 
-@dataclass(frozen=True)
-class TableStyle:
+class TableStyle(msgspec.Struct, frozen=True):
     """How every table looks, in the theme's colour roles; each output draws it from here."""
 
     header_fill: str = "accent"
@@ -98,8 +97,7 @@ class TableStyle:
 TABLE_STYLE = TableStyle()
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     """A table: column widths, row heights (header first), a paragraph per cell, its style."""
 
     box: Box
@@ -110,8 +108,7 @@ class Table:
     style: TableStyle = TABLE_STYLE
 
 
-@dataclass(frozen=True)
-class Decoration:
+class Decoration(msgspec.Struct, frozen=True):
     """A filled rectangle without outline (accent bars)."""
 
     box: Box
@@ -121,8 +118,7 @@ class Decoration:
 Element = Text | Picture | Table | Decoration
 
 
-@dataclass(frozen=True)
-class PlacedFrame:
+class PlacedFrame(msgspec.Struct, frozen=True):
     """One slide, placed: its layout kind, title, elements in drawing order, background."""
 
     frame: Frame

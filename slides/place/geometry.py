@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 SLIDE_W, SLIDE_H = 960.0, 540.0  # points; 13.333 × 7.5 inches
 MARGIN = 48.0
 TITLE_BOX = (MARGIN, 28.0, SLIDE_W - 2 * MARGIN, 72.0)  # x, y, w, h
@@ -25,7 +27,8 @@ QUOTE_BAR_W = 6.0  # the accent bar left of a quotation
 
 @dataclass(frozen=True)
 class Box:
-    """A rectangle in points from the slide's top-left corner."""
+    """A rectangle in points from the slide's top-left corner (a dataclass: the diagrams'
+    Rect extends it)."""
 
     x: float
     y: float
@@ -72,8 +75,7 @@ def column_boxes(body: Box | None = None) -> tuple[Box, Box]:
     return Box(x, y, half, h), Box(x + half + COLUMN_GAP, y, half, h)
 
 
-@dataclass(frozen=True)
-class SlideBoxes:
+class SlideBoxes(msgspec.Struct, frozen=True):
     """The boxes of a content slide: its title, its body, the body's two columns."""
 
     title: Box
@@ -139,8 +141,7 @@ def place_picture(area: Box, aspect: float) -> Box:
     return Box(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h)
 
 
-@dataclass(frozen=True)
-class PictureLayout:
+class PictureLayout(msgspec.Struct, frozen=True):
     """Where a picture, its caption and an optional heading go inside a box."""
 
     heading: Box | None

@@ -8,8 +8,10 @@ before it). The fitter wraps them with measured word widths; the PPTX writes the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
+
+import msgspec
+from msgspec.structs import replace
 
 from slides import model, tex
 from slides.inline import Span, parse
@@ -23,8 +25,7 @@ TITLE_LINE_SPACING = 1.1
 CAPTION_PT = 18.0  # captions under pictures: one size everywhere
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(msgspec.Struct, frozen=True):
     """One paragraph as laid out: what the renderer writes and the fitter measured."""
 
     spans: tuple[Span, ...]

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import uuid
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
 from lxml import etree
 from markupsafe import Markup
 
@@ -73,8 +73,7 @@ IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/ima
 SLIDE_LAYOUT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
 
 
-@dataclass
-class _Shape:
+class _Shape(msgspec.Struct):
     """One shape of a slide for the slide template: a placed element and what PowerPoint adds."""
 
     kind: str  # placeholder, textbox, picture, decoration, table, xml
@@ -87,18 +86,17 @@ class _Shape:
     xml: Markup | None = None  # a native diagram, as XML already
 
 
-@dataclass
-class _Slide:
+class _Slide(msgspec.Struct):
     """One slide being written: its shapes in z-order, relationships, placeholders to fill."""
 
     layout: object  # the python-pptx SlideLayout
     holders: list[pkg.Holder]
-    shapes: list[_Shape] = field(default_factory=list)
-    rels: dict[tuple[str, object, bool], str] = field(default_factory=dict)  # -> rId
+    shapes: list[_Shape] = msgspec.field(default_factory=list)
+    rels: dict[tuple[str, object, bool], str] = msgspec.field(default_factory=dict)  # -> rId
     last_id: int = 1  # the shape tree itself is shape 1
     title: int | None = None  # index of the title placeholder in shapes
-    free: list[int] = field(default_factory=list)  # body placeholders not yet used
-    holder_of: dict[int, pkg.Holder] = field(default_factory=dict)
+    free: list[int] = msgspec.field(default_factory=list)  # body placeholders not yet used
+    holder_of: dict[int, pkg.Holder] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.relate(SLIDE_LAYOUT, self.layout.part)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+import msgspec
 from lxml import etree
 
 from slides import model
@@ -31,8 +31,7 @@ PRESETS = {"ellipse": "ellipse", "round": "roundRect", "rect": "rect"}
 SLACK = 1.04
 
 
-@dataclass
-class Piece:
+class Piece(msgspec.Struct):
     """One shape of the group, in points on the slide, as the diagram template draws it."""
 
     kind: str  # shape, connector, path, label
@@ -47,9 +46,11 @@ class Piece:
     head: bool = False
     flip_h: bool = False
     flip_v: bool = False
-    points: list[tuple[float, float]] = field(default_factory=list)  # a path's, from its box
+    points: list[tuple[float, float]] = msgspec.field(
+        default_factory=list
+    )  # a path's, from its box
     anchor: str = "ctr"
-    paras: list[dict] = field(default_factory=list)  # a label's paragraphs
+    paras: list[dict] = msgspec.field(default_factory=list)  # a label's paragraphs
 
 
 def diagram_group(
