@@ -284,7 +284,7 @@ def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
     for t, topic in enumerate(lecture.topics):
         places.append((f"topics[{t}].title", f"section '{topic.title}'", [topic.title]))
         for s, slide in enumerate(topic.slides):
-            texts = list(_strings(msgspec.to_builtins(slide)))
+            texts = _strings(msgspec.to_builtins(slide))
             places.append((f"topics[{t}].slides[{s}]", f"slide '{slide.title}'", texts))
     for where, name, texts in places:
         missing = widths.missing("".join(t for t in texts if t))
@@ -302,13 +302,16 @@ def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
     return found
 
 
-def _strings(value: object) -> Iterator[str]:
-    """Every string inside a dumped model (dicts, lists)."""
+def _strings(value: object, found: list[str] | None = None) -> list[str]:
+    """Every string inside a dumped model (dicts, lists), in order (plain recursive calls: a
+    chain of generators passes each string up through every level)."""
+    found = [] if found is None else found
     if isinstance(value, str):
-        yield value
+        found.append(value)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            _strings(item, found)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            _strings(item, found)
+    return found
