@@ -6,7 +6,6 @@ alias expansion and nesting are bounded, and image paths must stay inside the le
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +16,6 @@ import yaml
 from slides import model, pitfalls, tex
 from slides import theme as themes
 from slides.errors import ContentError, Problem, display_path
-from slides.messages import mistakes, vocabulary
 
 LECTURE_FILE = "lecture.yaml"
 MAX_NODES = 200_000  # a lecture has a few thousand; more means an alias bomb
@@ -234,6 +232,8 @@ def _check_theme(data: Any, located: Located, folder: Path, given: Path | None) 
             where = f"no theme.yaml in {display_path(folder / ref)}"
             hint = "Write the path of a theme folder, relative to the lecture folder."
         else:
+            import difflib  # only for a mistake
+
             known = themes.names_near(folder)
             close = difflib.get_close_matches(ref, known, n=1) or ["default"]
             where = (
@@ -276,6 +276,8 @@ def _read_yaml(path: Path, located: Located) -> Any:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
+        from slides.messages import vocabulary  # the messages are read only for a mistake
+
         hint = pitfalls.syntax_hint(lines, error, vocabulary())
         if hint is not None:
             line, col, message, key = hint
@@ -359,6 +361,8 @@ def _validate(data: Any, located: Located, schema: type[Model]) -> Model | None:
     try:
         return model.convert(data, schema)
     except msgspec.ValidationError:
+        from slides.messages import mistakes  # the messages are read only for a mistake
+
         for loc, message, at_key in mistakes(data, schema, located):
             if not any(loc[: len(done)] == done for done in located.reported):
                 located.problem(loc, message, at_key=at_key)
