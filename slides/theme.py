@@ -27,8 +27,7 @@ THEMES = TEMPLATES / "themes"  # the built-in themes
 USER_THEMES = "themes"  # a folder of themes beside the lectures, or above them
 
 
-@dataclass(frozen=True)
-class Font:
+class Font(msgspec.Struct, frozen=True):
     """A font family and its files (regular, bold, italic, bold italic; missing ones repeat)."""
 
     family: str
@@ -53,8 +52,7 @@ class Font:
         return list(dict.fromkeys(f for f in found if f))
 
 
-@dataclass(frozen=True)
-class Substitute:
+class Substitute(msgspec.Struct, frozen=True):
     """A font a viewer may show instead of the theme's.
 
     `width` stands in when its files are missing: how much wider than the theme font its
@@ -65,8 +63,7 @@ class Substitute:
     width: float
 
 
-@dataclass(frozen=True)
-class Fallback:
+class Fallback(msgspec.Struct, frozen=True):
     """A font for characters the theme font lacks; `slot` is where the PPTX names it (ea, cs)."""
 
     font: Font

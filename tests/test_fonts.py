@@ -14,6 +14,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
 from conftest import (
@@ -299,7 +300,9 @@ def test_without_the_substitutes_files_the_theme_font_is_scaled(tmp_path: Path) 
     theme = load_theme("default")
     gone = {
         kind: tuple(
-            dataclasses.replace(s, font=dataclasses.replace(s.font, regular=None, bold=None))
+            msgspec.structs.replace(
+                s, font=msgspec.structs.replace(s.font, regular=None, bold=None)
+            )
             for s in subs
         )
         for kind, subs in theme.substitutes.items()
