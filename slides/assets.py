@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 import PIL
@@ -42,6 +42,7 @@ KEPT = {"PNG": ".png", "JPEG": ".jpg"}  # formats every output takes as they are
 CONVERTED = {"GIF", "WEBP", "BMP", "TIFF"}  # formats read, and converted to PNG
 IMAGE_VERSION = "1"  # bump when image processing changes, so cached files are redone
 Room = tuple[float, float]  # the width and height (points) a picture gets on its slide
+K = TypeVar("K")  # what names a distinct drawing: its picture file, or its key
 
 
 @dataclass(frozen=True)
@@ -252,16 +253,30 @@ def diagram_rooms(lecture: model.Lecture) -> dict[int, Room]:
     return rooms
 
 
-def check_pictures(lecture: model.Lecture) -> None:
-    """Decode every image file of the lecture without writing anything (for `check`).
+def check_pictures(lecture: model.Lecture, theme: Theme, jobs: int = 1) -> list[Problem]:
+    """What a build would say about the lecture's pictures, writing nothing (for `check`).
 
-    Raises ContentError naming the file and the key path of every broken picture.
+    Every image file is decoded: ContentError names the file and the key path of every broken
+    one. Every diagram drawn from data is laid out for its room, as a build lays it out: the
+    warnings for labels cut short come back, at each diagram's key.
     """
+    from slides.diagrams import Style
+
+    style = Style.of(theme)
     problems = []
+    drawn: list[tuple[str, str]] = []  # (key path, drawing key)
+    to_lay_out: dict[str, tuple[model.DiagramBase, Room]] = {}  # each distinct drawing once
+    rooms = diagram_rooms(lecture)
+    context = None
     for where, node in located_pictures(lecture):
         source = node.path if isinstance(node, model.Image) else node.source_path
         key = f"{where}.src" if isinstance(node, model.Image) else f"{where}.source"
         if source is None:
+            room = rooms[id(node)]
+            context = context or _drawing_context(style)
+            drawing = _diagram_key(node, context, room)
+            to_lay_out.setdefault(drawing, (node, room))
+            drawn.append((where, drawing))
             continue
         try:
             _read(source)[1].close()
@@ -269,6 +284,8 @@ def check_pictures(lecture: model.Lecture) -> None:
             problems.append(_problem(lecture, key, source, error))
     if problems:
         raise ContentError(problems)
+    layouts = _lay_out_all(to_lay_out, style, jobs)
+    return [w for where, drawing in drawn for w in _cut_warnings(lecture, where, layouts[drawing])]
 
 
 def _problem(lecture: model.Lecture, key: str, source: Path, error: BadImage) -> Problem:
@@ -335,8 +352,8 @@ def layout_jobs(kinds: Sequence[str], jobs: int) -> int:
 
 
 def _lay_out_all(
-    to_lay_out: dict[Path, tuple[model.DiagramBase, Room]], style, jobs: int
-) -> dict[Path, Layout]:
+    to_lay_out: dict[K, tuple[model.DiagramBase, Room]], style, jobs: int
+) -> dict[K, Layout]:
     """Each distinct diagram laid out for its room, in parallel when it pays (see above)."""
     from slides import workers
     from slides.diagrams import layout

@@ -231,6 +231,7 @@ def _print_problems(problems, args) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from slides import workers
     from slides.assets import check_pictures
     from slides.build import output_name, plan_lecture
     from slides.parity import check_outputs
@@ -241,7 +242,8 @@ def _check(args: argparse.Namespace) -> int:
             # A template's logo (slides.pptx_theme) is where the build put it, for parity.
             logo_dir = args.outputs / ".cache" if args.outputs else None
             deck, theme, warnings = plan_lecture(folder, args.theme, logo_dir=logo_dir)
-            check_pictures(deck.lecture)  # broken image files fail `check`, not only `build`
+            # Broken image files fail `check`, and cut diagram labels warn, as in `build`.
+            warnings += check_pictures(deck.lecture, theme, workers.default_jobs())
         except SlidesError as error:
             print(error.show(), file=sys.stderr)
             status = max(status, error.exit_code)

@@ -245,9 +245,8 @@ def test_a_label_that_cannot_fit_whole_is_cut_alike_everywhere_with_a_warning(tm
     )
 
 
-def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
-    """Each kind with words too wide for it: the outputs agree (the build passes its read-back)
-    and each diagram is warned about at its key."""
+def _every_kind_crowded(tmp_path: Path) -> Path:
+    """A lecture with a slide per diagram kind, each crowded into a column."""
     slides = [
         {
             "title": kind,
@@ -260,8 +259,29 @@ def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
     folder = tmp_path / "kinds"
     folder.mkdir()
     (folder / "lecture.yaml").write_text(json.dumps(lecture), encoding="utf-8")
+    return folder
+
+
+def test_every_kind_crowded_into_a_column_builds_with_a_warning(tmp_path: Path):
+    """Each kind with words too wide for it: the outputs agree (the build passes its read-back)
+    and each diagram is warned about at its key."""
+    folder = _every_kind_crowded(tmp_path)
     result = run_cli("build", folder, "--format", "pptx,html,handout", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     for s in range(len(CROWDED_DIAGRAMS)):
         where = f"topics[0].slides[{s}].columns[1].diagram: warning: diagram labels"
         assert where in result.stderr, (s, result.stderr)
+
+
+def test_check_warns_about_cut_labels_as_the_build_does(tmp_path: Path):
+    """`check` lays the diagrams out as a build does, writing nothing: the same warnings at the
+    same keys, and --strict refuses them."""
+    folder = _every_kind_crowded(tmp_path)
+    checked = run_cli("check", folder)
+    assert checked.returncode == 0, checked.stderr
+    built = run_cli("build", folder, "--format", "pptx", "--out", tmp_path / "out")
+    warnings = [line for line in checked.stderr.splitlines() if "diagram labels" in line]
+    assert len(warnings) == len(CROWDED_DIAGRAMS), checked.stderr
+    assert warnings == [line for line in built.stderr.splitlines() if "diagram labels" in line]
+    assert sorted(p.name for p in folder.iterdir()) == ["lecture.yaml"]  # nothing written
+    assert run_cli("check", folder, "--strict").returncode == 2

@@ -101,9 +101,13 @@ def _fit_canvas(out: Layout, tallest: float) -> None:
 
 
 def cut_labels(out: Layout) -> list[tuple[str, str]]:
-    """(label, what is shown of it) for each part whose text the layout had to cut with '…'."""
+    """(its text, what is shown of it) for each part whose text the layout had to cut with '…';
+    a part's text is its label and items, as a list of them is cut after the last shown."""
     return [
-        (block.paras[0].text, " ".join(line.text for line in block.lines if line.text != "•"))
+        (
+            " ".join(para.text for para in block.paras),
+            " ".join(line.text for line in block.lines if line.text != "•"),
+        )
         for block in out.texts
         if block.truncated and block.paras
     ]
