@@ -3,10 +3,11 @@ arrows, and the `Layout` holding them; the sizes every diagram kind shares."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
+from msgspec.structs import replace
 
 from slides.place import geometry
 
@@ -27,8 +28,7 @@ WIDEST, TALLEST = 3.0, 4 / 3  # the canvas's aspect ratio (width / height) stays
 HEAD = 34  # arrow heads' length and width, in units
 
 
-@dataclass(frozen=True)
-class Rect(geometry.Box):
+class Rect(geometry.Box, frozen=True):
     """A rectangle in layout units, with what the diagram layouts ask of one."""
 
     @property
@@ -64,8 +64,7 @@ class Rect(geometry.Box):
 ShapeKind = Literal["rect", "round", "ellipse"]
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(msgspec.Struct, frozen=True):
     """A filled shape with an outline; `role` names it in messages and tests ('set 1')."""
 
     kind: ShapeKind
@@ -107,8 +106,7 @@ class Shape:
         return [(b.x, b.y), (b.right, b.y), (b.x, b.bottom), (b.right, b.bottom)]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(msgspec.Struct, frozen=True):
     """One line of text: its top-left corner, size in px and measured width."""
 
     text: str
@@ -126,8 +124,7 @@ class Line:
         return Rect(self.x, self.y, self.width, self.size * LINE_HEIGHT)
 
 
-@dataclass(frozen=True)
-class TextBlock:
+class TextBlock(msgspec.Struct, frozen=True):
     """Fitted lines inside `area`; `shape` is the index of the shape holding them (or None)."""
 
     area: Rect
@@ -145,8 +142,7 @@ class TextBlock:
         return Rect(x, y, max(b.right for b in boxes) - x, max(b.bottom for b in boxes) - y)
 
 
-@dataclass(frozen=True)
-class Arrow:
+class Arrow(msgspec.Struct, frozen=True):
     """A connector: a polyline, with an arrow head at its last point when `head`."""
 
     points: tuple[tuple[float, float], ...]
@@ -155,8 +151,7 @@ class Arrow:
     head: bool = True
 
 
-@dataclass
-class Layout:
+class Layout(msgspec.Struct):
     """Everything the painter draws, in order: shapes, then arrows, then text.
 
     Geometry is in layout units; the painter draws `zoom` pixels per unit (see `pixels`).
@@ -167,9 +162,9 @@ class Layout:
     height: float
     background: str
     zoom: float = 1.0
-    shapes: list[Shape] = field(default_factory=list)
-    arrows: list[Arrow] = field(default_factory=list)
-    texts: list[TextBlock] = field(default_factory=list)
+    shapes: list[Shape] = msgspec.field(default_factory=list)
+    arrows: list[Arrow] = msgspec.field(default_factory=list)
+    texts: list[TextBlock] = msgspec.field(default_factory=list)
 
     def add(self, shape: Shape) -> int:
         self.shapes.append(shape)
@@ -193,16 +188,15 @@ class Layout:
 
     def moved(self, dx: float, dy: float) -> None:
         """Shift everything drawn by (dx, dy)."""
-        self.shapes = [dataclasses.replace(s, box=_shift(s.box, dx, dy)) for s in self.shapes]
+        self.shapes = [replace(s, box=_shift(s.box, dx, dy)) for s in self.shapes]
         self.arrows = [
-            dataclasses.replace(a, points=tuple((x + dx, y + dy) for x, y in a.points))
-            for a in self.arrows
+            replace(a, points=tuple((x + dx, y + dy) for x, y in a.points)) for a in self.arrows
         ]
         self.texts = [
-            dataclasses.replace(
+            replace(
                 b,
                 area=_shift(b.area, dx, dy),
-                lines=tuple(dataclasses.replace(ln, x=ln.x + dx, y=ln.y + dy) for ln in b.lines),
+                lines=tuple(replace(ln, x=ln.x + dx, y=ln.y + dy) for ln in b.lines),
             )
             for b in self.texts
         ]

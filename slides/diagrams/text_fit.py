@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import msgspec
 from PIL import ImageFont
 
 from slides import inline, model
@@ -117,8 +117,7 @@ class Fonts:
         return width <= room, width
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(msgspec.Struct, frozen=True):
     """A paragraph to fit: relative size, weight, alignment and an optional bullet."""
 
     text: str

@@ -9,15 +9,15 @@ but its labels stay text: selectable, searchable, read by screen readers, sharp 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+import msgspec
 
 from slides.diagrams.shapes import HEAD, LINE_HEIGHT, OUTLINE, SCALE, Layout
 from slides.diagrams.style import Style
 from slides.diagrams.text_fit import Fonts
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(msgspec.Struct, frozen=True):
     """A filled shape; its outline's stroke runs inside the box, as Pillow draws it."""
 
     kind: str  # rect, round, ellipse
@@ -31,8 +31,7 @@ class Outline:
     stroke_width: float
 
 
-@dataclass(frozen=True)
-class Stroke:
+class Stroke(msgspec.Struct, frozen=True):
     """A connector line, and the triangle of its arrow head (or no head)."""
 
     points: tuple[tuple[float, float], ...]
@@ -41,8 +40,7 @@ class Stroke:
     head: tuple[tuple[float, float], ...] = ()
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(msgspec.Struct, frozen=True):
     """One line of text: `x` is its left edge, or its centre when `middle`; `y` its baseline."""
 
     text: str
@@ -54,8 +52,7 @@ class Label:
     middle: bool
 
 
-@dataclass(frozen=True)
-class Vector:
+class Vector(msgspec.Struct, frozen=True):
     """Everything a native output draws for one diagram, in layout units."""
 
     width: float
