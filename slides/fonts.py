@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +34,7 @@ REFERENCE_PT = 100.0  # widths are measured at this size and scaled
 BITMAP_PX = 109  # colour emoji fonts (CBDT) have this one strike only
 
 
-@dataclass(frozen=True)
-class Face:
+class Face(msgspec.Struct, frozen=True):
     """One way the text may be drawn: a font (or the theme font scaled by a factor)."""
 
     font: Font
@@ -168,17 +167,53 @@ def has(font: Font, ch: str) -> bool:
     return found is not None and ord(ch) in found
 
 
-def _charset(path: Path | None) -> Collection[int] | None:
-    """The code points a font file has; None without a file."""
-    return None if path is None else _advances(path)[0].keys()
+class CodePoints:
+    """The code points a font has, as runs of consecutive ones (`code in points`)."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self.starts, self.ends = starts, ends
+
+    def __contains__(self, code: int) -> bool:
+        run = bisect_right(self.starts, code) - 1
+        return run >= 0 and code <= self.ends[run]
+
+
+@cache
+def _charset(path: Path | None) -> CodePoints | None:
+    """The code points a font file has; None without a file.
+
+    Kept between processes as runs, apart from the advances: any text with a dash or a curly
+    quote asks the CJK fallback whether it has them (the PPTX names a font for East Asian
+    text), and its 2,000 runs load in 0.2 ms where its 45,000 advances take 10-15 ms.
+    """
+    if path is None:
+        return None
+    runs = stored.remembered(
+        "code-points-1", stored.file_stamp(path), lambda: _runs(_advances(path)[0])
+    )
+    return CodePoints(*runs)
+
+
+def _runs(codes: Iterable[int]) -> tuple[list[int], list[int]]:
+    """The first and last of each run of consecutive numbers."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for code in sorted(codes):
+        if ends and code == ends[-1] + 1:
+            ends[-1] = code
+        else:
+            starts.append(code)
+            ends.append(code)
+    return starts, ends
 
 
 @cache
 def _characters(path: Path | None) -> frozenset[str] | None:
     """The characters a font file has, to ask whether it has all of a text's: a set of str is
     asked in C, 5-8x quicker than each character's code point looked up in _charset."""
-    found = _charset(path)
-    return None if found is None else frozenset(map(chr, found))
+    return None if path is None else frozenset(map(chr, _advances(path)[0]))
 
 
 @cache

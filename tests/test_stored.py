@@ -72,3 +72,29 @@ def test_linked_folder_holds_exactly_the_files(tmp_path: Path) -> None:
     assert folder is not None
     assert sorted(p.read_bytes() for p in folder.iterdir()) == [b"a/x.ttf", b"b/x.ttf"]
     assert stored.linked("test-links", files) == folder
+
+
+def test_a_fonts_code_points_from_the_store_are_its_character_map() -> None:
+    """The code points kept as runs (read in a fresh process, from the store the second time)
+    answer as the font's own character map does, at every code point up to its last and past
+    it, for each fallback font (the CJK one has 2,000 runs)."""
+    from slides.theme import load_theme
+
+    fonts = [f.font.regular for f in load_theme("default").fallbacks if f.font.regular]
+    assert fonts, "no fallback fonts installed"
+    code = (
+        "import sys; from pathlib import Path; from slides import fonts\n"
+        "for name in sys.argv[1:]:\n"
+        "    points, cmap = fonts._charset(Path(name)), fonts._advances(Path(name))[0]\n"
+        "    last = max(cmap) + 2\n"
+        "    print(sum(c in points for c in range(-1, last)), len(cmap),"
+        " all((c in points) == (c in cmap) for c in range(-1, last)))\n"
+    )
+    for _ in range(2):  # computed (or found) once, then found
+        done = subprocess.run(
+            [sys.executable, "-c", code, *map(str, fonts)], capture_output=True, text=True, cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        for line in done.stdout.splitlines():
+            found, in_cmap, same = line.split()
+            assert found == in_cmap and same == "True"
