@@ -449,6 +449,33 @@ def test_xml_environment_escapes_each_value_once() -> None:
         environment("xml").from_string("{{ v }}").render(v=None)
 
 
+def test_xml_environment_looks_up_attributes_as_jinja_does() -> None:
+    """The xml target's generated attribute lookup (`name.attr` by Python's getattr) and its
+    whole-number filters give what Jinja's own code gives: an attribute first, else a dict's
+    key, else undefined (an error, as the environment is strict)."""
+
+    class Thing:
+        size = 2.5
+        items = "an attribute, not the dict method"
+
+    source = (
+        "{{ t.size }}|{{ d.size }}|{% if d.items is defined %}True{% endif %}|{{ t.items }}|"
+        "{{ t.size | emu }}|{{ t.size | hundredths }}|{% for k in [d] %}{{ k.size }}{% endfor %}"
+        "|{% if t.missing is defined %}x{% else %}none{% endif %}"
+    )
+    values = {"t": Thing(), "d": {"size": "<big>"}}
+    xml = environment("xml").from_string(source).render(**values)
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    plain.filters |= {"emu": lambda v: round(v * 12700), "hundredths": lambda v: round(v * 100)}
+    assert xml == plain.from_string(source).render(**values)
+    assert (
+        xml == "2.5|&lt;big&gt;|True|an attribute, not the dict method|31750|250|&lt;big&gt;|none"
+    )
+    for broken in ("{{ t.missing }}", "{{ nothing.size }}", "{{ t.missing.size }}"):
+        with pytest.raises(jinja2.UndefinedError):
+            environment("xml").from_string(broken).render(**values)
+
+
 def test_environment_is_strict() -> None:
     with pytest.raises(jinja2.UndefinedError):
         environment("qmd").from_string("{{ missing }}").render()
