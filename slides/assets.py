@@ -15,7 +15,7 @@ import io
 import json
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -311,7 +311,9 @@ def _drawing_context(style) -> dict:
 
     fonts = [file_digest(f) if f else "pillow-default" for f in (style.regular, style.bold)]
     return {
-        "style": {k: v for k, v in asdict(style).items() if k not in ("regular", "bold")},
+        "style": {
+            k: v for k, v in msgspec.structs.asdict(style).items() if k not in ("regular", "bold")
+        },
         "fonts": fonts,
         "faces": measurer(style.theme).files() if style.theme else [],  # fallbacks found here
         "painter": PAINTER_VERSION,
