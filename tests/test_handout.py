@@ -483,3 +483,68 @@ def test_typst_gets_only_the_fallbacks_the_text_needs_and_sets_the_same_pdf(
 
     assert fonts(few) == fonts(every)
     assert pdf_text(few, "-raw") == pdf_text(every, "-raw")
+
+
+@pytest.mark.parametrize("folder", LECTURES, ids=lambda p: p.name)
+def test_typst_measures_only_bodies_that_might_not_fit_and_sets_the_same_pdf(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typst measures a slide body before setting it (to shrink one that is too tall) only
+    where the placement leaves it little room: pictures fill their box exactly, short text
+    has room to spare, a quotation is set larger than on the slide. With every body measured
+    instead, every word of the handout is in the same place."""
+    from slides.build import prepare_build
+    from slides.render import Options
+
+    def handout_of(out: Path) -> tuple[Path, dict[str, str]]:
+        build, _ = prepare_build(folder, out, Options())
+        pdf = handout.render(build)
+        source = (pdf.parent / ".cache" / "handout" / "main.typ").read_text("utf-8")
+        frames = source.split("\n#frame(c, (\n")[1:]
+        fits = {
+            re.search(r"^  number: (\d+),", f, re.M)[1]: re.search(r"^  fit: (\w+),", f, re.M)[1]
+            for f in frames
+        }
+        kinds = {str(f.number): f.slide.kind for f in build.deck.frames if f.kind == "content"}
+        assert fits.keys() == kinds.keys()
+        return pdf, {number: f"{kinds[number]} {fit}" for number, fit in fits.items()}
+
+    some, fits = handout_of(tmp_path / "some")
+    values = set(fits.values())
+    assert {"diagram false", "bullets false", "quote true"} <= values
+    monkeypatch.setattr(handout, "has_room", lambda placed, measure: False)
+    every, fits_all = handout_of(tmp_path / "every")
+    assert set(fits_all.values()) == {f"{v.split()[0]} true" for v in values}
+
+    def words(pdf: Path) -> str:
+        return subprocess.run(
+            [require("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True
+        ).stdout
+
+    assert words(some) == words(every)
+    assert page_count(some) == page_count(every)
+
+
+def test_a_dense_body_is_measured_and_a_short_one_is_not(tmp_path: Path) -> None:
+    """The placement's own measure decides: bullets filling most of the body box are measured
+    by Typst, a few short ones are not; a picture never is."""
+    import yaml
+    from conftest import copy_lecture
+
+    from slides.build import prepare_build
+    from slides.place.fit import Fitter
+    from slides.render import Options
+
+    folder = copy_lecture(SAMPLE, tmp_path)
+    data = yaml.safe_load((folder / "lecture.yaml").read_text("utf-8"))
+    dense = ["A bullet long enough to fill most of one line on the slide"] * 8
+    data["topics"][0]["slides"].append({"title": "Dense", "bullets": dense})
+    data["topics"][0]["slides"].append({"title": "Short", "bullets": ["One", "Two"]})
+    (folder / "lecture.yaml").write_text(yaml.safe_dump(data), "utf-8")
+    build, _ = prepare_build(folder, tmp_path / "out", Options())
+    fitter = Fitter.of(build.theme)
+    placed = {p.frame.title: p for p in build.placed if p.frame.kind == "content"}
+    assert not handout.has_room(placed["Dense"], fitter)
+    assert handout.has_room(placed["Short"], fitter)
+    assert handout.has_room(placed["A diagram"], fitter)
+    assert not handout.has_room(placed["A quote"], fitter)

@@ -25,7 +25,9 @@ from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
-from slides.place.frames import Picture
+from slides.place.fit import Fitter
+from slides.place.frames import Picture, PlacedFrame, Table, Text
+from slides.place.measure import TextMeasure
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
 
@@ -177,6 +179,12 @@ def typst_source(build: Build, root: Path) -> str:
         """The title's size, as placed."""
         return placed[frame.number].title.paras[0].size
 
+    fitter = Fitter.of(theme) if build.template is None else None
+
+    def fit(frame: Frame) -> bool:
+        """Whether Typst measures the body, to shrink it if it is too tall (see has_room)."""
+        return fitter is None or not has_room(placed[frame.number], fitter)
+
     def inside(path: Path) -> str:
         return "/" + path.resolve().relative_to(root).as_posix()
 
@@ -209,6 +217,7 @@ def typst_source(build: Build, root: Path) -> str:
             code_of=code_of,
             table_of=table_of,
             title_pt=title_pt,
+            fit=fit,
             lang=lang,
             region=region,
             paper=PAPER.get(build.options.paper, "a4"),
@@ -229,6 +238,38 @@ def typst_source(build: Build, root: Path) -> str:
             labels=LABELS.get(lang, LABELS["en"]),
         )
     )
+
+
+# A body the placement measured at most this share of the body box tall is set at its size
+# without Typst measuring it first. Typst sets text more tightly than the slide (handout.typ's
+# line and paragraph gaps): the text bodies of the GenAI lecture, the test lectures and
+# bench's scale-50 are 0.54–0.92 as tall in Typst as the placement measured them, so one would
+# have to be 25 % taller than that to overflow.
+ROOM = 0.8
+
+
+def has_room(placed: PlacedFrame, measure: TextMeasure) -> bool:
+    """Whether the slide's body surely fits the handout's body box at its placed size, so
+    that Typst need not measure it (`fitted` in handout.typ: a third of the compile's work).
+
+    A picture, with its heading and caption, is exactly as tall as its box. Text is judged by
+    the placement's own measure, with ROOM to spare; a quotation and equations are set
+    larger in the handout than on the slide, so Typst always measures them.
+    """
+    slide = placed.frame.slide
+    if slide is None or slide.quote is not None or slide.math is not None:
+        return False
+    limit = ROOM * geometry.BODY_BOX[3]
+    for element in placed.elements:
+        if isinstance(element, Text) and element.builds:  # bullets, questions, modules
+            height = measure.height(element.paras, element.box.w)
+        elif isinstance(element, Table) or (isinstance(element, Text) and element.name == "Code"):
+            height = element.box.h
+        else:
+            continue
+        if height > limit:
+            return False
+    return True
 
 
 def environment() -> jinja2.Environment:
