@@ -308,3 +308,29 @@ def test_footer_and_slide_number_sit_where_they_do_under_quarto(built, viewport)
         placed = page.evaluate(AS_QUARTO, {"css": QUARTO_FOOTER_CSS, "text": "Footer"})
     for name in ("footer", "number"):
         assert placed["quarto"][name] == pytest.approx(placed["ours"][name], abs=1), name
+
+
+def test_a_deck_gets_only_the_rules_it_needs_and_the_same_html(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each Lua filter costs pandoc a pass over the whole deck: the footer rule runs only for a
+    lecture with a footer, the shortcode rule only for a .qmd holding an escaped shortcode
+    (the hostile deck above needs and gets both). With both always, the deck is the same."""
+    from slides.build import prepare_build
+    from slides.render import Options, html, qmd
+
+    assert html.quarto_rules("plain text", footer=False) == []
+    assert html.quarto_rules("plain text", footer=True) == [html.QUARTO_FOOTER]
+    escaped = "a {{</* meta title */>}} b"
+    assert html.quarto_rules(escaped, footer=True) == [html.QUARTO_FOOTER, html.QUARTO_SHORTCODES]
+
+    def deck(out: Path) -> bytes:
+        build, _ = prepare_build(SAMPLE, out, Options())
+        qmd.render(build)
+        return html.render(build).read_bytes()
+
+    needed = deck(tmp_path / "needed")
+    source = (tmp_path / "needed" / SAMPLE.name / f"{SAMPLE.name}.qmd").read_text("utf-8")
+    assert html.quarto_rules(source, footer=True) == [html.QUARTO_FOOTER]  # the footer alone
+    monkeypatch.setattr(html, "quarto_rules", lambda text, footer: [*html.QUARTO_RULES])
+    assert deck(tmp_path / "all") == needed

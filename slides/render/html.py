@@ -40,7 +40,13 @@ TIMEOUT = 300  # seconds for one pandoc or quarto run
 _QUOTED_BY_PANDOC = {"controlsLayout", "navigationMode", "transition", "backgroundTransition"}
 # pandoc's template, like Quarto's, forbids zooming; the deck's viewport allows it.
 _FIXED_VIEWPORT = "initial-scale=1.0, maximum-scale=1.0, user-scalable=no, minimal-ui"
-QUARTO_RULES = TEMPLATES / "quarto-rules.lua"
+# What Quarto does on top of pandoc for our .qmd, as Lua filters. Each costs pandoc its Lua
+# engine and a pass over the whole deck (the two: a sixth of its instructions for the GenAI
+# lecture), so a deck gets only those it needs (quarto_rules).
+QUARTO_FOOTER = TEMPLATES / "quarto-footer.lua"
+QUARTO_SHORTCODES = TEMPLATES / "quarto-shortcodes.lua"
+QUARTO_RULES = (QUARTO_FOOTER, QUARTO_SHORTCODES)  # in the order they run
+ESCAPED_SHORTCODE = "{{</*"  # slides.jinja.quarto_verbatim's escape
 
 
 def reveal_variables() -> dict[str, str]:
@@ -79,7 +85,8 @@ def render(build: Build) -> Path:
         else:
             install_reveal(build.out_dir)
             install_katex(build.out_dir)
-            _pandoc(source, temp, build.options.self_contained, build.lecture.date)
+            rules = quarto_rules(source.read_text("utf-8"), bool(build.lecture.footer))
+            _pandoc(source, temp, build.options.self_contained, build.lecture.date, rules)
     if not build.options.self_contained:
         prune_pictures(build.out_dir, target.read_text("utf-8"))
     return target
@@ -116,11 +123,20 @@ def pandoc_path() -> str:
         raise BuildError(f"pandoc not found ({error}); run `make setup`") from None
 
 
-def _pandoc(source: Path, target: Path, self_contained: bool, date: str | None) -> None:
+def quarto_rules(qmd: str, footer: bool) -> list[Path]:
+    """The Lua filters this .qmd needs, in order: the footer on each slide (when the lecture
+    has one), then escaped shortcodes shown literally (when the .qmd holds one, the footer's
+    text included)."""
+    return [QUARTO_FOOTER] * footer + [QUARTO_SHORTCODES] * (ESCAPED_SHORTCODE in qmd)
+
+
+def _pandoc(
+    source: Path, target: Path, self_contained: bool, date: str | None, rules: list[Path]
+) -> None:
     """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides.
 
     What Quarto does on top of pandoc for our .qmd, this does too: the head content
-    (include-in-header), escaped shortcodes shown literally (templates/quarto-rules.lua), and
+    (include-in-header), the footer and escaped shortcodes (`rules`, see quarto_rules), and
     the date as written (the .qmd gives it in Quarto's form; see qmd.quarto_date).
     """
     command = [
@@ -134,7 +150,7 @@ def _pandoc(source: Path, target: Path, self_contained: bool, date: str | None) 
         f"--output={target}",
         "--variable",
         f"revealjs-url={REVEAL_DIR}",
-        f"--lua-filter={QUARTO_RULES}",
+        *(f"--lua-filter={rule}" for rule in rules),
         f"--katex={KATEX_DIR}/",  # as the .qmd's html-math-method asks Quarto
         "--variable",
         f"header-includes={HEAD}",
