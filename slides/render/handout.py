@@ -250,7 +250,7 @@ ROOM = 0.8
 
 def has_room(placed: PlacedFrame, measure: TextMeasure) -> bool:
     """Whether the slide's body surely fits the handout's body box at its placed size, so
-    that Typst need not measure it (`fitted` in handout.typ: a third of the compile's work).
+    that Typst need not measure it (`fitted` in handout.typ: a quarter of the compile's work).
 
     A picture, with its heading and caption, is exactly as tall as its box. Text is judged by
     the placement's own measure, with ROOM to spare; a quotation and equations are set
