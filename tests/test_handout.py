@@ -516,13 +516,15 @@ def test_typst_measures_only_bodies_that_might_not_fit_and_sets_the_same_pdf(
     every, fits_all = handout_of(tmp_path / "every")
     assert set(fits_all.values()) == {f"{v.split()[0]} true" for v in values}
 
-    def words(pdf: Path) -> str:
-        return subprocess.run(
+    def words(pdf: Path) -> list[str]:
+        """Every page and word with its box (the head's metadata holds the time of the build)."""
+        out = subprocess.run(
             [require("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True
         ).stdout
+        return [line for line in out.splitlines() if "<word " in line or "<page " in line]
 
-    assert words(some) == words(every)
-    assert page_count(some) == page_count(every)
+    placed_words = words(some)
+    assert len(placed_words) > 100 and placed_words == words(every)
 
 
 def test_a_dense_body_is_measured_and_a_short_one_is_not(tmp_path: Path) -> None:
