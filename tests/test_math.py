@@ -295,3 +295,18 @@ def test_import_converts_a_notes_formulas_in_one_run_per_form(tmp_path, monkeypa
     assert sorted(runs) == ["docx", "typst"], runs
     text = (tmp_path / "out" / "lecture.yaml").read_text("utf-8")
     assert "$\\frac{a_5}{b}$" in text and "$$\\sum_i i$$" in text
+
+
+def test_katex_is_copied_beside_a_deck_with_math_only(built, tmp_path):
+    """pandoc loads KaTeX only in a deck with math: the others get no katex/ (70 files fewer
+    to copy in a cold build), and load nothing from it."""
+    from conftest import SAMPLE
+
+    page = (built / "math-lecture.html").read_text("utf-8")
+    assert 'src="katex/katex.min.js"' in page
+    assert (built / "katex" / "katex.min.js").is_file()
+    result = run_cli("build", SAMPLE, "--format", "qmd,html", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    deck = tmp_path / SAMPLE.name
+    assert "katex" not in (deck / f"{SAMPLE.name}.html").read_text("utf-8")
+    assert not (deck / "katex").exists() and (deck / "reveal.js" / "dist" / "reveal.js").is_file()

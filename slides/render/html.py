@@ -84,9 +84,13 @@ def render(build: Build) -> Path:
             _quarto(quarto, source, temp)
         else:
             install_reveal(build.out_dir)
-            install_katex(build.out_dir)
+            if build.options.self_contained:
+                install_katex(build.out_dir)  # pandoc embeds it from there
             rules = quarto_rules(source.read_text("utf-8"), bool(build.lecture.footer))
-            _pandoc(source, temp, build.options.self_contained, build.lecture.date, rules)
+            page = _pandoc(source, temp, build.options.self_contained, build.lecture.date, rules)
+            # pandoc loads KaTeX only in a deck with math: 70 files not copied for the others.
+            if f'="{KATEX_DIR}/' in page:
+                install_katex(build.out_dir)
     if not build.options.self_contained:
         prune_pictures(build.out_dir, target.read_text("utf-8"))
     return target
@@ -132,8 +136,9 @@ def quarto_rules(qmd: str, footer: bool) -> list[Path]:
 
 def _pandoc(
     source: Path, target: Path, self_contained: bool, date: str | None, rules: list[Path]
-) -> None:
+) -> str:
     """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides.
+    Returns the page written.
 
     What Quarto does on top of pandoc for our .qmd, this does too: the head content
     (include-in-header), the footer and escaped shortcodes (`rules`, see quarto_rules), and
@@ -168,7 +173,9 @@ def _pandoc(
     page = target.read_text("utf-8")
     if _FIXED_VIEWPORT not in page:
         raise BuildError("pandoc's reveal.js template changed: its viewport meta was not found")
-    target.write_text(page.replace(_FIXED_VIEWPORT, "initial-scale=1.0"), "utf-8")
+    page = page.replace(_FIXED_VIEWPORT, "initial-scale=1.0")
+    target.write_text(page, "utf-8")
+    return page
 
 
 def _quarto(quarto: str, source: Path, target: Path) -> None:
