@@ -21,13 +21,14 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE.parent / "templates"
 MANIFEST = ".cache/manifest.json"
 
-# Which templates each format is made from (globs under templates/; themes count for all).
+# Which templates each format is made from (globs under templates/; themes count for all),
+# those pandoc is given (the Quarto rules' Lua filters) as well as those Python reads.
 TEMPLATE_GLOBS: dict[str, tuple[str, ...]] = {
     "pptx": ("*.pptx", "pptx/*"),
     "qmd": ("qmd*", "*.qmd*", "*.svg*"),  # diagrams drawn from data are inline SVG
-    "html": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*"),
+    "html": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*", "quarto-*.lua"),
     "handout": ("handout*", "*.typ*"),
-    "pdf": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*"),
+    "pdf": ("qmd*", "*.qmd*", "*.svg*", "reveal*", "*.css*", "*.html*", "quarto-*.lua"),
     "index": ("course/*",),  # the course index (slides.course)
 }
 

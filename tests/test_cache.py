@@ -165,11 +165,17 @@ def test_a_deleted_or_edited_output_is_rebuilt(work: tuple[Path, Path]) -> None:
 AUDIT = """
 import os, sys
 root = os.path.realpath(sys.argv[1])
+def read(name):
+    path = os.path.realpath(name)
+    if path.startswith(root + os.sep):
+        print("READ " + os.path.relpath(path, root), file=sys.stderr, flush=True)
 def hook(event, args):
     if event == "open" and isinstance(args[0], (str, os.PathLike)):
-        path = os.path.realpath(os.fspath(args[0]))
-        if path.startswith(root + os.sep):
-            print("READ " + os.path.relpath(path, root), file=sys.stderr, flush=True)
+        read(os.fspath(args[0]))
+    elif event == "subprocess.Popen":  # a template given to a program (pandoc's Lua filters)
+        for arg in args[1] or ():
+            if isinstance(arg, (str, os.PathLike)):
+                read(os.fspath(arg).rpartition("=")[2])
 sys.addaudithook(hook)
 from slides.cli import main
 sys.exit(main(sys.argv[2:]))
@@ -236,6 +242,20 @@ def test_every_format_reads_templates(reads: dict) -> None:
     for fmt in FORMATS:
         if fmt != "pptx":  # the PPTX is drawn in code unless the lecture gives a template
             assert reads[fmt], f"{fmt} read no template: is the audit hook working?"
+
+
+def test_every_template_is_keyed_by_a_format() -> None:
+    """A template no format's key covers would be edited without rebuilding anything."""
+    keyed = {
+        path
+        for patterns in cache.TEMPLATE_GLOBS.values()
+        for pattern in patterns
+        for path in cache.TEMPLATES.glob(pattern)
+    }
+    themes = cache.TEMPLATES / "themes"  # keyed by the theme's digest, in every format
+    files = [p for p in cache.TEMPLATES.rglob("*") if p.is_file() and themes not in p.parents]
+    unkeyed = [str(p.relative_to(cache.TEMPLATES)) for p in files if p not in keyed]
+    assert files and not unkeyed
 
 
 def test_a_template_change_changes_exactly_the_formats_made_from_it(
