@@ -34,8 +34,9 @@ SPANS = {
         "_ready_to_write_pptx",
     ],
     "slides.assets": ["prepare"],
-    "slides.parity": ["check_outputs", "pdf_pages"],
-    "slides.render.pptx": ["render"],
+    "slides.parity": ["check_outputs", "pdf_pages", "_read_slides"],
+    "slides.render.pptx": ["render", "_DeckWriter._slides"],
+    "slides.workers": ["halves", "_second_half"],
     "slides.render.qmd": ["render"],
     "slides.render.html": ["render", "_run", "install_reveal", "install_katex", "write_theme_css"],
     "slides.render.handout": ["render", "typst_source", "_compile"],
@@ -86,6 +87,8 @@ def _wrap(log: _Log, label: str, function):
                 name = f"moment: {args[0]}"
             elif label.endswith("._run"):
                 name += f"({Path(str(args[0][0])).name})"
+            elif label.endswith(("._slides", "._read_slides")):  # a half: (half, of) last
+                name += f"({args[-2] + 1}/{args[-1]})"
             log.span(name, start, _now())
 
     return timed
@@ -117,7 +120,9 @@ class _Patcher(importlib.abc.MetaPathFinder):
                 log.span(f"import {name}", start, _now())
                 for function in SPANS[name]:
                     label = f"{name.removeprefix('slides.')}.{function}"
-                    setattr(module, function, _wrap(log, label, getattr(module, function)))
+                    *owners, attribute = function.split(".")  # a module's function or a method
+                    owner = functools.reduce(getattr, owners, module)
+                    setattr(owner, attribute, _wrap(log, label, getattr(owner, attribute)))
 
         spec.loader = Loader()
         return spec

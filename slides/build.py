@@ -151,11 +151,13 @@ def build_lecture(
         drift: list[str] = []
         failure: SlidesError | None = None
         early = jobs > 1  # Chromium comes up while the HTML is made, unless nothing may overlap
+        groups = _groups(stale)
+        build.spare_core = workers.spare_core(len(groups), jobs)
         tasks = [
             writer.give(build)
             if writer and group == ["pptx"]
             else partial(_render_group, group, build, early)
-            for group in _groups(stale)
+            for group in groups
         ]
         # The groups (at most three) all start together unless nothing may overlap: each spends
         # part of its time waiting for a program (pandoc, pdftotext, Chromium), whose core the
@@ -290,7 +292,7 @@ def _render_group(group: list[str], build: Build, early: bool = True) -> _Render
                         raise BuildError(f"format '{fmt}' is not available yet") from None
                     raise
                 path = render(build, browser) if fmt == "pdf" else render(build)
-                drift = check_outputs(build.deck, {fmt: path}, build.theme)
+                drift = check_outputs(build.deck, {fmt: path}, build.theme, build.spare_core)
                 rendered.done.append((fmt, path, drift))
     except SlidesError as error:
         rendered.error = error

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -104,12 +105,31 @@ class _Kept(dict):
 _KEPT = _Kept()
 
 
-def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
+# CPU seconds to read one slide back (unzip, parse the slide, its .rels and notes): 0.25 s for
+# genai-x10's 293 slides, on this project's 2-core machines (docs/performance.md).
+READ_PER_SLIDE = 0.0009
+
+
+def read_pptx(path: Path, logo: Path | None = None, spare: bool = False) -> list[SlideFacts]:
     """Slides of a PPTX in presentation order: title text, notes, pictures and logos.
 
-    A picture whose bytes are the theme's logo file counts as a logo.
+    A picture whose bytes are the theme's logo file counts as a logo. With a `spare` core, a
+    long deck's second half is read in a helper meanwhile (slides.workers.halves).
     """
+    from slides import workers
+
     logo_bytes = logo.read_bytes() if logo is not None else None
+    read = partial(_read_slides, path, logo_bytes)
+    if not spare:
+        return read(0, 1)
+    with zipfile.ZipFile(path) as package:
+        count = len(_SLIDE_RIDS(etree.fromstring(package.read("ppt/presentation.xml"))))
+    return workers.halves(read, spare, count * READ_PER_SLIDE)
+
+
+def _read_slides(path: Path, logo_bytes: bytes | None, half: int, of: int) -> list[SlideFacts]:
+    """The facts of the half-th of `of` equal parts of the slides (the file opened here: a
+    forked helper must not share the parent's file position)."""
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())  # namelist() builds a new list on every call
 
@@ -132,8 +152,9 @@ def read_pptx(path: Path, logo: Path | None = None) -> list[SlideFacts]:
 
         presentation = "ppt/presentation.xml"
         by_id = {key.split(":", 1)[1]: target for key, target in rels(presentation).items()}
+        rids = _SLIDE_RIDS(xml(presentation))
         facts = []
-        for rid in _SLIDE_RIDS(xml(presentation)):
+        for rid in rids[len(rids) * half // of : len(rids) * (half + 1) // of]:
             part = _normalise(by_id[rid])
             slide = xml(part)
             notes = ""
@@ -481,13 +502,17 @@ def _where(frame: Frame) -> str:
     return frame.where or frame.kind
 
 
-def check_outputs(deck: Deck, outputs: dict[str, Path], theme: Theme | None = None) -> list[str]:
-    """Compare the outputs that exist with the deck plan and the theme's logo; the drift found."""
+def check_outputs(
+    deck: Deck, outputs: dict[str, Path], theme: Theme | None = None, spare: bool = False
+) -> list[str]:
+    """Compare the outputs that exist with the deck plan and the theme's logo; the drift found.
+
+    With a `spare` core (slides.workers.spare_core), a long PPTX is read back in two halves."""
     want = expected(deck, theme)
     logo = theme.logo if theme is not None else None
     problems = []
     if "pptx" in outputs:
-        problems += compare("pptx", want, read_pptx(outputs["pptx"], logo), deck)
+        problems += compare("pptx", want, read_pptx(outputs["pptx"], logo, spare), deck)
     if "html" in outputs:
         problems += compare("html", want, read_html(outputs["html"], logo), deck)
     if "handout" in outputs:

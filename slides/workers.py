@@ -6,7 +6,10 @@ The policy, in one place:
 - `jobs == 1` runs the tasks here, one after another: nothing runs in parallel;
 - results come back in the order the tasks were given, so both ways report the same things in
   the same order and write the same files;
-- one level only: inside a worker, tasks run one after another (no pool within a pool).
+- one level only: inside a worker, tasks run one after another (no pool within a pool), with
+  one exception, `halves`: an output group that is alone on its cores (the parent only waits
+  for it) may split one long serial step in two, its second half in one forked helper. A pool
+  would take every core the other groups need; one helper takes only the core that idles.
 
 One exception to "forked with everything in memory": a worker started early (`start`), while
 this process still loads and plans, does the part of its work that needs no input (imports,
@@ -27,6 +30,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
+from functools import partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +42,41 @@ _in_worker = False
 def default_jobs() -> int:
     """How many tasks run at once unless the user says (--jobs): one per core."""
     return os.cpu_count() or 1
+
+
+def spare_core(groups: int, jobs: int) -> bool:
+    """Whether the output groups about to be rendered leave a core idle for `halves`: more jobs
+    than groups, and not inside a worker (a course's lectures share the cores already)."""
+    return jobs > groups and not _in_worker
+
+
+# What a step must cost (CPU seconds, one core) before `halves` splits it: starting the helper
+# and pickling its half back cost the writer about 0.01 s (docs/performance.md).
+HALVES_FROM = 0.03
+
+
+def halves(task: Callable[[int, int], list[T]], spare: bool, cost: float) -> list[T]:
+    """task(0, 1); or, when a core is spare and the step's estimated CPU `cost` pays for it,
+    task(1, 2) in a forked helper while task(0, 2) runs here: the two halves' results in order.
+
+    task(half, of) does the half-th of `of` equal parts of the work, and must not depend on
+    what the other part did. An error in the first half is raised before one in the second,
+    as one process would meet them; the helper always finishes (it writes nothing).
+    """
+    if not spare or cost < HALVES_FROM or not _can_fork():
+        return task(0, 1)
+    with Early(_nothing, partial(_second_half, task)) as helper:
+        helper.give(None).send()
+        first = task(0, 2)
+        return first + helper()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _second_half(task: Callable[[int, int], list[T]], _: object) -> list[T]:
+    return task(1, 2)
 
 
 def run(tasks: Sequence[Callable[[], T]], jobs: int) -> Iterator[T]:

@@ -63,6 +63,7 @@ class Build:
     options: Options = field(default_factory=Options)
     problems: list[Problem] = field(default_factory=list)  # what the renderers found
     template: TemplateLook | None = None  # the PowerPoint template that restyled the theme
+    spare_core: bool = False  # its outputs leave a core idle (slides.workers.spare_core)
 
     @cached_property
     def placed(self) -> list[PlacedFrame]:

@@ -66,6 +66,10 @@ FONT_HINTS = {
     "DejaVu Sans Mono": ("020B0609030804020204", "49"),
 }
 FIELD_IDS = {"slidenum": "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"}
+# CPU seconds to make one slide's XML (shapes, text, native diagrams, notes): 0.5 s for
+# genai-x10's 293 slides (docs/performance.md); with a spare core, a deck's second half is made
+# in a helper meanwhile when that pays (slides.workers.halves).
+MAKE_PER_SLIDE = 0.0017
 SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -86,10 +90,20 @@ class _Shape(msgspec.Struct):
     xml: Markup | None = None  # a native diagram, as XML already
 
 
+class _Made(msgspec.Struct):
+    """One slide's XML as made (here or in the writer's helper, so nothing of python-pptx):
+    relationships to a layout by its index, to a picture by its file; its warnings."""
+
+    xml: bytes
+    rels: list[tuple[str, object, bool]]  # (reltype, layout index, file or URL, external)
+    notes: bytes | None
+    warnings: list[str]
+
+
 class _Slide(msgspec.Struct):
     """One slide being written: its shapes in z-order, relationships, placeholders to fill."""
 
-    layout: object  # the python-pptx SlideLayout
+    layout: int  # its index in the template's layouts
     holders: list[pkg.Holder]
     shapes: list[_Shape] = msgspec.field(default_factory=list)
     rels: dict[tuple[str, object, bool], str] = msgspec.field(default_factory=dict)  # -> rId
@@ -99,7 +113,7 @@ class _Slide(msgspec.Struct):
     holder_of: dict[int, pkg.Holder] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.relate(SLIDE_LAYOUT, self.layout.part)
+        self.relate(SLIDE_LAYOUT, self.layout)
         found = []
         for holder in self.holders:
             at = self.placeholder(holder)
@@ -115,7 +129,7 @@ class _Slide(msgspec.Struct):
         return self.last_id
 
     def relate(self, reltype: str, target: object, external: bool = False) -> str:
-        """The rId of a relationship to target (a layout, partname or URL), added once."""
+        """The rId of a relationship to target (a layout's index, a file or URL), added once."""
         key = (reltype, target, external)
         if key not in self.rels:
             self.rels[key] = f"rId{len(self.rels) + 1}"
@@ -163,11 +177,14 @@ class _DeckWriter:
         self.prs = self._open()
         self.names = pkg.PartNames(self.prs)
         self._all_layouts = pkg.layouts(self.prs)
-        self._chosen: dict[str, object] = {}  # frame kind -> its layout
-        self._holders: dict[int, list[pkg.Holder]] = {}  # by id(layout)
-        self._media: dict[Path, tuple[str, str]] = {}  # picture file -> partname, content type
-        self._notes_holders: tuple[dict, ...] | None = None
+        # What every slide takes from the package, decided before any slide is made (so that
+        # the two halves of a split deck make the same choices): see `_prepare`.
+        self._layout_of: list[int] = []  # each placed frame's layout, by index
+        self._layout_warnings: dict[int, list[str]] = {}  # by frame position: where first met
+        self._holders: dict[int, list[pkg.Holder]] = {}  # by layout index
+        self._notes_holders: tuple[dict, ...] = ()
         self._diagrams = None  # the deck's native diagrams (see _picture)
+        self._types: dict[Path, tuple[str, str]] = {}  # picture file -> extension, content type
         sans, mono = self.theme.sans.family, self.theme.mono.family
         self.common = {
             "lang": self.lecture.language,
@@ -188,31 +205,92 @@ class _DeckWriter:
 
     def write(self) -> bytes:
         """Build every frame and return the finished file's bytes."""
-        slides: list[pkg.NewSlide] = []
-        for placed in self.build.placed:
-            frame = placed.frame
-            try:
-                slides.append(self._slide(placed))
-            except (OSError, ValueError) as error:
-                where = f" ({frame.where})" if frame.where else ""
-                raise BuildError(f"PPTX: slide {frame.number}{where}: {error}") from error
+        from slides import workers
+
+        self._prepare()
+        count = len(self.build.placed)
+        made = workers.halves(self._slides, self.build.spare_core, count * MAKE_PER_SLIDE)
         self.build.assets.ready()  # diagrams drawn in the background are finished
-        media = {name: (kind, path.read_bytes()) for path, (name, kind) in self._media.items()}
+        slides, media = self._package(made)
         pkg.add_slides(self.prs, slides, media, self.names)
         self._sections()
         write_metadata(self.prs, self.lecture, len(slides), sum(1 for s in slides if s.notes))
         return pkg.save(self.prs)
 
-    def _slide(self, placed: PlacedFrame) -> pkg.NewSlide:
-        layout = self._layout(placed.layout)
-        if id(layout) not in self._holders:
+    def _prepare(self) -> None:
+        """Each frame's layout (a warning where a kind first lacks its own, in frame order),
+        the layouts' and the notes master's placeholders, the native diagrams' templates."""
+        chosen: dict[str, int] = {}  # frame kind -> its layout
+        for position, placed in enumerate(self.build.placed):
+            kind = placed.layout
+            if kind not in chosen:
+                found: list[str] = []
+                chosen[kind] = self._find_layout(kind, found)
+                if found:
+                    self._layout_warnings[position] = found
+            self._layout_of.append(chosen[kind])
+        for index in set(self._layout_of):
             # Date, footer and slide number stay on the layout (PowerPoint, python-pptx).
-            self._holders[id(layout)] = pkg.placeholders(layout._element, ("dt", "ftr", "sldNum"))
-        slide = _Slide(layout, self._holders[id(layout)])
+            element = self._all_layouts[index]._element
+            self._holders[index] = pkg.placeholders(element, ("dt", "ftr", "sldNum"))
+        if any(placed.notes for placed in self.build.placed):
+            self._notes_holders = _notes_holders(self.prs)
+        native = self.build.options.pptx_diagrams == "native"
+        if native and any(
+            isinstance(e, Picture) and e.drawn is not None
+            for placed in self.build.placed
+            for e in placed.elements
+        ):  # editable shapes, from the same layout
+            from slides.render.pptx_diagram import Diagrams
+
+            self._diagrams = Diagrams(self.build)
+
+    def _slides(self, half: int, of: int) -> list[_Made]:
+        """The slides of the half-th of `of` equal parts of the deck, made in order."""
+        placed = self.build.placed
+        start, stop = len(placed) * half // of, len(placed) * (half + 1) // of
+        made = []
+        for position in range(start, stop):
+            frame = placed[position].frame
+            try:
+                made.append(self._slide(position, placed[position]))
+            except (OSError, ValueError) as error:
+                where = f" ({frame.where})" if frame.where else ""
+                raise BuildError(f"PPTX: slide {frame.number}{where}: {error}") from error
+        return made
+
+    def _package(self, made: list[_Made]) -> tuple[list[pkg.NewSlide], dict[str, tuple]]:
+        """The slides for the package, in order, with their warnings: layouts by their parts,
+        pictures by media partnames given in the order they are first shown (each file once)."""
+        media: dict[Path, str] = {}
+        slides = []
+        for one in made:
+            self.warnings += one.warnings
+            rels: list[tuple[str, object, bool]] = []
+            for reltype, target, external in one.rels:
+                if reltype == SLIDE_LAYOUT:
+                    target = self._all_layouts[target].part  # type: ignore[index]
+                elif reltype == IMAGE:
+                    if target not in media:
+                        ext = self._picture_type(target)[0]  # type: ignore[arg-type]
+                        media[target] = str(self.names.next(f"/ppt/media/image%d.{ext}"))
+                    target = media[target]  # type: ignore[index]
+                rels.append((reltype, target, external))
+            slides.append(pkg.NewSlide(one.xml, rels, one.notes))
+        # A diagram's picture may have been drawn meanwhile: its bytes are read only now.
+        files = {
+            name: (self._picture_type(path)[1], path.read_bytes()) for path, name in media.items()
+        }
+        return slides, files
+
+    def _slide(self, position: int, placed: PlacedFrame) -> _Made:
+        index = self._layout_of[position]
+        slide = _Slide(index, self._holders[index])
+        warnings = list(self._layout_warnings.get(position, ()))
         links: dict[str, str] = {}
         built: list[int] = []  # the body's text shapes, for click builds
         for element in placed.elements:
-            shape_id = self._element(slide, element, links)
+            shape_id = self._element(slide, element, links, warnings)
             if isinstance(element, Text) and element.builds and shape_id is not None:
                 built.append(shape_id)
         background = placed.background if self.styled else None
@@ -224,14 +302,14 @@ class _DeckWriter:
         xml = self.slide_xml.slide(slide.ordered(), background, links, Markup(timing))
         notes = None
         if placed.notes:
-            if self._notes_holders is None:
-                self._notes_holders = _notes_holders(self.prs)
             lines = inline.notes_lines(placed.notes)
             math = any(span.math for line in lines for span in line)
             notes = str(self.notes_xml.notes(self._notes_holders, lines, math)).encode()
-        return pkg.NewSlide(xml.encode(), list(slide.rels), notes)
+        return _Made(xml.encode(), list(slide.rels), notes, warnings)
 
-    def _element(self, slide: _Slide, element: Element, links: dict[str, str]) -> int | None:
+    def _element(
+        self, slide: _Slide, element: Element, links: dict[str, str], warnings: list[str]
+    ) -> int | None:
         """Give an element its shape; a text's shape id."""
         if isinstance(element, Decoration):
             if self.styled:
@@ -249,7 +327,7 @@ class _DeckWriter:
             shape = _Shape("table", shape_id, f"Table {shape_id - 1}", element, colour=self.styled)
             slide.shapes.append(shape)
         elif isinstance(element, Picture):
-            self._picture(slide, element)
+            self._picture(slide, element, warnings)
         return None
 
     def _text(self, slide: _Slide, text: Text) -> int:
@@ -272,20 +350,17 @@ class _DeckWriter:
         slide.shapes.append(_Shape("textbox", shape_id, name, text, colour=colour))
         return shape_id
 
-    def _picture(self, slide: _Slide, picture: Picture) -> None:
+    def _picture(self, slide: _Slide, picture: Picture, warnings: list[str]) -> None:
         if picture.name == "Logo" and picture.path.suffix.lower() not in LOGO_TYPES:
             name = picture.path.name
-            self.warnings.append(f"theme logo {name}: PowerPoint needs PNG or JPEG; left out")
+            warnings.append(f"theme logo {name}: PowerPoint needs PNG or JPEG; left out")
             return
-        if picture.drawn is not None and self.build.options.pptx_diagrams == "native":
-            if self._diagrams is None:  # editable shapes, from the same layout
-                from slides.render.pptx_diagram import Diagrams
-
-                self._diagrams = Diagrams(self.build)
+        if picture.drawn is not None and self._diagrams is not None:
             xml = self._diagrams.xml(picture.drawn, picture.box, picture.alt, slide.new_id)
             slide.shapes.append(_Shape("xml", 0, "", picture, xml=Markup(xml)))
             return
-        rid = slide.relate(IMAGE, self._media_part(picture.path))
+        self._picture_type(picture.path)  # a file PowerPoint cannot show: an error at its slide
+        rid = slide.relate(IMAGE, picture.path)
         shape_id = slide.new_id()
         shape = _Shape("picture", shape_id, f"{picture.name} {shape_id}", picture, rid=rid)
         slide.shapes.append(shape)
@@ -297,16 +372,15 @@ class _DeckWriter:
                 if span.href:
                     links[span.href] = slide.relate(HYPERLINK, span.href, external=True)
 
-    def _media_part(self, path: Path) -> str:
-        """The partname of a picture file's media part; each file is stored once.
+    def _picture_type(self, path: Path) -> tuple[str, str]:
+        """A picture file's extension and content type, looked at once per file.
 
-        Prepared pictures are named by their content, so identical pictures are one file. A
-        diagram's file may still be being drawn: its bytes are read when the package is written.
+        Prepared pictures are named by their content, so identical pictures are one file (one
+        media part). A diagram's file may still be being drawn (see pkg.picture_type).
         """
-        if path not in self._media:
-            ext, content_type = pkg.picture_type(path)
-            self._media[path] = (str(self.names.next(f"/ppt/media/image%d.{ext}")), content_type)
-        return self._media[path][0]
+        if path not in self._types:
+            self._types[path] = pkg.picture_type(path)
+        return self._types[path]
 
     # -- the presentation -------------------------------------------------------------------
 
@@ -331,32 +405,26 @@ class _DeckWriter:
             self._theme_fonts_and_colours(prs)
         return prs
 
-    def _layout(self, kind: str):
-        """The layout for a frame kind; a warning (once per kind) when the template has none
-        of the kind it prefers."""
-        if kind not in self._chosen:
-            self._chosen[kind] = self._find_layout(kind)
-        return self._chosen[kind]
-
-    def _find_layout(self, kind: str):
+    def _find_layout(self, kind: str, warnings: list[str]) -> int:
+        """The index of the layout for a frame kind; a warning when the template has none of
+        the kind it prefers."""
         wanted = LAYOUTS[kind]
         for role in wanted:
             layout = pkg.find_layout(self._all_layouts, role)
             if layout is not None:
                 if role != wanted[0]:
-                    self.warnings.append(
+                    warnings.append(
                         f"template {self._template_name()} has no "
                         f"{pkg.LAYOUT_ROLES[wanted[0]]}; using '{layout.name}' for {WHAT[kind]}"
                     )
-                return layout
+                return self._all_layouts.index(layout)
         if not self._all_layouts:
             raise BuildError(f"pptx template {self._template_name()}: it has no slide layouts")
-        layout = self._all_layouts[0]
-        self.warnings.append(
+        warnings.append(
             f"template {self._template_name()} has no layout with a title placeholder; "
-            f"using '{layout.name}' for {WHAT[kind]}"
+            f"using '{self._all_layouts[0].name}' for {WHAT[kind]}"
         )
-        return layout
+        return 0
 
     def _template_name(self) -> str:
         return self.template.name if self.template else "(default)"
