@@ -1,0 +1,189 @@
+"""The PPTX writer alone on its cores makes the slides' XML in two halves at once and reads the
+written file back in two halves at once (slides.workers.halves): the same bytes, the same
+warnings in the same order, the same errors as one process gives.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, SAMPLE, copy_lecture, set_scheme
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from slides import workers
+from slides.build import build_lecture, prepare_build
+from slides.errors import BuildError
+from slides.parity import check_outputs, read_pptx
+from slides.render import Options
+from slides.render.pptx import HYPERLINK, render
+
+
+def lecture_in_two_halves(tmp_path: Path) -> Path:
+    """The sample lecture (links, notes, a native diagram, a table, code) with the same photo
+    and a diagram in its first topic as well, a link in its last, and a JPEG of its own on a
+    slide of the second half."""
+    folder = copy_lecture(SAMPLE, tmp_path)
+    Image.new("RGB", (320, 200), "#2A9D8F").save(folder / "images" / "teal.jpg")
+    path = folder / "lecture.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    first, last = data["topics"][0]["slides"], data["topics"][-1]["slides"]
+    first.insert(1, {"title": "The photo early", "image": {"src": "images/photo.png", "alt": "A"}})
+    first.append({"title": "A cycle", "diagram": {"kind": "flow", "steps": ["One", "Two"]}})
+    last.append({"title": "A teal picture", "image": {"src": "images/teal.jpg", "alt": "Teal"}})
+    last.append({"title": "Read more", "bullets": ["See [the docs](https://example.com/docs)"]})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+def theme_with_a_logo_on_every_slide(folder: Path) -> Path:
+    shutil.copytree(ROOT / "templates" / "themes" / "default", folder)
+    Image.new("RGB", (300, 120), "#0B3C5D").save(folder / "crest.png")
+    theme = folder / "theme.yaml"
+    text = theme.read_text("utf-8").replace("logo: null", "logo: crest.png")
+    theme.write_text(text.replace("logo_on: title", "logo_on: every"), "utf-8")
+    return folder
+
+
+def template_missing_layouts(path: Path) -> Path:
+    """python-pptx's default template (4:3) without its two-content and section layouts."""
+    prs = Presentation()
+    for name in ("Two Content", "Comparison", "Section Header"):
+        prs.slide_layouts.remove(prs.slide_layouts.get_by_name(name))
+    set_scheme(prs, {"accent1": "4472C4"})  # Office 2007's accent1 fails the links' contrast
+    prs.save(str(path))
+    return path
+
+
+@pytest.fixture
+def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every step split, however short; each helper notes its process id in the file returned
+    (forked helpers inherit the patches)."""
+    noted = tmp_path / "helpers.txt"
+    second_half = workers._second_half
+
+    def noting(task, argument):
+        with noted.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return second_half(task, argument)
+
+    monkeypatch.setattr(workers, "HALVES_FROM", 0.0)
+    monkeypatch.setattr(workers, "_second_half", noting)
+    return noted
+
+
+@pytest.mark.parametrize("look", ["logo", "template"])
+def test_the_halves_make_the_same_bytes_and_warnings(look: str, tmp_path: Path, helpers) -> None:
+    folder = lecture_in_two_halves(tmp_path)
+    if look == "logo":
+        options = Options(theme=theme_with_a_logo_on_every_slide(tmp_path / "crest"))
+    else:
+        options = Options(pptx_template=template_missing_layouts(tmp_path / "brand.pptx"))
+    made = {}
+    for spare in (False, True):
+        build, _ = prepare_build(folder, tmp_path / f"spare-{spare}", options)
+        build.spare_core = spare
+        path = render(build)
+        facts = read_pptx(path, build.theme.logo, spare)
+        made[spare] = (path.read_bytes(), [p.message for p in build.problems], facts)
+        assert check_outputs(build.deck, {"pptx": path}, build.theme, spare) == []
+    assert made[True] == made[False]
+    assert len(set(helpers.read_text().split())) == 3  # one made slides, two read them back
+    _, warnings, facts = made[True]
+    # What the deck holds in each half: notes, native diagrams, links, the shared photo.
+    prs = Presentation(str(tmp_path / "spare-True" / folder.name / f"{folder.name}.pptx"))
+    slides = list(prs.slides)
+    halves = (range(len(slides) // 2), range(len(slides) // 2, len(slides)))
+    for half in halves:
+        assert any(facts[n].notes for n in half) and any(facts[n].drawn for n in half)
+        assert any(HYPERLINK in slides[n].part.rels.xml.decode() for n in half)
+    photos = {
+        n: shape._element.blip_rId
+        for n, slide in enumerate(slides)
+        for shape in slide.shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE and shape.name.startswith("Picture")
+    }
+    parts = {n: slides[n].part.related_part(rid).partname for n, rid in photos.items()}
+    early, late = (min(parts), max(parts))
+    assert early in halves[0] and late in halves[1]
+    shared = [n for n in parts if parts[n] == parts[early]]
+    assert len(shared) >= 2 and shared[-1] in halves[1]  # one photo stored once, both halves
+    if look == "logo":
+        assert warnings == [] and {f.logos for f in facts} == {1}
+    else:  # the size first, then each layout's where its first slide needs it
+        assert [w.split(" has ")[1].split(";")[0][:15] for w in warnings] == [
+            "10.00 × 7.50 in",
+            "no section head",
+            "no two-content ",
+        ]
+
+
+def test_an_error_in_the_second_half_names_its_slide_as_one_process_does(
+    tmp_path: Path, helpers
+) -> None:
+    folder = lecture_in_two_halves(tmp_path)
+    errors = {}
+    for spare in (False, True):
+        build, _ = prepare_build(folder, tmp_path / f"spare-{spare}", Options())
+        build.spare_core = spare
+        teal = next(p for p in build.placed if p.frame.title == "A teal picture")
+        for picture in teal.elements:
+            if getattr(picture, "path", None) and picture.path.suffix == ".jpg":
+                picture.path.unlink()  # its prepared file gone: the slide cannot be written
+        with pytest.raises(BuildError) as raised:
+            render(build)
+        errors[spare] = str(raised.value).replace(f"spare-{spare}", "out")
+    assert errors[True] == errors[False]
+    assert errors[True].startswith(f"PPTX: slide {teal.frame.number} (")
+    assert "No such file" in errors[True]
+    assert helpers.read_text()  # the slide was the helper's
+
+
+def test_halves_run_the_second_half_elsewhere_only_when_it_pays(monkeypatch) -> None:
+    def where(half: int, of: int) -> list[tuple[int, int, int]]:
+        return [(half, of, os.getpid())]
+
+    here = os.getpid()
+    assert workers.halves(where, spare=False, cost=1.0) == [(0, 1, here)]
+    assert workers.halves(where, spare=True, cost=workers.HALVES_FROM / 2) == [(0, 1, here)]
+    (first, second) = workers.halves(where, spare=True, cost=workers.HALVES_FROM)
+    assert first == (0, 2, here) and second[:2] == (1, 2) and second[2] != here
+
+
+def _fail_in(bad: tuple[int, ...]):
+    def task(half: int, of: int) -> list[int]:
+        if half in bad:
+            raise BuildError(f"half {half} of {of}")
+        return [half]
+
+    return task
+
+
+@pytest.mark.parametrize(("bad", "message"), [((0, 1), "half 0 of 2"), ((1,), "half 1 of 2")])
+def test_the_first_halfs_error_wins_as_in_one_process(bad, message) -> None:
+    with pytest.raises(BuildError) as raised:
+        workers.halves(_fail_in(bad), spare=True, cost=1.0)
+    assert str(raised.value) == message
+
+
+def test_a_core_is_spare_only_beside_fewer_groups_and_not_in_a_worker() -> None:
+    assert workers.spare_core(1, 2) and workers.spare_core(3, 4)
+    assert not workers.spare_core(1, 1) and not workers.spare_core(3, 2)
+    assert list(workers.run([lambda: workers.spare_core(1, 8)] * 2, jobs=2)) == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("formats", "jobs", "split"),
+    [("pptx", 2, True), ("pptx", 1, False), ("pptx,qmd,handout", 2, False)],
+)
+def test_a_build_splits_the_pptx_only_when_it_is_alone_on_the_cores(
+    formats: str, jobs: int, split: bool, tmp_path: Path, helpers
+) -> None:
+    written = build_lecture(SAMPLE, formats.split(","), tmp_path, Options(), jobs=jobs)
+    assert "sample.pptx" in [p.name for p in written]
+    assert helpers.exists() == split
