@@ -224,12 +224,15 @@ def _early_writer(
 
 def _ready_to_write_pptx() -> None:
     """What only the PPTX writer needs and no lecture decides: python-pptx, the writer's
-    modules, its compiled templates."""
-    import slides.render.pptx  # noqa: F401
+    modules, its compiled templates, python-pptx's default template opened."""
+    import slides.render.pptx
+    import slides.render.pptx_diagram  # noqa: F401
     from slides.jinja import environment
+    from slides.render.pptx_package import open_ahead
 
-    for name in ("slide", "notes", "timing"):
+    for name in ("slide", "notes", "timing", "diagram"):
         environment("xml").get_template(f"pptx/{name}.xml.j2")
+    open_ahead()
 
 
 def _available(stale: list[str], build: Build) -> tuple[list[str], list[Problem]]:

@@ -177,11 +177,15 @@ class _DeckWriter:
         self.prs = self._open()
         self.names = pkg.PartNames(self.prs)
         self._all_layouts = pkg.layouts(self.prs)
+        # Each layout's placeholders, read once for choosing layouts and filling slides. Date,
+        # footer and slide number stay on the layout (PowerPoint, python-pptx).
+        self._holders = [
+            pkg.placeholders(x._element, ("dt", "ftr", "sldNum")) for x in self._all_layouts
+        ]
         # What every slide takes from the package, decided before any slide is made (so that
         # the two halves of a split deck make the same choices): see `_prepare`.
         self._layout_of: list[int] = []  # each placed frame's layout, by index
         self._layout_warnings: dict[int, list[str]] = {}  # by frame position: where first met
-        self._holders: dict[int, list[pkg.Holder]] = {}  # by layout index
         self._notes_holders: tuple[dict, ...] = ()
         self._diagrams = None  # the deck's native diagrams (see _picture)
         self._types: dict[Path, tuple[str, str]] = {}  # picture file -> extension, content type
@@ -219,7 +223,7 @@ class _DeckWriter:
 
     def _prepare(self) -> None:
         """Each frame's layout (a warning where a kind first lacks its own, in frame order),
-        the layouts' and the notes master's placeholders, the native diagrams' templates."""
+        the notes master's placeholders, the native diagrams' template."""
         chosen: dict[str, int] = {}  # frame kind -> its layout
         for position, placed in enumerate(self.build.placed):
             kind = placed.layout
@@ -229,10 +233,6 @@ class _DeckWriter:
                 if found:
                     self._layout_warnings[position] = found
             self._layout_of.append(chosen[kind])
-        for index in set(self._layout_of):
-            # Date, footer and slide number stay on the layout (PowerPoint, python-pptx).
-            element = self._all_layouts[index]._element
-            self._holders[index] = pkg.placeholders(element, ("dt", "ftr", "sldNum"))
         if any(placed.notes for placed in self.build.placed):
             self._notes_holders = _notes_holders(self.prs)
         native = self.build.options.pptx_diagrams == "native"
@@ -410,7 +410,7 @@ class _DeckWriter:
         the kind it prefers."""
         wanted = LAYOUTS[kind]
         for role in wanted:
-            layout = pkg.find_layout(self._all_layouts, role)
+            layout = pkg.find_layout(self._all_layouts, role, self._holders)
             if layout is not None:
                 if role != wanted[0]:
                     warnings.append(

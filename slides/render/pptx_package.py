@@ -91,11 +91,25 @@ class NewSlide:
     rids: list[str] = field(default_factory=list)
 
 
+_opened_ahead: Presentation | None = None  # python-pptx's default template (open_ahead)
+
+
+def open_ahead() -> None:
+    """Open python-pptx's default template now, for the next open_template(None) to take: the
+    PPTX writer does it while it waits for its input (0.017 s)."""
+    global _opened_ahead
+    _opened_ahead = open_template(None)
+
+
 def open_template(path: Path | None) -> Presentation:
     """A template (python-pptx's default without one), its own slides dropped.
 
     ValueError, KeyError, BadZipFile or an lxml error when the file is not a PowerPoint file.
     """
+    global _opened_ahead
+    if path is None and _opened_ahead is not None:
+        prs, _opened_ahead = _opened_ahead, None  # each presentation is changed, so used once
+        return prs
     source = str(path) if path is not None else _default_template()
     try:
         main = Package.open(source).main_document_part
@@ -163,10 +177,11 @@ LAYOUT_TYPES = {
 CONTENT_KINDS = {"obj", "body", "tbl", "chart", "dgm", "media", "clipArt"}
 
 
-def layout_score(layout: SlideLayout, role: str) -> int:
+def layout_score(layout: SlideLayout, role: str, holders: Sequence[Holder] | None = None) -> int:
     """How well a layout serves a role by its placeholders (0: not at all); its @type and name
-    break ties."""
-    holders = placeholders(layout._element, ("dt", "ftr", "sldNum"))
+    break ties. `holders`: the layout's placeholders but date, footer and number, if known."""
+    if holders is None:
+        holders = placeholders(layout._element, ("dt", "ftr", "sldNum"))
     kinds = [h.kind for h in holders]
     if any(dict(h.ph).get("orient") == "vert" for h in holders) or "vertTitle" in kinds:
         return 0  # vertical text is for vertical scripts, never chosen for ours
@@ -192,11 +207,16 @@ def layout_score(layout: SlideLayout, role: str) -> int:
     return score + (layout.name.strip().lower() in LAYOUT_NAMES[role])
 
 
-def find_layout(candidates: Sequence[SlideLayout], role: str) -> SlideLayout | None:
-    """The layout that best serves a role, the first of equals; None when none does."""
+def find_layout(
+    candidates: Sequence[SlideLayout],
+    role: str,
+    holders: Sequence[Sequence[Holder]] | None = None,
+) -> SlideLayout | None:
+    """The layout that best serves a role, the first of equals; None when none does.
+    `holders`: each candidate's placeholders (see layout_score), if known."""
     best, found = 0, None
-    for layout in candidates:
-        score = layout_score(layout, role)
+    for n, layout in enumerate(candidates):
+        score = layout_score(layout, role, holders[n] if holders is not None else None)
         if score > best:
             best, found = score, layout
     return found
