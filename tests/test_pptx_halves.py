@@ -61,9 +61,9 @@ def template_missing_layouts(path: Path) -> Path:
 
 
 @pytest.fixture
-def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every step split, however short; each helper notes its process id in the file returned
-    (forked helpers inherit the patches)."""
+def noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each helper notes its process id in the file returned (forked helpers inherit the
+    patch)."""
     noted = tmp_path / "helpers.txt"
     second_half = workers._second_half
 
@@ -72,8 +72,14 @@ def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             file.write(f"{os.getpid()}\n")
         return second_half(task, argument)
 
-    monkeypatch.setattr(workers, "HALVES_FROM", 0.0)
     monkeypatch.setattr(workers, "_second_half", noting)
+    return noted
+
+
+@pytest.fixture
+def helpers(noted: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every step split where a core is spare, however short; the helpers noted."""
+    monkeypatch.setattr(workers, "HALVES_FROM", 0.0)
     return noted
 
 
@@ -187,3 +193,9 @@ def test_a_build_splits_the_pptx_only_when_it_is_alone_on_the_cores(
     written = build_lecture(SAMPLE, formats.split(","), tmp_path, Options(), jobs=jobs)
     assert "sample.pptx" in [p.name for p in written]
     assert helpers.exists() == split
+
+
+def test_a_short_deck_is_not_split(tmp_path: Path, noted: Path) -> None:
+    """The sample's 13 slides cost less to make and read than a helper would save."""
+    build_lecture(SAMPLE, ["pptx"], tmp_path, Options(), jobs=2)
+    assert not noted.exists()

@@ -66,10 +66,10 @@ FONT_HINTS = {
     "DejaVu Sans Mono": ("020B0609030804020204", "49"),
 }
 FIELD_IDS = {"slidenum": "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"}
-# CPU seconds to make one slide's XML (shapes, text, native diagrams, notes): 0.5 s for
-# genai-x10's 293 slides (docs/performance.md); with a spare core, a deck's second half is made
-# in a helper meanwhile when that pays (slides.workers.halves).
-MAKE_PER_SLIDE = 0.0017
+# CPU seconds to make one slide's XML (shapes, text, native diagrams, notes) in a writer just
+# started: 0.40-0.46 s for genai-x10's 293 slides (docs/performance.md). With a spare core, a
+# deck's second half is made in a helper meanwhile when that pays (slides.workers.halves).
+MAKE_PER_SLIDE = 0.0015
 SIZE_TOLERANCE = 9144  # EMU: a hundredth of an inch; PowerPoint's own 16:9 sizes differ by less
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
