@@ -19,7 +19,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from slides import parity, workers
+from slides import parity_pptx, workers
 from slides.build import prepare_build
 from slides.render import Options, pptx
 
@@ -56,7 +56,7 @@ def main() -> None:
     path = pptx.render(build)  # imports, templates and fonts warm
     writer = pptx._DeckWriter(build)
     writer._prepare()
-    read = partial(parity._read_slides, path, None)
+    read = partial(parity_pptx._read_slides, path, None)
     gc.collect()
     print(f"{args.lecture.name}: {len(build.placed)} slides")
     for n in range(args.rounds):

@@ -225,6 +225,7 @@ def _early_writer(
 def _ready_to_write_pptx() -> None:
     """What only the PPTX writer needs and no lecture decides: python-pptx, the writer's
     modules, its compiled templates, python-pptx's default template opened."""
+    import slides.parity_pptx
     import slides.render.pptx
     import slides.render.pptx_diagram  # noqa: F401
     from slides.jinja import environment

@@ -19,7 +19,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from slides import workers
 from slides.build import build_lecture, prepare_build
 from slides.errors import BuildError
-from slides.parity import check_outputs, read_pptx
+from slides.parity import check_outputs
+from slides.parity_pptx import read_pptx
 from slides.render import Options
 from slides.render.pptx import HYPERLINK, render
 

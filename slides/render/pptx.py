@@ -31,7 +31,7 @@ from slides.jinja import environment
 from slides.place.frames import Decoration, Element, Picture, PlacedFrame, Table, Text
 from slides.place.geometry import CELL_PAD_X, CELL_PAD_Y
 from slides.place.paragraphs import Para
-from slides.render import Build, atomic_path
+from slides.render import Build, atomic_path, pptx_layouts
 from slides.render import pptx_package as pkg
 from slides.render.pptx_builds import click_steps, timing_xml
 from slides.render.pptx_metadata import write_metadata
@@ -39,26 +39,6 @@ from slides.render.pptx_metadata import write_metadata
 SLIDE_WIDTH, SLIDE_HEIGHT = 12192000, 6858000  # EMU: 13.333 × 7.5 in = 960 × 540 pt
 TITLE_TYPES = ("title", "ctrTitle", "vertTitle")  # values of p:ph/@type
 
-# Frame layouts -> the layout roles to try, in order of preference (pptx_package.find_layout
-# finds a template's layout for a role by its placeholders, whatever its name or language).
-LAYOUTS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "title_only", "content"),
-    "agenda": ("content", "title_only"),
-    "section": ("section", "title_only", "title"),
-    "text": ("content", "title_only"),
-    "columns": ("two", "content", "title_only"),
-    "plain": ("title_only", "content"),
-    "closing": ("title", "title_only", "content"),
-}
-WHAT = {
-    "title": "the title slide",
-    "agenda": "the agenda",
-    "section": "section slides",
-    "text": "text slides",
-    "columns": "two-column slides",
-    "plain": "picture, table and code slides",
-    "closing": "the closing slide",
-}
 # Font substitution hints: an Office without Lato falls back to a proportional sans
 # (pitchFamily 34 = variable pitch, swiss), and to a fixed-pitch font for code (49 = fixed, modern).
 FONT_HINTS = {
@@ -224,15 +204,10 @@ class _DeckWriter:
     def _prepare(self) -> None:
         """Each frame's layout (a warning where a kind first lacks its own, in frame order),
         the notes master's placeholders, the native diagrams' template."""
-        chosen: dict[str, int] = {}  # frame kind -> its layout
-        for position, placed in enumerate(self.build.placed):
-            kind = placed.layout
-            if kind not in chosen:
-                found: list[str] = []
-                chosen[kind] = self._find_layout(kind, found)
-                if found:
-                    self._layout_warnings[position] = found
-            self._layout_of.append(chosen[kind])
+        kinds = [placed.layout for placed in self.build.placed]
+        self._layout_of, self._layout_warnings = pptx_layouts.choose(
+            self._all_layouts, self._holders, kinds, self._template_name()
+        )
         if any(placed.notes for placed in self.build.placed):
             self._notes_holders = _notes_holders(self.prs)
         native = self.build.options.pptx_diagrams == "native"
@@ -404,27 +379,6 @@ class _DeckWriter:
         if self.template is None:
             self._theme_fonts_and_colours(prs)
         return prs
-
-    def _find_layout(self, kind: str, warnings: list[str]) -> int:
-        """The index of the layout for a frame kind; a warning when the template has none of
-        the kind it prefers."""
-        wanted = LAYOUTS[kind]
-        for role in wanted:
-            layout = pkg.find_layout(self._all_layouts, role, self._holders)
-            if layout is not None:
-                if role != wanted[0]:
-                    warnings.append(
-                        f"template {self._template_name()} has no "
-                        f"{pkg.LAYOUT_ROLES[wanted[0]]}; using '{layout.name}' for {WHAT[kind]}"
-                    )
-                return self._all_layouts.index(layout)
-        if not self._all_layouts:
-            raise BuildError(f"pptx template {self._template_name()}: it has no slide layouts")
-        warnings.append(
-            f"template {self._template_name()} has no layout with a title placeholder; "
-            f"using '{self._all_layouts[0].name}' for {WHAT[kind]}"
-        )
-        return 0
 
     def _template_name(self) -> str:
         return self.template.name if self.template else "(default)"
