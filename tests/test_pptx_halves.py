@@ -200,3 +200,19 @@ def test_a_short_deck_is_not_split(tmp_path: Path, noted: Path) -> None:
     """The sample's 13 slides cost less to make and read than a helper would save."""
     build_lecture(SAMPLE, ["pptx"], tmp_path, Options(), jobs=2)
     assert not noted.exists()
+
+
+def test_an_interrupt_in_the_first_half_leaves_no_helper_behind(tmp_path: Path) -> None:
+    """Ctrl-C raised here while the helper works: it finishes its half and is waited for."""
+    noted = tmp_path / "helper.txt"
+
+    def task(half: int, of: int) -> list[int]:
+        if half == 0 and of == 2:
+            raise KeyboardInterrupt
+        noted.write_text(str(os.getpid()))
+        return [half]
+
+    with pytest.raises(KeyboardInterrupt):
+        workers.halves(task, spare=True, cost=1.0)
+    helper = int(noted.read_text())
+    assert helper != os.getpid() and not Path(f"/proc/{helper}").exists()
