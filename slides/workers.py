@@ -58,19 +58,38 @@ HALVES_FROM = 0.1
 
 
 def halves(task: Callable[[int, int], list[T]], spare: bool, cost: float) -> list[T]:
-    """task(0, 1); or, when a core is spare and the step's estimated CPU `cost` pays for it,
-    task(1, 2) in a forked helper while task(0, 2) runs here: the two halves' results in order.
+    """task(0, 1); or, when a core is spare (by the build's groups, and idle now) and the step's
+    estimated CPU `cost` pays for it, task(1, 2) in a forked helper while task(0, 2) runs here:
+    the two halves' results in order.
 
     task(half, of) does the half-th of `of` equal parts of the work, and must not depend on
     what the other part did. An error in the first half is raised before one in the second,
     as one process would meet them; the helper always finishes (it writes nothing).
     """
-    if not spare or cost < HALVES_FROM or not _can_fork():
+    if not spare or cost < HALVES_FROM or not _can_fork() or not _idle_core():
         return task(0, 1)
     with Early(_nothing, partial(_second_half, task)) as helper:
         helper.give(None).send()
         first = task(0, 2)
         return first + helper()
+
+
+LOADAVG = "/proc/loadavg"  # its fourth field: processes running now / all
+
+
+def _idle_core() -> bool:
+    """Whether fewer processes are running than this process may use cores, at this instant
+    (Linux's /proc/loadavg counts this one too); True where that cannot be read.
+
+    Other programs' work takes the core the build leaves idle: with none free, a helper only
+    adds its cost (a 293-slide PPTX build 0.1-1.0 s slower at load 3-7, docs/performance.md).
+    """
+    try:
+        with open(LOADAVG, "rb") as file:
+            running = int(file.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return True
+    return running < len(os.sched_getaffinity(0))
 
 
 def _nothing() -> None:

@@ -74,6 +74,7 @@ def noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         return second_half(task, argument)
 
     monkeypatch.setattr(workers, "_second_half", noting)
+    monkeypatch.setattr(workers, "_idle_core", lambda: True)  # however busy the machine
     return noted
 
 
@@ -156,10 +157,25 @@ def test_halves_run_the_second_half_elsewhere_only_when_it_pays(monkeypatch) -> 
         return [(half, of, os.getpid())]
 
     here = os.getpid()
+    monkeypatch.setattr(workers, "_idle_core", lambda: True)
     assert workers.halves(where, spare=False, cost=1.0) == [(0, 1, here)]
     assert workers.halves(where, spare=True, cost=workers.HALVES_FROM / 2) == [(0, 1, here)]
     (first, second) = workers.halves(where, spare=True, cost=workers.HALVES_FROM)
     assert first == (0, 2, here) and second[:2] == (1, 2) and second[2] != here
+    monkeypatch.setattr(workers, "_idle_core", lambda: False)  # others' work took the core
+    assert workers.halves(where, spare=True, cost=1.0) == [(0, 1, here)]
+
+
+def test_a_core_is_idle_when_fewer_run_than_there_are_cores(monkeypatch, tmp_path) -> None:
+    """/proc/loadavg's fourth field: running / all (this process among the running)."""
+    cores = len(os.sched_getaffinity(0))
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(workers, "LOADAVG", str(loadavg))
+    for running, idle in ((cores - 1, True), (cores, False), (cores + 5, False)):
+        loadavg.write_text(f"0.52 0.40 0.30 {running}/120 4242\n")
+        assert workers._idle_core() is idle
+    loadavg.write_text("")
+    assert workers._idle_core()  # unknown: the build's own rule decides
 
 
 def _fail_in(bad: tuple[int, ...]):
@@ -172,7 +188,8 @@ def _fail_in(bad: tuple[int, ...]):
 
 
 @pytest.mark.parametrize(("bad", "message"), [((0, 1), "half 0 of 2"), ((1,), "half 1 of 2")])
-def test_the_first_halfs_error_wins_as_in_one_process(bad, message) -> None:
+def test_the_first_halfs_error_wins_as_in_one_process(bad, message, monkeypatch) -> None:
+    monkeypatch.setattr(workers, "_idle_core", lambda: True)
     with pytest.raises(BuildError) as raised:
         workers.halves(_fail_in(bad), spare=True, cost=1.0)
     assert str(raised.value) == message
@@ -202,8 +219,11 @@ def test_a_short_deck_is_not_split(tmp_path: Path, noted: Path) -> None:
     assert not noted.exists()
 
 
-def test_an_interrupt_in_the_first_half_leaves_no_helper_behind(tmp_path: Path) -> None:
+def test_an_interrupt_in_the_first_half_leaves_no_helper_behind(
+    tmp_path: Path, monkeypatch
+) -> None:
     """Ctrl-C raised here while the helper works: it finishes its half and is waited for."""
+    monkeypatch.setattr(workers, "_idle_core", lambda: True)
     noted = tmp_path / "helper.txt"
 
     def task(half: int, of: int) -> list[int]:
