@@ -195,21 +195,21 @@ def test_the_first_halfs_error_wins_as_in_one_process(bad, message, monkeypatch)
     assert str(raised.value) == message
 
 
-def test_a_core_is_spare_only_beside_fewer_groups_and_not_in_a_worker() -> None:
+def test_a_core_is_spare_only_beside_fewer_groups_and_not_in_a_worker(monkeypatch) -> None:
     assert workers.spare_core(1, 2) and workers.spare_core(3, 4)
     assert not workers.spare_core(1, 1) and not workers.spare_core(3, 2)
-    assert list(workers.run([lambda: workers.spare_core(1, 8)] * 2, jobs=2)) == [False, False]
+    monkeypatch.setattr(workers, "_in_worker", True)  # a course's lecture, built in a worker
+    assert not workers.spare_core(1, 8)
 
 
-@pytest.mark.parametrize(
-    ("formats", "jobs", "split"),
-    [("pptx", 2, True), ("pptx", 1, False), ("pptx,qmd,handout", 2, False)],
-)
-def test_a_build_splits_the_pptx_only_when_it_is_alone_on_the_cores(
-    formats: str, jobs: int, split: bool, tmp_path: Path, helpers
+@pytest.mark.parametrize(("jobs", "split"), [(2, True), (1, False)])
+def test_a_build_splits_the_pptx_only_when_it_may_fork(
+    jobs: int, split: bool, tmp_path: Path, helpers
 ) -> None:
-    written = build_lecture(SAMPLE, formats.split(","), tmp_path, Options(), jobs=jobs)
-    assert "sample.pptx" in [p.name for p in written]
+    """Beside other groups no core is spare (workers.spare_core, above); a build of several
+    groups is not run here: a pool forked beside pytest-xdist's threads can hang."""
+    written = build_lecture(SAMPLE, ["pptx"], tmp_path, Options(), jobs=jobs)
+    assert [p.name for p in written] == ["sample.pptx"]
     assert helpers.exists() == split
 
 
