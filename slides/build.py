@@ -89,8 +89,6 @@ def prepare_build(
     assets = prepare(lecture, theme, out_dir / ".cache", jobs, paint=paint)
     warnings += assets.warnings
     checkpoint("pictures")
-    from slides import jinja, parity  # noqa: F401  (every output's: imported once, before forking)
-
     build = Build(lecture, deck, theme, assets, out_dir, options, template=look)
     _ = build.placed  # placed here once: every output draws it, and their workers inherit it
     return build, warnings
@@ -159,6 +157,10 @@ def build_lecture(
             else partial(_render_group, group, build, early)
             for group in groups
         ]
+        if any(isinstance(task, partial) for task in tasks):
+            # Every group's (templates, read-backs): imported once here, before the workers
+            # fork. The early writer imported them on its own core; a PPTX-only build skips this.
+            from slides import jinja, parity  # noqa: F401
         # The groups (at most three) all start together unless nothing may overlap: each spends
         # part of its time waiting for a program (pandoc, pdftotext, Chromium), whose core the
         # others then take. Two at a time on two cores left one idle for a quarter of a cold build.
@@ -199,14 +201,12 @@ def _early_writer(
         return
     # What this process needs next and the writer needs too, done first so that the writer
     # inherits it instead of doing it again: the modules that plan the lecture and hold the
-    # build, the read-backs, the theme's fonts. A broken theme is left to the loader, which
-    # says where it is broken.
+    # build, the theme's fonts. A broken theme is left to the loader, which says where it is
+    # broken. Jinja and the read-backs the writer imports itself, while this process plans.
     import slides.assets
     import slides.deck
     import slides.diagrams
-    import slides.jinja
     import slides.load
-    import slides.parity
     import slides.place.frames  # noqa: F401
     from slides.fonts import measurer
 
@@ -224,7 +224,8 @@ def _early_writer(
 
 def _ready_to_write_pptx() -> None:
     """What only the PPTX writer needs and no lecture decides: python-pptx, the writer's
-    modules, its compiled templates, python-pptx's default template opened."""
+    modules, its compiled templates, the read-backs, python-pptx's default template opened."""
+    import slides.parity
     import slides.parity_pptx
     import slides.render.pptx
     import slides.render.pptx_diagram  # noqa: F401
