@@ -75,7 +75,7 @@ class _Made(msgspec.Struct):
     relationships to a layout by its index, to a picture by its file; its warnings."""
 
     xml: bytes
-    rels: list[tuple[str, object, bool]]  # (reltype, layout index, file or URL, external)
+    rels: list[tuple[str, object, bool]]  # (reltype, a layout index, file or URL, external)
     notes: bytes | None
     warnings: list[str]
 
