@@ -128,6 +128,22 @@ def build_lecture(
     Every problem goes to `on_problem`, nothing is printed. Independent outputs are rendered up
     to `jobs` at once (slides.workers); either way the same files and the same reports come out.
     """
+    with workers.collector_paused():
+        return _build_lecture(
+            folder, formats, out_root, options, on_output, on_problem, force, jobs
+        )
+
+
+def _build_lecture(
+    folder: Path,
+    formats: list[str],
+    out_root: Path,
+    options: Options,
+    on_output: Callable[[str, Path], None],
+    on_problem: Callable[[Problem], None],
+    force: bool,
+    jobs: int,
+) -> list[Path]:
     out_dir = out_root / folder.resolve().name
     manifest = cache.Manifest(out_dir)
     keys = output_keys(folder, formats, options)

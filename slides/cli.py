@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import sys
@@ -24,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if argv is None:  # the program itself, not a caller in this process (a test, serve)
         signals.install()  # Ctrl-C and SIGTERM stop the build at its next safe point
+        if args.run is not _serve:
+            # What a command makes lives until the program ends: Python's cycle collector
+            # would only scan it again and again (0.03 s before a 293-slide build starts).
+            # Builds pause it anyway (slides.workers.collector_paused); serve goes on, keeps it.
+            gc.disable()
     try:
         signals.checkpoint("start")
         status = args.run(args)
@@ -47,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             # once Python's handlers are gone at shutdown it would kill the process silently.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            # Python collects cycles once more as it exits, scanning every object left for
+            # nothing (0.04 s after a 293-slide build); frozen objects it leaves alone.
+            gc.freeze()
 
 
 def _parser() -> argparse.ArgumentParser:

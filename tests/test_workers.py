@@ -166,3 +166,32 @@ def test_no_writer_without_a_pptx_to_build(tmp_path: Path, monkeypatch: pytest.M
     assert build_lecture(SAMPLE, ["pptx"], tmp_path, Options(), jobs=2) == []
     written = build_lecture(SAMPLE, ["qmd"], tmp_path, Options(), jobs=2)
     assert [p.name for p in written] == ["sample.qmd"]
+
+
+def test_a_build_pauses_the_cycle_collector_and_turns_it_back_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off while a build runs (its workers fork from that state), on again after it, also after
+    a failed one: serve and a course build in a process that goes on."""
+    import gc
+
+    from slides import build
+    from slides.errors import ContentError
+
+    states = []
+    real = build.prepare_build
+
+    def watched(*args: object, **kwargs: object):
+        states.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "prepare_build", watched)
+    assert gc.isenabled()
+    assert build_lecture(SAMPLE, ["pptx"], tmp_path / "out", Options(), jobs=1)
+    assert states == [False] and gc.isenabled()
+    lecture = copy_lecture(SAMPLE, tmp_path / "lectures")
+    yaml_file = lecture / "lecture.yaml"
+    yaml_file.write_text(yaml_file.read_text("utf-8").replace("topics:", "topics: [", 1), "utf-8")
+    with pytest.raises(ContentError):
+        build_lecture(lecture, ["pptx"], tmp_path / "out", Options(), jobs=1)
+    assert states == [False, False] and gc.isenabled()
