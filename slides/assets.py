@@ -65,16 +65,18 @@ class Assets:
     def __init__(
         self,
         pictures: dict[int, Picture],
-        rooms: dict[int, Room] | None = None,
-        layouts: dict[Path, Layout] | None = None,
-        warnings: list[Problem] | None = None,
-        nodes: Iterable[model.Image | model.DiagramBase] = (),
+        rooms: dict[int, Room],
+        layouts: dict[Path, Layout],
+        warnings: list[Problem],
+        nodes: Iterable[model.Image | model.DiagramBase],
+        style: Style,
     ) -> None:
         self._pictures = pictures
-        self._rooms = rooms or {}
-        self._layouts = layouts or {}
-        self.warnings = warnings or []  # diagram labels the layout had to cut
+        self._rooms = rooms
+        self._layouts = layouts
+        self.warnings = warnings  # diagram labels the layout had to cut
         self._nodes = {id(node): node for node in nodes}  # the nodes keyed: see __reduce__
+        self.style = style  # what the diagrams were laid out with, for drawing them the same
 
     def __reduce__(self) -> tuple:
         """Pickled with its nodes, which a pickle of the whole build shares with the lecture,
@@ -82,7 +84,7 @@ class Assets:
         node = self._nodes.__getitem__
         pictures = [(node(key), picture) for key, picture in self._pictures.items()]
         rooms = [(node(key), room) for key, room in self._rooms.items()]
-        return _loaded_assets, (pictures, rooms, self._layouts, self.warnings)
+        return _loaded_assets, (pictures, rooms, self._layouts, self.warnings, self.style)
 
     def ready(self) -> Assets:
         """The pictures, every file written (prepare returns only then; kept for renderers)."""
@@ -95,7 +97,7 @@ class Assets:
         """The room (width, height in points) a diagram was laid out for (see diagram_rooms)."""
         return self._rooms[id(node)]
 
-    def layout(self, node: model.DiagramBase, style: Style) -> Layout:
+    def layout(self, node: model.DiagramBase) -> Layout:
         """A diagram drawn from data, laid out for its room: once per distinct drawing (its
         picture file's name is the key of its content, style and room), however many slides
         show it. Laid out before the outputs are forked, it is shared by all of them."""
@@ -104,7 +106,7 @@ class Assets:
         if found is None:
             from slides.diagrams import layout
 
-            found = self._layouts[path] = layout(node, style, self.room(node))
+            found = self._layouts[path] = layout(node, self.style, self.room(node))
         return found
 
     def all(self) -> list[Picture]:
@@ -116,6 +118,7 @@ def _loaded_assets(
     rooms: list[tuple[model.DiagramBase, Room]],
     layouts: dict[Path, Layout],
     warnings: list[Problem],
+    style: Style,
 ) -> Assets:
     """Assets unpickled: keyed by the ids of the nodes as loaded (see Assets.__reduce__)."""
     nodes = [node for node, _ in pictures + rooms]
@@ -125,6 +128,7 @@ def _loaded_assets(
         layouts,
         warnings,
         nodes,
+        style,
     )
 
 
@@ -162,7 +166,7 @@ def prepare(
     from slides.diagrams import Style, describe
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    style = Style.of(theme)
+    style = Style.of(theme, painted=paint)
     found: list[tuple[str, model.Image | model.DiagramBase, Path, str]] = []
     problems: list[Problem] = []
     to_lay_out: dict[Path, tuple[model.DiagramBase, Room]] = {}  # each distinct drawing once
@@ -204,7 +208,7 @@ def prepare(
     _prune(cache_dir, {p.path for p in pictures.values()})  # spares files being written
     to_draw = {path: layouts[path] for path in to_lay_out if paint and not path.is_file()}
     _draw_all(to_draw, style, jobs)
-    return Assets(pictures, rooms, layouts, warnings, pictures_of(lecture))
+    return Assets(pictures, rooms, layouts, warnings, pictures_of(lecture), style)
 
 
 def _cut_warnings(lecture: model.Lecture, where: str, drawn: Layout) -> list[Problem]:
@@ -262,7 +266,7 @@ def check_pictures(lecture: model.Lecture, theme: Theme, jobs: int = 1) -> list[
     """
     from slides.diagrams import Style
 
-    style = Style.of(theme)
+    style = Style.of(theme, painted=False)  # as a build draws them unless asked for pictures
     problems = []
     drawn: list[tuple[str, str]] = []  # (key path, drawing key)
     to_lay_out: dict[str, tuple[model.DiagramBase, Room]] = {}  # each distinct drawing once

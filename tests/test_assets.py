@@ -18,7 +18,6 @@ from PIL import Image
 
 from slides import assets, model, workers
 from slides.build import plan_lecture
-from slides.diagrams import Style
 from slides.errors import ContentError
 
 PASTED = "Pasted image 20990101000000.png"
@@ -385,10 +384,9 @@ def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp
         for jobs in (2, 1)
     }
     assert asked[0] == 2 and asked[-1] == 1
-    style = Style.of(theme)
     drawn = [n for n in assets.pictures_of(deck.lecture) if isinstance(n, model.DiagramBase)]
     for node in drawn:
-        assert made[2].layout(node, style) == made[1].layout(node, style)
+        assert made[2].layout(node) == made[1].layout(node)
         parallel, serial = made[2].picture(node), made[1].picture(node)
         assert (parallel.path.name, parallel.width, parallel.height, parallel.alt) == (
             serial.path.name, serial.width, serial.height, serial.alt
@@ -410,3 +408,25 @@ def test_diagrams_are_laid_out_in_parallel_only_when_it_pays():
     assert assets.layout_jobs(kinds, 2) == 1
     assert assets.layout_jobs(kinds * 10, 2) == 2
     assert assets.layout_jobs(kinds * 10, 1) == 1
+
+
+def test_pillow_measures_diagram_text_only_for_a_painted_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawn natively (the default), a diagram's text is measured in the fonts its viewers may
+    show it in; Pillow's widths are asked for only when its picture is painted, and the two
+    layouts of the GenAI lecture come out the same."""
+    from PIL import ImageFont
+
+    asked = []
+    length = ImageFont.FreeTypeFont.getlength
+    monkeypatch.setattr(
+        ImageFont.FreeTypeFont, "getlength", lambda *a, **k: asked.append(a[1]) or length(*a, **k)
+    )
+    deck, theme, _ = plan_lecture(GENAI)
+    native = assets.prepare(deck.lecture, theme, tmp_path / "native", paint=False)
+    assert asked == [] and native.style.painted is False
+    painted = assets.prepare(deck.lecture, theme, tmp_path / "picture", paint=True)
+    assert "Machine Learning" in asked
+    drawn = [n for n in assets.pictures_of(deck.lecture) if isinstance(n, model.DiagramBase)]
+    assert [native.layout(n) for n in drawn] == [painted.layout(n) for n in drawn]

@@ -21,7 +21,7 @@ from pptx.util import Emu
 from slides import model
 from slides.assets import located_pictures
 from slides.build import prepare_build
-from slides.diagrams import Style, layout
+from slides.diagrams import layout
 from slides.place import geometry
 from slides.render import Options
 from slides.render.pptx_diagram import diagram_group, diagram_xml
@@ -95,7 +95,7 @@ def test_every_diagram_is_one_group_with_its_alt_text(built):
 def test_the_group_holds_the_layouts_shapes_connectors_and_text(built):
     build, nodes, path = built
     prs = Presentation(path)
-    style = Style.of(build.theme)
+    style = build.assets.style  # as the build laid them out
     for node, slide in zip(nodes, list(prs.slides)[::2], strict=True):
         geometry = layout(node, style, build.assets.room(node))
         (group,) = slide.shapes
@@ -149,7 +149,7 @@ def rendered(built, tmp_path_factory):
 def test_libreoffice_shows_the_labels_as_text(built, rendered):
     build, nodes, _ = built
     pdf, _ = rendered
-    style = Style.of(build.theme)
+    style = build.assets.style  # as the build laid them out
     for page, node in enumerate(nodes):
         text = subprocess.run(
             ["pdftotext", "-f", str(2 * page + 1), "-l", str(2 * page + 1), str(pdf), "-"],

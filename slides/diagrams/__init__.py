@@ -57,6 +57,6 @@ def vector_of(build, node: model.DiagramBase) -> Vector:
     """The diagram's vector pieces as its picture draws them in this build (laid out once)."""
     found = build.vectors.get(id(node))
     if found is None:
-        style = Style.of(build.theme)
-        found = build.vectors[id(node)] = vector(build.assets.layout(node, style), style)
+        style = build.assets.style  # as the diagrams were laid out
+        found = build.vectors[id(node)] = vector(build.assets.layout(node), style)
     return found

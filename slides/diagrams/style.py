@@ -54,9 +54,12 @@ class Style(msgspec.Struct, frozen=True, dict=True):
     regular: Path | None
     bold: Path | None
     theme: str | None = None  # the theme folder: text is measured as its viewers may show it
+    # Also painted as a picture (`--pptx-diagrams picture`): text is measured as Pillow paints
+    # it too. Drawn natively only, Pillow's widths matter to no output.
+    painted: bool = True
 
     @classmethod
-    def of(cls, theme) -> Style:
+    def of(cls, theme, painted: bool = True) -> Style:
         c = theme.colors
         return cls(
             background=c.get("background", "#FFFFFF"),
@@ -70,6 +73,7 @@ class Style(msgspec.Struct, frozen=True, dict=True):
             regular=theme.sans.file(),
             bold=theme.sans.file(bold=True),
             theme=str(theme.folder),
+            painted=painted,
         )
 
     @cached_property

@@ -31,7 +31,9 @@ class Fonts:
     The painter draws `zoom` pixels per unit at SCALE× supersampling, with whole-pixel font
     sizes; measuring with the very same fonts keeps the text where the layout put it. With a
     theme, a text is as wide as the widest font a viewer may show it in (slides.fonts), so a
-    label fits its shape in the PPTX wherever it is opened, not only in the picture.
+    label fits its shape in the PPTX wherever it is opened, not only in the picture; when no
+    picture is painted (`painted` False), that width alone: Pillow's shaping was half of a
+    layout's CPU, for a picture nobody sees.
     """
 
     def __init__(
@@ -40,17 +42,19 @@ class Fonts:
         bold: Path | None,
         zoom: float = 1.0,
         widest: Measurer | None = None,
+        painted: bool = True,
     ) -> None:
         self.regular, self.bold = regular, bold or regular
         self.zoom = zoom
         self.widest = widest
+        self.pillow_too = painted or widest is None  # with no viewers' fonts, Pillow measures
         self._widths: dict[tuple[str, int, bool], float] = {}  # layouts try many box sizes
         # Each text's wraps, with the range of line widths over which the lines stay the same.
         self.wraps: dict[tuple[str, int, bool, bool], list[tuple[float, float, list[str]]]] = {}
 
     @classmethod
     def of(cls, style: Style, zoom: float = 1.0) -> Fonts:
-        return cls(style.regular, style.bold, zoom, style.widest)
+        return cls(style.regular, style.bold, zoom, style.widest, style.painted)
 
     def font(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
         """The face at `size` units, as the painter draws it (in supersampled pixels)."""
@@ -86,9 +90,11 @@ class Fonts:
         key = (text, size, bold)
         found = self._widths.get(key)
         if found is None:
-            found = self.font(size, bold).getlength(text) / (self.zoom * SCALE)
-            if self.widest is not None:
-                found = max(found, self.widest.width(text, size, bold))
+            widest = self.widest.width(text, size, bold) if self.widest is not None else 0.0
+            if self.pillow_too:
+                found = max(self.font(size, bold).getlength(text) / (self.zoom * SCALE), widest)
+            else:
+                found = widest
             self._widths[key] = found
         return found
 

@@ -19,7 +19,7 @@ import msgspec
 from lxml import etree
 
 from slides import model
-from slides.diagrams import Layout, Style
+from slides.diagrams import Layout
 from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, OUTLINE, TextBlock
 from slides.diagrams.text_fit import BULLET, Fonts
 from slides.jinja import environment
@@ -73,7 +73,7 @@ class Diagrams:
 
     def __init__(self, build: Build) -> None:
         self.build = build
-        self.style = Style.of(build.theme)
+        self.style = build.assets.style  # as the diagrams were laid out
         self.fonts = functools.cache(Fonts.of)
         font, lang = build.theme.sans.family, build.lecture.language
         context = {"font": font, "bullet": BULLET.strip(), "lang": lang}
@@ -81,7 +81,7 @@ class Diagrams:
 
     def xml(self, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]) -> str:
         """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
-        geometry = self.build.assets.layout(node, self.style)
+        geometry = self.build.assets.layout(node)
         painter = _Painter(geometry, box, self.fonts(self.style, geometry.zoom), new_id)
         group_id = new_id()
         pieces = painter.pieces()
