@@ -345,15 +345,21 @@ def _diagram_key(node: model.DiagramBase, context: dict, room: Room) -> str:
 # the layouts), and the workers' CPU comes to 10-40 % more than the layouts' own (each warms
 # its own font caches, and they compete with whatever else runs): on two cores the wall time
 # gained is about half the layouts' CPU less that. A layout's CPU by kind, in seconds
-# (genai-x10b's 70 distinct diagrams, one core); docs/performance.md has the measurements.
-LAYOUT_COST = {"hub": 0.008, "compare": 0.008, "flow": 0.009, "nested": 0.005, "sides": 0.005}
-PARALLEL_LAYOUTS_FROM = 0.3  # seconds of estimated layout CPU: about 40 distinct diagrams
+# (genai-x10b's 70 distinct diagrams, one core): a diagram also painted as a picture has its text
+# measured by Pillow too, one drawn natively only in its viewers' fonts (slides.diagrams.Fonts).
+# docs/performance.md has the measurements.
+LAYOUT_COST = {
+    "painted": {"hub": 0.008, "compare": 0.008, "flow": 0.009, "nested": 0.005, "sides": 0.005},
+    "native": {"hub": 0.003, "compare": 0.0012, "flow": 0.0014, "nested": 0.0009, "sides": 0.0008},
+}
+PARALLEL_LAYOUTS_FROM = 0.3  # seconds of estimated CPU: 40 painted diagrams, 200 native ones
 
 
-def layout_jobs(kinds: Sequence[str], jobs: int) -> int:
+def layout_jobs(kinds: Sequence[str], jobs: int, painted: bool = False) -> int:
     """How many diagrams of these kinds are laid out at once: `jobs` when their estimated CPU
     pays for starting workers, else 1 (one after another, here)."""
-    estimate = sum(LAYOUT_COST.get(kind, 0.01) for kind in kinds)
+    cost = LAYOUT_COST["painted" if painted else "native"]
+    estimate = sum(cost.get(kind, 0.01) for kind in kinds)
     return jobs if estimate >= PARALLEL_LAYOUTS_FROM else 1
 
 
@@ -365,10 +371,11 @@ def _lay_out_all(
     from slides.diagrams import layout
 
     kinds = {path: getattr(node, "kind", "") for path, (node, _) in to_lay_out.items()}
-    jobs = layout_jobs(list(kinds.values()), jobs)
+    jobs = layout_jobs(list(kinds.values()), jobs, style.painted)
     order = list(to_lay_out)
     if jobs > 1:  # the costliest first, so that no worker is left with a hub when the rest end
-        order.sort(key=lambda path: LAYOUT_COST.get(kinds[path], 0.01), reverse=True)
+        cost = LAYOUT_COST["painted" if style.painted else "native"]
+        order.sort(key=lambda path: cost.get(kinds[path], 0.01), reverse=True)
     tasks = [partial(layout, to_lay_out[path][0], style, to_lay_out[path][1]) for path in order]
     done = dict(zip(order, workers.run(tasks, jobs), strict=True))
     return {path: done[path] for path in to_lay_out}  # in the lecture's order

@@ -401,13 +401,17 @@ def test_layouts_made_in_parallel_are_the_serial_ones_with_the_same_warnings(tmp
 
 def test_diagrams_are_laid_out_in_parallel_only_when_it_pays():
     """The GenAI lecture's seven diagrams are laid out here (starting workers would cost more
-    than they save); ten times as many distinct ones in workers; one job is always one."""
+    than they save); ten times as many distinct ones in workers when they are also painted
+    (Pillow measures their text too), forty times as many when drawn natively only; one job is
+    always one."""
     deck, _, _ = plan_lecture(GENAI)
     kinds = [n.kind for n in assets.pictures_of(deck.lecture) if isinstance(n, model.DiagramBase)]
     assert len(kinds) == 7
-    assert assets.layout_jobs(kinds, 2) == 1
-    assert assets.layout_jobs(kinds * 10, 2) == 2
-    assert assets.layout_jobs(kinds * 10, 1) == 1
+    assert assets.layout_jobs(kinds, 2, painted=True) == 1
+    assert assets.layout_jobs(kinds * 10, 2, painted=True) == 2
+    assert assets.layout_jobs(kinds * 10, 2, painted=False) == 1
+    assert assets.layout_jobs(kinds * 40, 2, painted=False) == 2
+    assert assets.layout_jobs(kinds * 40, 1, painted=False) == 1
 
 
 def test_pillow_measures_diagram_text_only_for_a_painted_picture(
