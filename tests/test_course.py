@@ -232,3 +232,43 @@ def test_the_course_index_passes_axe(course: Path) -> None:
         assert page.locator("main > ol > li").count() == 2  # both lectures are there to be checked
         violations = axe_violations(page)
         assert not violations, describe(violations)
+
+
+def test_the_thumbnail_draws_the_title_slide_as_placed_with_the_themes_logo(
+    tmp_path: Path,
+) -> None:
+    """The thumbnail paints what the placement decided for the title slide of every output:
+    the accent bars, the title, and the theme's logo in the logo's box."""
+    import io
+
+    from PIL import Image
+
+    from slides.course import THUMB_W, title_thumbnail
+    from slides.load import load_lecture
+    from slides.place import geometry
+    from slides.place.frames import Decoration, Picture, place_title_slide
+    from slides.theme import hex_to_rgb, load_theme
+
+    theme_dir = tmp_path / "crested"
+    shutil.copytree(Path(__file__).parent.parent / "templates" / "themes" / "default", theme_dir)
+    Image.new("RGB", (300, 120), "#D81B60").save(theme_dir / "crest.png")
+    theme_yaml = theme_dir / "theme.yaml"
+    theme_yaml.write_text(
+        theme_yaml.read_text("utf-8").replace("logo: null", "logo: crest.png"), "utf-8"
+    )
+    (tmp_path / "cells").mkdir()
+    (tmp_path / "cells" / "lecture.yaml").write_text(FIRST, "utf-8")
+    lecture, _ = load_lecture(tmp_path / "cells", theme=theme_dir)
+    theme = load_theme(lecture.theme_folder)
+    image = Image.open(io.BytesIO(title_thumbnail(lecture, theme))).convert("RGB")
+    s = THUMB_W / geometry.SLIDE_W
+
+    def at(x: float, y: float) -> tuple[int, int, int]:
+        return image.getpixel((round(x * s), round(y * s)))
+
+    placed = place_title_slide(lecture, theme)
+    (logo,) = [e for e in placed.elements if isinstance(e, Picture)]
+    assert at(logo.box.x + logo.box.w / 2, logo.box.y + logo.box.h / 2) == (0xD8, 0x1B, 0x60)
+    for bar in [e for e in placed.elements if isinstance(e, Decoration)]:
+        centre = at(bar.box.x + bar.box.w / 2, bar.box.y + bar.box.h / 2)
+        assert centre == hex_to_rgb(theme.color(bar.role))

@@ -29,7 +29,10 @@ from slides.place.geometry import Box, PictureLayout
 from slides.place.paragraphs import Para, text_spans
 
 if TYPE_CHECKING:
+    from slides.assets import Assets
+    from slides.pptx_theme import TemplateLook
     from slides.render import Build
+    from slides.theme import Theme
 
 # The slide layout each kind of frame asks for (an output maps it to its own layouts).
 LayoutKind = Literal["title", "agenda", "section", "text", "columns", "plain", "closing"]
@@ -134,8 +137,14 @@ class PlacedFrame(msgspec.Struct, frozen=True):
 
 def place_deck(build: Build) -> list[PlacedFrame]:
     """Every frame of the build's deck plan, placed."""
-    placer = _Placer(build)
+    placer = _Placer(build.lecture, build.theme, build.template, build.assets)
     return [placer.frame(frame) for frame in build.deck.frames]
+
+
+def place_title_slide(lecture: model.Lecture, theme: Theme) -> PlacedFrame:
+    """The lecture's title slide, placed without the rest of its deck (the course index shows
+    it), as a build without a PowerPoint template places it."""
+    return _Placer(lecture, theme).frame(Frame("title", lecture.title, 1))
 
 
 def layout_kind(frame: Frame) -> LayoutKind:
@@ -164,10 +173,21 @@ _PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|t
 class _Placer:
     """Places the frames of one build, with the theme's fitter."""
 
-    def __init__(self, build: Build) -> None:
-        self.build = build
-        self.lecture = build.lecture
-        self.fitter = Fitter.of(build.theme, build.template.boxes if build.template else None)
+    def __init__(
+        self,
+        lecture: model.Lecture,
+        theme: Theme,
+        template: TemplateLook | None = None,
+        assets: Assets | None = None,
+    ) -> None:
+        self.lecture, self.theme, self.template = lecture, theme, template
+        self._assets = assets  # the pictures: a title slide needs none
+        self.fitter = Fitter.of(theme, template.boxes if template else None)
+
+    @property
+    def assets(self) -> Assets:
+        assert self._assets is not None, "only a deck's title slide is placed without its pictures"
+        return self._assets
 
     def frame(self, frame: Frame) -> PlacedFrame:
         place = {
@@ -178,7 +198,7 @@ class _Placer:
             "closing": self._closing,
         }[frame.kind]
         title, elements, background = place(frame)
-        if frame.kind != "title" and self.build.theme.shows_logo(frame.kind):
+        if frame.kind != "title" and self.theme.shows_logo(frame.kind):
             elements = [*elements, self._logo(geometry.FOOTER_LOGO_BOX, decorative=True)]
         return PlacedFrame(frame, layout_kind(frame), title, tuple(elements), background)
 
@@ -204,7 +224,7 @@ class _Placer:
             lines.append(Para(text_spans(lecture.date), 18.0, role="muted", gap=gap))
         if lines:
             elements.append(Text(geometry.SUBTITLE_BOX, tuple(lines)))
-        if self.build.theme.shows_logo("title"):
+        if self.theme.shows_logo("title"):
             elements.append(self._logo(self.template_logo or geometry.LOGO_BOX))
         return title, elements, None
 
@@ -291,7 +311,7 @@ class _Placer:
         centre: bool = True,
     ) -> PictureLayout:
         """Heading, picture and caption in box; the picture alone if the caption leaves no room."""
-        aspect = self.build.assets.picture(node).aspect
+        aspect = self.assets.picture(node).aspect
         found = self.fitter.picture_layout(
             box, aspect, node, heading, size, centre=centre
         ) or self.fitter.picture_layout(box, aspect, node, heading, size, 0.0, centre)
@@ -313,7 +333,7 @@ class _Placer:
         if layout.heading is not None and heading:
             para = Para(text_spans(heading), size, bold=True, role="heading")
             out.append(Text(layout.heading, (para,)))
-        picture = self.build.assets.picture(node)
+        picture = self.assets.picture(node)
         name = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
         alt = alt_text(picture.alt, node, frame)
         caption = node.caption if layout.caption is not None and node.caption else None
@@ -382,7 +402,7 @@ class _Placer:
 
     def _clear(self, box: Box) -> Box:
         """A box clear of a PowerPoint template's logo and decorations."""
-        for obstacle in self.build.template.obstacles if self.build.template else ():
+        for obstacle in self.template.obstacles if self.template else ():
             box = geometry.clear_of(box, obstacle)
         return box
 
@@ -391,10 +411,10 @@ class _Placer:
         """The box of the logo a PowerPoint template's master shows on every slide, when that
         logo is the theme's (slides.pptx_theme): the title slide's logo goes exactly there in
         every output."""
-        template = self.build.template
-        if template is None or template.logo is None or self.build.theme.logo is None:
+        template = self.template
+        if template is None or template.logo is None or self.theme.logo is None:
             return None
-        if self.build.theme.logo.read_bytes() != template.logo.data:
+        if self.theme.logo.read_bytes() != template.logo.data:
             return None
         return template.logo.box
 
@@ -402,7 +422,7 @@ class _Placer:
         """The theme's logo in an area: top right of the title slide, with its alt text; in the
         footer of every other slide (logo_on: every), as decoration: a screen reader has
         heard it once, and 30 repeats of "… logo" would only hide the slides' own words."""
-        logo = self.build.theme.logo
+        logo = self.theme.logo
         assert logo is not None
         box = area
         if logo.suffix.lower() in LOGO_TYPES:
@@ -411,5 +431,5 @@ class _Placer:
             with Image.open(logo) as img:
                 w, h = img.size
             box = geometry.place_picture(area, w / h)
-        alt = "" if decorative else self.build.theme.logo_alt(self.lecture.institution)
+        alt = "" if decorative else self.theme.logo_alt(self.lecture.institution)
         return Picture(box, logo, alt, "Logo", decorative=decorative)
