@@ -26,6 +26,7 @@ class Frame(msgspec.Struct, frozen=True):
     topic: int | None = None  # index into lecture.topics (section and content frames)
     slide: model.Slide | None = None  # content frames: the slide, or the part of it shown here
     part: tuple[int, int] | None = None  # (2, 3) for the second of three continued frames
+    listed: tuple[int, int] | None = None  # agenda frames: the topics shown, a slice (start, stop)
     body_pt: float = 28.0  # body text size chosen by the fitter, in points
     where: str = ""  # key path of the source slide, for messages
 
@@ -56,7 +57,8 @@ class Deck(msgspec.Struct):
 
 
 def plan(lecture: model.Lecture, fitter=None) -> Deck:
-    """Lay out the deck. `fitter(slide, where)` returns [(slide_part, body_pt), …] and warnings."""
+    """Lay out the deck. `fitter.fit(slide, where)` returns [(slide_part, body_pt), …] and
+    warnings; `fitter.agenda(titles)` the agenda's size and parts."""
     if fitter is None:
         from slides.place.fit import Fitter
 
@@ -72,7 +74,9 @@ def plan(lecture: model.Lecture, fitter=None) -> Deck:
 
     add("title", lecture.title)
     if lecture.agenda:
-        add("agenda", "Agenda")
+        size, parts = fitter.agenda([topic.title for topic in lecture.topics])
+        for i, listed in enumerate(parts):
+            add("agenda", "Agenda", part=(i + 1, len(parts)), listed=listed, body_pt=size)
     for t, topic in enumerate(lecture.topics):
         topic_frames = [add("section", topic.title, topic=t)]
         for s, slide in enumerate(topic.slides):

@@ -112,13 +112,26 @@ class Fitter(TextMeasure):
             size -= 2.0
         return TITLE_FLOOR_PT, False
 
-    def agenda_pt(self, titles: Sequence[str]) -> float:
-        """The largest size at which the numbered topic list fits the body box."""
+    def agenda(self, titles: Sequence[str]) -> tuple[float, list[tuple[int, int]]]:
+        """The agenda's body size and its parts, each a slice (start, stop) of the topics.
+
+        One slide at the largest size that fits, down to the agenda's floor; a list that is
+        too long even then continues over the fewest slides on which an even split fits at
+        the floor, all at the largest size at which every part fits.
+        """
         box = self.boxes.body
-        for size in AGENDA_SIZES:
-            if self.within(agenda_paras(titles, size), box.w, box.h):
-                return size
-        return AGENDA_SIZES[-1]
+
+        def fit(parts: list[tuple[int, int]], size: float) -> bool:
+            return all(
+                self.within(agenda_paras(titles[a:b], size, a + 1), box.w, box.h)
+                for a, b in parts
+            )
+
+        for count in range(1, max(len(titles), 1) + 1):
+            parts = even_parts(len(titles), count)
+            if fit(parts, AGENDA_SIZES[-1]):
+                return next(size for size in AGENDA_SIZES if fit(parts, size)), parts
+        return AGENDA_SIZES[-1], even_parts(len(titles), len(titles))  # a title too long alone
 
     # -- slides ---------------------------------------------------------------------------------
 
@@ -415,6 +428,14 @@ def _range(hi: float, lo: float) -> list[float]:
         sizes.append(s)
         s -= 1.0
     return sizes
+
+
+def even_parts(total: int, count: int) -> list[tuple[int, int]]:
+    """`total` items in `count` runs (start, stop) whose lengths differ by one at most, the
+    longer runs first: 11 in 3 is 4, 4, 3."""
+    size, extra = divmod(total, count)
+    stops = [(i + 1) * size + min(i + 1, extra) for i in range(count)]
+    return list(zip([0, *stops[:-1]], stops, strict=True))
 
 
 def _short(title: str, limit: int = 48) -> str:

@@ -230,9 +230,11 @@ class _Placer:
 
     def _agenda(self, frame: Frame):
         title, elements = self._content_title(frame.display_title)
-        titles = [topic.title for topic in self.lecture.topics]
-        size = self.fitter.agenda_pt(titles)
-        elements.append(Text(self.fitter.boxes.body, tuple(paragraphs.agenda_paras(titles, size))))
+        assert frame.listed is not None
+        start, stop = frame.listed
+        titles = [topic.title for topic in self.lecture.topics[start:stop]]
+        paras = paragraphs.agenda_paras(titles, frame.body_pt, start + 1)
+        elements.append(Text(self.fitter.boxes.body, tuple(paras)))
         return title, elements + self._footer(frame), None
 
     def _section(self, frame: Frame):

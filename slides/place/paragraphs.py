@@ -162,15 +162,15 @@ def math_paras(math: model.Math, size: float) -> list[Para]:
     ] + ([replace(caption_para(math.caption), gap=size)] if math.caption else [])
 
 
-def agenda_paras(titles: Sequence[str], size: float) -> list[Para]:
-    """The agenda: topics numbered 1, 2, …"""
+def agenda_paras(titles: Sequence[str], size: float, first: int = 1) -> list[Para]:
+    """The agenda, or a part of it: topics numbered first, first + 1, …"""
     return [
         Para(
             (Span(f"{i}  ", bold=True), *text_spans(title)),
             size,
             gap=0.5 * size * LINE_SPACING,
         )
-        for i, title in enumerate(titles, start=1)
+        for i, title in enumerate(titles, start=first)
     ]
 
 

@@ -23,7 +23,7 @@ from slides import inline, model
 from slides.deck import Frame
 from slides.jinja import environment, html_inline, md_attr, md_inline
 from slides.place import geometry
-from slides.place.frames import Picture, Text
+from slides.place.frames import Picture
 from slides.render import Build, atomic_path, umask
 from slides.render.svg import diagram_svg
 
@@ -159,12 +159,8 @@ class Layout:
         return px(self.placed[frame.number].title.paras[0].size)
 
     def body_px(self, frame: Frame) -> float:
-        """The body text size: the fitter's choice (the agenda's as placed)."""
-        if frame.kind != "agenda":
-            return px(frame.body_pt)
-        elements = self.placed[frame.number].elements
-        body = next(e for e in elements if isinstance(e, Text) and e.slot == "body")
-        return px(body.paras[0].size)
+        """The body text size: the fitter's choice."""
+        return px(frame.body_pt)
 
     def picture(
         self,
@@ -215,12 +211,15 @@ def frame_ids(build: Build) -> dict[int, str]:
                 if found
                 else f"slide-{frame.number}"
             )
-            if frame.part and frame.part[0] > 1:
-                name += f"-part-{frame.part[0]}"
-            ids[frame.number] = name
+            ids[frame.number] = name + _part(frame)
         else:
-            ids[frame.number] = frame.kind
+            ids[frame.number] = frame.kind + _part(frame)
     return ids
+
+
+def _part(frame: Frame) -> str:
+    """The id's mark of a continued frame after its first: "-part-2"."""
+    return f"-part-{frame.part[0]}" if frame.part and frame.part[0] > 1 else ""
 
 
 def attrs(id: str | None = None, classes: tuple[str, ...] | list[str] = (), **values) -> Markup:
