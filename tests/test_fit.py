@@ -248,15 +248,51 @@ def test_a_caption_that_crowds_out_its_picture_warns_without_splitting(fitter: F
     assert fitter.fit(slide(image=short), "x")[1] == []
 
 
+def agenda_height(fitter: Fitter, titles: list[str], size: float, part: tuple[int, int]) -> float:
+    start, stop = part
+    paras = paragraphs.agenda_paras(titles[start:stop], size, start + 1)
+    return fitter.height(paras, geometry.body_box().w)
+
+
 def test_a_long_agenda_shrinks_until_it_fits(fitter: Fitter) -> None:
-    assert fitter.agenda_pt(["One topic", "Another"]) == fit.MAX_BODY_PT
+    assert fitter.agenda(["One topic", "Another"]) == (fit.MAX_BODY_PT, [(0, 2)])
     many = [f"Topic number {i} with a longer name than most" for i in range(14)]
-    size = fitter.agenda_pt(many)
-    assert size < fit.MAX_BODY_PT
+    size, parts = fitter.agenda(many)
+    assert parts == [(0, 14)] and size < fit.MAX_BODY_PT
     box = geometry.body_box()
-    assert fitter.height(paragraphs.agenda_paras(many, size), box.w) <= box.h
+    assert agenda_height(fitter, many, size, parts[0]) <= box.h
     bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]
-    assert fitter.height(paragraphs.agenda_paras(many, bigger), box.w) > box.h
+    assert agenda_height(fitter, many, bigger, parts[0]) > box.h
+
+
+@pytest.mark.parametrize("count", [25, 40, 70])
+def test_a_too_long_agenda_continues_evenly_over_the_fewest_slides(
+    fitter: Fitter, count: int
+) -> None:
+    """Parts in order, every topic once, lengths one apart; each part fits at the common size,
+    some part not at the next size up, and one part fewer does not fit even at the floor."""
+    titles = [f"Topic number {i} about something" for i in range(1, count + 1)]
+    size, parts = fitter.agenda(titles)
+    assert len(parts) > 1
+    assert [i for start, stop in parts for i in range(start, stop)] == list(range(count))
+    assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 1
+    box = geometry.body_box()
+    assert all(agenda_height(fitter, titles, size, part) <= box.h for part in parts)
+    if size < fit.AGENDA_SIZES[0]:
+        bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]
+        assert any(agenda_height(fitter, titles, bigger, part) > box.h for part in parts)
+    fewer = fit.even_parts(count, len(parts) - 1)
+    floor = fit.AGENDA_SIZES[-1]
+    assert any(agenda_height(fitter, titles, floor, part) > box.h for part in fewer)
+
+
+@given(st.integers(min_value=0, max_value=300), st.integers(min_value=1, max_value=40))
+def test_even_parts_cover_everything_once_longest_first(total: int, count: int) -> None:
+    parts = fit.even_parts(total, count)
+    assert len(parts) == count
+    assert [i for a, b in parts for i in range(a, b)] == list(range(total))
+    lengths = [b - a for a, b in parts]
+    assert lengths == sorted(lengths, reverse=True) and lengths[0] - lengths[-1] <= 1
 
 
 @settings(max_examples=60, deadline=None)

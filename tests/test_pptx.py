@@ -294,7 +294,7 @@ def test_libreoffice_opens_it_with_one_page_per_slide_and_no_text_overflow(
 
 
 def assert_text_inside(pages, deck: Deck) -> None:
-    """Words of content slides lie in the title and body boxes or the footer strip.
+    """Words of content and agenda slides lie in the title and body boxes or the footer strip.
 
     pdftotext's word boxes are the font's full ascent-to-descent height (1.3 em for Lato),
     taller than a 1.2 em line, so a word counts as inside when its middle is: a line that
@@ -304,7 +304,7 @@ def assert_text_inside(pages, deck: Deck) -> None:
     for words, frame in zip(pages, deck.frames, strict=True):
         for word, x0, y0, x1, y1 in words:
             assert x0 >= 0 and x1 <= geometry.SLIDE_W and y0 >= 0 and y1 <= geometry.SLIDE_H, word
-            if frame.kind != "content":
+            if frame.kind not in ("content", "agenda"):
                 continue
             middle = (y0 + y1) / 2
             if middle >= geometry.FOOTER_Y:

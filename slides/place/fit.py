@@ -123,8 +123,7 @@ class Fitter(TextMeasure):
 
         def fit(parts: list[tuple[int, int]], size: float) -> bool:
             return all(
-                self.within(agenda_paras(titles[a:b], size, a + 1), box.w, box.h)
-                for a, b in parts
+                self.within(agenda_paras(titles[a:b], size, a + 1), box.w, box.h) for a, b in parts
             )
 
         for count in range(1, max(len(titles), 1) + 1):
