@@ -22,7 +22,7 @@ from slides.load import load_lecture
 from slides.place import geometry, paragraphs
 from slides.place.fit import Fitter
 
-TOPICS = 40  # about twice what one agenda slide holds at its 12 pt floor (default theme)
+TOPICS = 40  # over three times what one agenda slide holds at its 18 pt floor (default theme)
 NUMBERED = re.compile(r"(\d+)\s+Topic number (\d+) about something")
 
 

@@ -256,9 +256,9 @@ def agenda_height(fitter: Fitter, titles: list[str], size: float, part: tuple[in
 
 def test_a_long_agenda_shrinks_until_it_fits(fitter: Fitter) -> None:
     assert fitter.agenda(["One topic", "Another"]) == (fit.MAX_BODY_PT, [(0, 2)])
-    many = [f"Topic number {i} with a longer name than most" for i in range(14)]
+    many = [f"Topic number {i} with a longer name than most" for i in range(10)]
     size, parts = fitter.agenda(many)
-    assert parts == [(0, 14)] and size < fit.MAX_BODY_PT
+    assert parts == [(0, 10)] and size < fit.MAX_BODY_PT
     box = geometry.body_box()
     assert agenda_height(fitter, many, size, parts[0]) <= box.h
     bigger = fit.AGENDA_SIZES[fit.AGENDA_SIZES.index(size) - 1]

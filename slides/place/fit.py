@@ -53,7 +53,9 @@ MIN_PICTURE_SHARE = 0.4  # a picture keeps at least this share of its box's heig
 CODE_MAX_PT = 24.0  # code and tables look oversized at 28 pt
 TABLE_MAX_PT = 24.0
 FLOOR_PT = 10.0  # content that cannot be split shrinks no further than this
-AGENDA_SIZES = (*SIZES, 16.0, 14.0, 12.0)  # a long agenda may go below the body minimum
+# The agenda's text is never smaller than a slide's body (read from the back of the room): a
+# list too long for one slide at MIN_BODY_PT continues on the next.
+AGENDA_SIZES = SIZES
 # The title, section and closing slides: largest and smallest title size, up to 3 lines.
 DISPLAY_TITLE_PT = (44.0, 28.0)
 
