@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 import zipfile
@@ -29,7 +30,7 @@ from slides import inline, model
 if TYPE_CHECKING:
     from lxml import etree
 
-TEX_VERSION = "7"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "8"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -202,8 +203,56 @@ def _pandoc_omml(keys: list[Key]) -> list[str | None]:
 
 
 def _pandoc_typst(keys: list[Key]) -> list[str]:
-    pieces = _run(keys, "typst").stdout.split(_SEPARATOR)
+    paired = [(_paired_bars(tex), display) for tex, display in keys]
+    pieces = _run(paired, "typst").stdout.split(_SEPARATOR)
     return pieces[: len(keys)]
+
+
+# Bars that TeX sets as ordinary symbols, by the delimiter they are a pair of.
+_BARS = {"|": "|", r"\vert": "|", r"\lvert": "|", r"\rvert": "|"}
+_BARS |= {r"\|": r"\Vert ", r"\Vert": r"\Vert ", r"\lVert": r"\Vert ", r"\rVert": r"\Vert "}
+_SIZED = {r"\left", r"\right", r"\middle"} | {
+    f"\\{size}{side}" for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m")
+}
+_TEXT = {r"\text", r"\textrm", r"\textit", r"\textbf", r"\mbox", r"\operatorname"}
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}&|]|[^\\{}&|]+", re.S)
+
+
+def _paired_bars(tex: str) -> str:
+    """tex with each pair of bars in one group written as \\left…\\right, for Typst.
+
+    texmath gives Typst a lone `|` or `‖` (`\\|x\\|_2` becomes `parallel x parallel_2`), which
+    Typst spaces as a relation and puts a subscript under; a \\left…\\right pair becomes
+    `lr(…)`, set tight as TeX sets it. A group (braces, \\left…\\right, an environment, a
+    cell) with an odd number of one kind of bar (`P(A | B)`) is left as it is."""
+    tokens = _TOKEN.findall(tex)
+    groups: list[dict[str, list[int]] | None] = [{}]  # None: text, whose bars are letters
+    previous = ""
+
+    def close() -> None:
+        for kind, where in (groups.pop() or {}).items():
+            if len(where) % 2 == 0:
+                for opening, closing in zip(where[::2], where[1::2], strict=True):
+                    tokens[opening], tokens[closing] = rf"\left{kind}", rf"\right{kind}"
+
+    for index, token in enumerate(tokens):
+        if token == r"\|" and previous in _SIZED:  # texmath reads \left\| as \parallel
+            tokens[index] = r"\Vert "
+        elif token in _BARS and previous not in _SIZED and groups[-1] is not None:
+            groups[-1].setdefault(_BARS[token], []).append(index)
+        elif token == "{" or token in (r"\left", r"\begin"):
+            groups.append(None if previous in _TEXT or groups[-1] is None else {})
+        elif token in ("&", r"\\") and len(groups) > 1:
+            text = groups[-1] is None
+            close()
+            groups.append(None if text else {})
+        elif token in ("}", r"\right", r"\end") and len(groups) > 1:
+            close()
+        if token.strip():
+            previous = token
+    while groups:
+        close()
+    return "".join(tokens)
 
 
 def _error(tex: str, display: bool) -> str:

@@ -276,6 +276,35 @@ def test_handout_lines_make_room_for_their_formulas(built):
     assert numerator and all(limits[3] < w[1] for w in numerator), (limits, numerator)
 
 
+def test_handout_sets_a_norm_as_tex_does(built):
+    """$\\|x\\|_2$ (Math in a table): the subscript follows the closing bar on its line and the
+    bars hug x, as in KaTeX. texmath's Typst made the bars relations, spaced apart, with the
+    2 set under the second bar."""
+    found = words(built / "math-lecture-handout.pdf", 6)
+    norm = next(w for w in found if w[4] == "Norm")
+    row = [w for w in found if abs(w[1] - norm[1]) < 20 and w[0] > norm[2]]  # not Price
+    equals = next(w for w in row if w[4] == "=")
+    bars = [w for w in row if w[0] < equals[0] and set(w[4]) & set("‖∥")]
+    two = next(w for w in row if w[4] == "2" and w[0] < equals[0])
+    assert [w[4] for w in bars] == ["‖𝑥‖"], row  # one word: no gap beside the x
+    assert two[0] >= bars[-1][2] - 0.5 and two[1] < bars[-1][3], (bars, two)
+
+
+def test_pairs_of_bars_become_delimiters_for_typst():
+    """A pair of bars in one group is a \\left…\\right pair (Typst's lr); a lone bar, a bar in
+    text and bars in different groups stay as written."""
+    assert tex._paired_bars(r"\|x\|_2") == r"\left\Vert x\right\Vert _2"
+    assert tex._paired_bars(r"|a| + |b|") == r"\left|a\right| + \left|b\right|"
+    for alone in (r"P(A | B)", r"\text{a|b}", r"|\left( x| \right)", r"\big| x \big|"):
+        assert tex._paired_bars(alone) == alone
+    cells = r"\begin{pmatrix} |a| & b| \\ c & d \end{pmatrix}"
+    assert tex._paired_bars(cells) == cells.replace("|a|", r"\left|a\right|")
+    assert tex._paired_bars(r"\left\| x \right\|") == r"\left\Vert  x \right\Vert "
+    typst = tex._pandoc_typst([(r"\|x - y\|^2_2", False), (r"a \parallel b", False)])
+    expected = ["$lr(bar.v.double x - y bar.v.double)_2^2$", "$a parallel b$"]
+    assert [t.strip() for t in typst] == expected
+
+
 def test_import_converts_a_notes_formulas_in_one_run_per_form(tmp_path, monkeypatch):
     from slides import importer
 
