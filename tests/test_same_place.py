@@ -1,0 +1,67 @@
+"""A slide's body sits at the same height in every output: the PPTX as LibreOffice draws it, the
+slides PDF (Chromium printing the HTML deck) and the handout, each read back with poppler.
+
+slides.place puts a quote and displayed equations in the middle of the body; the HTML deck and
+the handout once set the equations (and the handout the quote) at the top of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import libreoffice_convert, require, run_cli
+from test_fonts import words_by_page
+
+LECTURE = r"""title: Same place
+author: Test Author
+topics:
+  - title: Bodies
+    slides:
+      - title: Einstein said
+        quote:
+          text: Imagination is more important than knowledge
+          attribution: Albert Einstein
+      - title: Rotation matrix
+        math:
+          equations:
+            - 'R = \begin{pmatrix} a & b \\ c & d \end{pmatrix}'
+          caption: Four entries
+"""
+# The slide (by its title's first word) and a word of the last line of its body.
+BODIES = [("Einstein", "Albert"), ("Rotation", "entries")]
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    require("chromium")
+    folder = tmp_path_factory.mktemp("same-place") / "same-place"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
+    out = folder.parent / "out"
+    result = run_cli("build", folder, "--format", "pptx,pdf,handout", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    built = out / "same-place"
+    return {
+        "pptx": libreoffice_convert(built / "same-place.pptx", folder.parent, "pdf"),
+        "slides PDF": built / "same-place-slides.pdf",
+        "handout": built / "same-place-handout.pdf",
+    }
+
+
+@pytest.mark.parametrize(("title", "body"), BODIES)
+def test_the_body_sits_as_high_in_every_output(pdfs, title, body) -> None:
+    """The middle of the body (its first line's top to its last line's bottom) is as far down
+    from the title to the slide number (middles of their words: each output's own scale, and
+    each PDF writer's own word boxes) in every output."""
+    where = {}
+    for output, pdf in pdfs.items():
+        page = next(p for p in words_by_page(pdf) if any(w[0] == title for w in p))
+        head = next(w for w in page if w[0] == title)
+        at = next(i for i, w in enumerate(page) if w[0] == body and w[2] > head[4])
+        last = page[at]
+        number = next(w for w in page[at + 1 :] if w[0].isdigit())
+        top = min(w[2] for w in page if w[2] > head[4] and w[4] <= last[4])
+        middle = [(a[2] + a[4]) / 2 for a in (head, number)]
+        where[output] = ((top + last[4]) / 2 - middle[0]) / (middle[1] - middle[0])
+    assert max(where.values()) - min(where.values()) < 0.03, where
