@@ -7,6 +7,7 @@ the handout once set the equations (and the handout the quote) at the top of it.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,43 @@ def test_the_body_sits_as_high_in_every_output(pdfs, title, body) -> None:
         middle = [(a[2] + a[4]) / 2 for a in (head, number)]
         where[output] = ((top + last[4]) / 2 - middle[0]) / (middle[1] - middle[0])
     assert max(where.values()) - min(where.values()) < 0.03, where
+
+
+def test_the_title_rule_is_as_long_in_every_output(pdfs, tmp_path) -> None:
+    """The accent rule under a title is as long, against the title's own width, in the handout
+    as on the slides (the handout once ruled the whole width of the title box)."""
+    from PIL import Image
+
+    from slides.theme import load_theme
+
+    accent = tuple(bytes.fromhex(load_theme("default").colors["accent"][1:]))
+    ratio = {}
+    for output, pdf in pdfs.items():
+        number, page = next(
+            (n, p)
+            for n, p in enumerate(words_by_page(pdf), 1)
+            if any(w[0] == "Rotation" for w in p)
+        )
+        title = [w for w in page if w[0] in ("Rotation", "matrix")]
+        png = tmp_path / output.replace(" ", "-")
+        subprocess.run(
+            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
+            + ["-l", str(number), str(pdf), str(png)],
+            check=True,
+        )
+        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        below = int(title[0][4] * 2), int((title[0][4] + (title[0][4] - title[0][2])) * 2)
+        left, right = int(title[0][1] * 2) - 10, image.width
+        longest = 0
+        for y in range(*below):
+            run = 0
+            for x in range(left, right):
+                pixel = image.getpixel((x, y))
+                run = (
+                    run + 1
+                    if all(abs(a - b) < 40 for a, b in zip(pixel, accent, strict=True))
+                    else 0
+                )
+                longest = max(longest, run)
+        ratio[output] = longest / 2 / (title[-1][3] - title[0][1])
+    assert max(ratio.values()) < 1.2 * min(ratio.values()), ratio

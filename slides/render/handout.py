@@ -26,7 +26,7 @@ from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
 from slides.place.fit import Fitter
-from slides.place.frames import Picture, PlacedFrame, Table, Text
+from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text
 from slides.place.measure import TextMeasure
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
@@ -234,6 +234,7 @@ def typst_source(build: Build, root: Path) -> str:
                 "column_gap": geometry.COLUMN_GAP,
                 "title": geometry.TITLE_BOX,
                 "body": geometry.BODY_BOX,
+                "title_rule": (TITLE_RULE.x, TITLE_RULE.y, TITLE_RULE.w, TITLE_RULE.h),
             },
             labels=LABELS.get(lang, LABELS["en"]),
         )
