@@ -1,17 +1,21 @@
 """A slide's body sits at the same height in every output: the PPTX as LibreOffice draws it, the
-slides PDF (Chromium printing the HTML deck) and the handout, each read back with poppler.
+slides PDF (Chromium printing the HTML deck) and the handout, each read back with poppler
+(words) and as pictures (rules and pictures).
 
 slides.place puts a quote and displayed equations in the middle of the body; the HTML deck and
-the handout once set the equations (and the handout the quote) at the top of it.
+the handout once set the equations (and the handout the quote) at the top of it. The handout
+also centred a picture in the room its caption shares (running into the caption) and a
+column's picture in the column, which the PPTX and the HTML deck set at the column's top.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import libreoffice_convert, require, run_cli
+from conftest import SAMPLE, libreoffice_convert, require, run_cli
 from test_fonts import words_by_page
 
 LECTURE = r"""title: Same place
@@ -28,6 +32,12 @@ topics:
           equations:
             - 'R = \begin{pmatrix} a & b \\ c & d \end{pmatrix}'
           caption: Four entries
+      - title: Picture slide
+        image: {src: images/photo.png, alt: A green circle, caption: A picture}
+      - title: Picture column
+        columns:
+          - bullets: [Alpha, Beta]
+          - image: {src: images/photo.png, alt: A green circle}
 """
 # The slide (by its title's first word) and a word of the last line of its body.
 BODIES = [("Einstein", "Albert"), ("Rotation", "entries")]
@@ -39,6 +49,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("same-place") / "same-place"
     folder.mkdir()
     (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
+    shutil.copytree(SAMPLE / "images", folder / "images")
     out = folder.parent / "out"
     result = run_cli("build", folder, "--format", "pptx,pdf,handout", "--out", out, "-q")
     assert result.returncode == 0, result.stderr
@@ -106,3 +117,44 @@ def test_the_title_rule_is_as_long_in_every_output(pdfs, tmp_path) -> None:
                 longest = max(longest, run)
         ratio[output] = longest / 2 / (title[-1][3] - title[0][1])
     assert max(ratio.values()) < 1.2 * min(ratio.values()), ratio
+
+
+# A picture's slide (by its title's first word), where its middle is across the slide (as a
+# share of the title's left edge to the slide number's right edge), and its caption if any.
+PICTURES = [("Picture", "slide", 0.5, "picture"), ("Picture", "column", 0.76, None)]
+
+
+@pytest.mark.parametrize(("title", "second", "across", "caption"), PICTURES)
+def test_a_picture_sits_as_high_in_every_output(pdfs, tmp_path, title, second, across, caption):
+    """The picture's middle (its drawn rows down a line through it, above its caption) is as
+    far down from the title to the slide number in every output."""
+    from PIL import Image
+
+    where = {}
+    for output, pdf in pdfs.items():
+        number, page = next(
+            (n, p)
+            for n, p in enumerate(words_by_page(pdf), 1)
+            if [w[0] for w in p if w[0] in (title, second)] == [title, second]
+        )
+        head = next(w for w in page if w[0] == title)
+        at = next(i for i, w in enumerate(page) if w[0] == second)
+        slide_number = next(w for w in page[at + 1 :] if w[0].isdigit())
+        end = next((w[2] for w in page[at + 1 :] if w[0] == caption), slide_number[2])
+        png = tmp_path / f"{output.replace(' ', '-')}-{second}"
+        subprocess.run(
+            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
+            + ["-l", str(number), str(pdf), str(png)],
+            check=True,
+        )
+        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        x = int(2 * (head[1] + across * (slide_number[3] - head[1])))
+        drawn = [
+            y
+            for y in range(int(2 * head[4]) + 1, int(2 * end) - 1)
+            if min(image.getpixel((x, y))) < 245
+        ]
+        middle = [(w[2] + w[4]) / 2 for w in (head, slide_number)]
+        picture = (drawn[0] + drawn[-1]) / 4
+        where[output] = (picture - middle[0]) / (middle[1] - middle[0])
+    assert max(where.values()) - min(where.values()) < 0.015, where
