@@ -158,3 +158,11 @@ def test_a_picture_sits_as_high_in_every_output(pdfs, tmp_path, title, second, a
         picture = (drawn[0] + drawn[-1]) / 4
         where[output] = (picture - middle[0]) / (middle[1] - middle[0])
     assert max(where.values()) - min(where.values()) < 0.015, where
+
+
+def test_a_quote_has_its_marks_in_every_output(pdfs) -> None:
+    """The quote is printed between curly quotation marks on the slides and in the handout."""
+    for output, pdf in pdfs.items():
+        page = next(p for p in words_by_page(pdf) if any(w[0] == "Einstein" for w in p))
+        words = [w[0] for w in page]
+        assert "“Imagination" in words and "knowledge”" in words, (output, words)
