@@ -32,6 +32,9 @@ topics:
           equations:
             - 'R = \begin{pmatrix} a & b \\ c & d \end{pmatrix}'
           caption: Four entries
+      - title: Tall formulas
+        bullets:
+          - 'Attention scales by $\frac{QK^\top}{\sqrt{d_k}}$'
       - title: Picture slide
         image: {src: images/photo.png, alt: A green circle, caption: A picture}
       - title: Picture column
@@ -166,3 +169,13 @@ def test_a_quote_has_its_marks_in_every_output(pdfs) -> None:
         page = next(p for p in words_by_page(pdf) if any(w[0] == "Einstein" for w in p))
         words = [w[0] for w in page]
         assert "“Imagination" in words and "knowledge”" in words, (output, words)
+
+
+def test_a_bullet_sits_on_its_lines_baseline_beside_a_tall_formula(pdfs) -> None:
+    """A fraction makes the bullet's first line taller; the bullet stays on that line's
+    baseline (the HTML deck once drew it at the top of the line, a line above the text)."""
+    for output, pdf in pdfs.items():
+        page = next(p for p in words_by_page(pdf) if any(w[0] == "Attention" for w in p))
+        at = next(i for i, w in enumerate(page) if w[0] == "Attention")
+        bullet, text = page[at - 1], page[at]
+        assert bullet[0] == "•" and abs(bullet[4] - text[4]) < 2.5, (output, bullet, text)
