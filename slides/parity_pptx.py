@@ -6,6 +6,7 @@ A long deck is read in two halves at once when a core is spare (slides.workers.h
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from functools import partial
@@ -37,67 +38,68 @@ def read_pptx(path: Path, logo: Path | None = None, spare: bool = False) -> list
     long deck's second half is read in a helper meanwhile (slides.workers.halves).
     """
     logo_bytes = logo.read_bytes() if logo is not None else None
-    read = partial(_read_slides, path, logo_bytes)
-    if not spare:
-        return read(0, 1)
-    with zipfile.ZipFile(path) as package:
+    # Read whole and opened once: a forked helper gets its own copy of the bytes and position.
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as package:
+        read = partial(_read_slides, package, logo_bytes)
+        if not spare:
+            return read(0, 1)
         count = len(_SLIDE_RIDS(etree.fromstring(package.read("ppt/presentation.xml"))))
-    return workers.halves(read, spare, count * READ_PER_SLIDE)
+        return workers.halves(read, spare, count * READ_PER_SLIDE)
 
 
-def _read_slides(path: Path, logo_bytes: bytes | None, half: int, of: int) -> list[SlideFacts]:
-    """The facts of the half-th of `of` equal parts of the slides (the file opened here: a
-    forked helper must not share the parent's file position)."""
-    with zipfile.ZipFile(path) as package:
-        names = set(package.namelist())  # namelist() builds a new list on every call
+def _read_slides(
+    package: zipfile.ZipFile, logo_bytes: bytes | None, half: int, of: int
+) -> list[SlideFacts]:
+    """The facts of the half-th of `of` equal parts of the slides."""
+    names = set(package.namelist())  # namelist() builds a new list on every call
 
-        def xml(name: str) -> etree._Element:
-            return etree.fromstring(package.read(name))
+    def xml(name: str) -> etree._Element:
+        return etree.fromstring(package.read(name))
 
-        def rels(part: str) -> dict[str, str]:
-            folder, name = posixpath.split(part)
-            rel_name = f"{folder}/_rels/{name}.rels"
-            if rel_name not in names:
-                return {}
-            found = {}
-            for rel in _RELATIONSHIPS(xml(rel_name)):
-                kind = rel.get("Type").rsplit("/", 1)[-1]
-                target = rel.get("Target")  # relative to the part's folder, or absolute
-                found[f"{kind}:{rel.get('Id')}"] = (
-                    target[1:] if target.startswith("/") else f"{folder}/{target}"
-                )
-            return found
-
-        presentation = "ppt/presentation.xml"
-        by_id = {key.split(":", 1)[1]: target for key, target in rels(presentation).items()}
-        rids = _SLIDE_RIDS(xml(presentation))
-        facts = []
-        for rid in rids[len(rids) * half // of : len(rids) * (half + 1) // of]:
-            part = _normalise(by_id[rid])
-            slide = xml(part)
-            notes = ""
-            related = rels(part)
-            for key, target in related.items():
-                if key.startswith("notesSlide:"):
-                    notes = _notes_text(xml(_normalise(target)))
-            shapes = _shapes(slide)
-            logos = 0
-            for embed in shapes.embeds if logo_bytes else ():
-                media = related.get(f"image:{embed}")
-                logos += media is not None and package.read(_normalise(media)) == logo_bytes
-            # A diagram drawn as native shapes is one group that carries the alt text.
-            groups = shapes.diagrams
-            drawn = squash("".join(t for g in groups for t in _TEXTS(g))) if groups else None
-            facts.append(
-                SlideFacts(
-                    squash(shapes.title),
-                    squash(notes),
-                    shapes.pictures - logos + len(groups),
-                    logos,
-                    drawn=drawn,
-                )
+    def rels(part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rel_name = f"{folder}/_rels/{name}.rels"
+        if rel_name not in names:
+            return {}
+        found = {}
+        for rel in _RELATIONSHIPS(xml(rel_name)):
+            kind = rel.get("Type").rsplit("/", 1)[-1]
+            target = rel.get("Target")  # relative to the part's folder, or absolute
+            found[f"{kind}:{rel.get('Id')}"] = (
+                target[1:] if target.startswith("/") else f"{folder}/{target}"
             )
-        return facts
+        return found
+
+    presentation = "ppt/presentation.xml"
+    by_id = {key.split(":", 1)[1]: target for key, target in rels(presentation).items()}
+    rids = _SLIDE_RIDS(xml(presentation))
+    facts = []
+    for rid in rids[len(rids) * half // of : len(rids) * (half + 1) // of]:
+        part = _normalise(by_id[rid])
+        slide = xml(part)
+        notes = ""
+        related = rels(part)
+        for key, target in related.items():
+            if key.startswith("notesSlide:"):
+                notes = _notes_text(xml(_normalise(target)))
+        shapes = _shapes(slide)
+        logos = 0
+        for embed in shapes.embeds if logo_bytes else ():
+            media = related.get(f"image:{embed}")
+            logos += media is not None and package.read(_normalise(media)) == logo_bytes
+        # A diagram drawn as native shapes is one group that carries the alt text.
+        groups = shapes.diagrams
+        drawn = squash("".join(t for g in groups for t in _TEXTS(g))) if groups else None
+        facts.append(
+            SlideFacts(
+                squash(shapes.title),
+                squash(notes),
+                shapes.pictures - logos + len(groups),
+                logos,
+                drawn=drawn,
+            )
+        )
+    return facts
 
 
 # What the PPTX reader looks at, compiled once (a deck of 300 slides asks each 300 times).
