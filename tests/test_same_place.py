@@ -41,6 +41,12 @@ topics:
         columns:
           - bullets: [Alpha, Beta]
           - image: {src: images/photo.png, alt: A green circle}
+      - title: Captioned tall picture
+        image:
+          src: images/tall.png
+          alt: A red block
+          caption: Underneath is a caption long enough to need two lines on the slide, so the
+            picture above it makes room for both of them
 """
 # The slide (by its title's first word) and a word of the last line of its body.
 BODIES = [("Einstein", "Albert"), ("Rotation", "entries")]
@@ -53,6 +59,9 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     folder.mkdir()
     (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
     shutil.copytree(SAMPLE / "images", folder / "images")
+    from PIL import Image
+
+    Image.new("RGB", (400, 600), "#C62828").save(folder / "images" / "tall.png")
     out = folder.parent / "out"
     result = run_cli("build", folder, "--format", "pptx,pdf,handout", "--out", out, "-q")
     assert result.returncode == 0, result.stderr
@@ -179,3 +188,35 @@ def test_a_bullet_sits_on_its_lines_baseline_beside_a_tall_formula(pdfs) -> None
         at = next(i for i, w in enumerate(page) if w[0] == "Attention")
         bullet, text = page[at - 1], page[at]
         assert bullet[0] == "•" and abs(bullet[4] - text[4]) < 2.5, (output, bullet, text)
+
+
+def test_a_long_caption_sits_under_its_picture_in_every_output(pdfs, tmp_path) -> None:
+    """A caption of two lines takes its room from the picture (slides.place): in every output
+    the picture ends above the caption's first line. The handout once kept a fixed room for
+    one line, and a longer caption ran over the picture."""
+    from PIL import Image
+
+    for output, pdf in pdfs.items():
+        number, page = next(
+            (n, p)
+            for n, p in enumerate(words_by_page(pdf), 1)
+            if any(w[0] == "Underneath" for w in p)
+        )
+        head = next(w for w in page if w[0] == "Captioned")
+        caption = next(w for w in page if w[0] == "Underneath")
+        slide_number = next(w for w in page if w[0].isdigit() and w[2] > caption[4])
+        png = tmp_path / f"{output.replace(' ', '-')}-caption"
+        subprocess.run(
+            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
+            + ["-l", str(number), str(pdf), str(png)],
+            check=True,
+        )
+        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        x = int(2 * (head[1] + slide_number[3]) / 2)  # the picture is centred on the slide
+        red = [
+            y
+            for y in range(int(2 * head[4]) + 1, int(2 * slide_number[2]))
+            if (lambda r, g, b: r > 150 and g < 90 and b < 90)(*image.getpixel((x, y)))
+        ]
+        assert red, output
+        assert red[-1] / 2 <= caption[2], (output, red[-1] / 2, caption[2])

@@ -73,6 +73,7 @@ class Picture(msgspec.Struct, frozen=True):
     name: Literal["Picture", "Diagram", "Logo"]
     node: model.Image | model.DiagramBase | None = None  # what the lecture says (not the logo)
     caption: str | None = None  # the caption shown under it (None: none, or no room for it)
+    caption_box: Box | None = None  # where that caption is set (a Text of its own on the slide)
     decorative: bool = False  # a repeat of what was said before (the logo): no alt text
 
     @property
@@ -339,7 +340,8 @@ class _Placer:
         name = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
         alt = alt_text(picture.alt, node, frame)
         caption = node.caption if layout.caption is not None and node.caption else None
-        out.append(Picture(layout.picture, picture.path, alt, name, node, caption))
+        caption_box = layout.caption if caption else None
+        out.append(Picture(layout.picture, picture.path, alt, name, node, caption, caption_box))
         if caption:
             out.append(Text(layout.caption, (paragraphs.caption_para(caption),)))
         return out

@@ -28,6 +28,7 @@ from slides.place import geometry
 from slides.place.fit import Fitter
 from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text
 from slides.place.measure import TextMeasure
+from slides.place.paragraphs import CAPTION_PT
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
 
@@ -164,16 +165,25 @@ def typst_source(build: Build, root: Path) -> str:
 
     placed = {placed.frame.number: placed for placed in build.placed}
 
-    def picture_of(frame: Frame, node: model.Image | model.DiagramBase) -> dict[str, object]:
-        """The picture as placed: its file, alt text and caption (None when it has no room)."""
-        found = next(
-            e for e in placed[frame.number].elements if isinstance(e, Picture) and e.node is node
-        )
-        shown = {"alt": found.alt, "caption": found.caption}
-        if found.drawn is not None:
-            # Drawn from data with Typst's own shapes: its labels stay text in the PDF.
-            return {"drawing": vector_of(build, node), **shown}
-        return {"path": inside(found.path), "drawing": None, **shown}
+    def pictures_of(frame: Frame) -> list[dict[str, object]]:
+        """The slide's pictures as placed (not the logo): file or drawing, alt text, box, and
+        caption with its box (None when it has none, or no room for one)."""
+        shown = []
+        for found in placed[frame.number].elements:
+            if not isinstance(found, Picture) or found.node is None:
+                continue
+            picture = {
+                "alt": found.alt,
+                "box": _box(found.box),
+                "caption": found.caption,
+                "caption_box": _box(found.caption_box) if found.caption_box else None,
+            }
+            if found.drawn is not None:
+                # Drawn from data with Typst's own shapes: its labels stay text in the PDF.
+                shown.append({"drawing": vector_of(build, found.drawn), **picture})
+            else:
+                shown.append({"path": inside(found.path), "drawing": None, **picture})
+        return shown
 
     def title_pt(frame: Frame) -> float:
         """The title's size, as placed."""
@@ -213,7 +223,8 @@ def typst_source(build: Build, root: Path) -> str:
         .render(
             lecture=build.lecture,
             frames=build.deck.frames,
-            picture_of=picture_of,
+            pictures_of=pictures_of,
+            caption_pt=CAPTION_PT,
             code_of=code_of,
             table_of=table_of,
             title_pt=title_pt,
@@ -271,6 +282,10 @@ def has_room(placed: PlacedFrame, measure: TextMeasure) -> bool:
         if height > limit:
             return False
     return True
+
+
+def _box(box: geometry.Box) -> tuple[float, float, float, float]:
+    return box.x, box.y, box.w, box.h
 
 
 def environment() -> jinja2.Environment:
