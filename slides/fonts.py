@@ -124,20 +124,20 @@ class Measurer:
         others = dict.fromkeys(ch for ch in text if ch not in own)  # the theme font's: drawn
         return [ch for ch in others if self.font_for(ch) is None]
 
-    def slot_font(self, text: str, slot: str) -> str | None:
-        """The fallback family the PPTX names for a slot (ea, cs): the first of that slot that
-        has the text's characters, else the first of that slot."""
+    def slot_font(self, text: str, slot: str, language: str) -> str | None:
+        """The fallback family the PPTX names for a slot (ea, cs) in a lecture of `language`:
+        the first of that slot that has the text's characters, else the first of that slot."""
         fonts = self._slots.get(slot)
         if fonts is None:
-            fonts = self._slots[slot] = [f.font for f in self.theme.fallbacks if f.slot == slot]
+            fonts = self._slots[slot] = [f for f in self.theme.fallbacks if f.slot == slot]
         if not text or max(text) <= "\u02ff":  # most texts: no lookup (every run asks)
-            return fonts[0].family if fonts else None
+            return fonts[0].family(language) if fonts else None
         beyond_latin = {ord(ch) for ch in text if ch > "\u02ff"}
-        for font in fonts:
-            found = _charset(font.regular)
+        for fallback in fonts:
+            found = _charset(fallback.font.regular)
             if found is not None and any(code in found for code in beyond_latin):
-                return font.family
-        return fonts[0].family if fonts else None
+                return fallback.family(language)
+        return fonts[0].family(language) if fonts else None
 
 
 def measurer(theme: str | Path) -> Measurer:

@@ -64,10 +64,26 @@ class Substitute(msgspec.Struct, frozen=True):
 
 
 class Fallback(msgspec.Struct, frozen=True):
-    """A font for characters the theme font lacks; `slot` is where the PPTX names it (ea, cs)."""
+    """A font for characters the theme font lacks; `slot` is where the PPTX names it (ea, cs).
+
+    `languages` names the family to use instead in a lecture of a language (BCP 47 tag): Han
+    characters take Japanese forms in Noto Sans CJK JP, Chinese ones in Noto Sans CJK SC.
+    """
 
     font: Font
     slot: str | None = None
+    languages: dict[str, str] = msgspec.field(default_factory=dict)
+
+    def family(self, language: str) -> str:
+        """The family for a lecture in `language`: its tag's longest prefix listed (RFC 4647
+        lookup: zh-Hant-TW, then zh-Hant, then zh), else the font's own."""
+        parts = language.lower().split("-")
+        listed = {tag.lower(): family for tag, family in self.languages.items()}
+        for end in range(len(parts), 0, -1):
+            found = listed.get("-".join(parts[:end]))
+            if found:
+                return found
+        return self.font.family
 
 
 @dataclass(frozen=True)
@@ -109,10 +125,10 @@ class Theme:
             return self.logo_text
         return f"{plain(institution)} logo" if institution else "Logo"
 
-    @property
-    def sans_stack(self) -> list[str]:
-        """The sans family and, in order, the fallbacks found on this machine (Typst, CSS)."""
-        found = [f.font.family for f in self.fallbacks if f.font.regular]
+    def sans_stack(self, language: str) -> list[str]:
+        """The sans family and, in order, the fallbacks found on this machine (Typst, CSS), as
+        named for a lecture in `language`."""
+        found = [f.family(language) for f in self.fallbacks if f.font.regular]
         return list(dict.fromkeys([self.sans.family, *found]))
 
     @property
@@ -234,7 +250,9 @@ def _load_theme(folder: Path, content: str) -> Theme:
             kind: tuple(Substitute(_font(_spec(s), folder), s.width) for s in specs)
             for kind, specs in data.fonts.substitutes.items()
         },
-        fallbacks=tuple(Fallback(_font(_spec(s), folder), s.slot) for s in data.fonts.fallbacks),
+        fallbacks=tuple(
+            Fallback(_font(_spec(s), folder), s.slot, s.languages) for s in data.fonts.fallbacks
+        ),
     )
     problems = [
         theme.problem(f"colors.{key}", message) for key, message in contrast_failures(theme)

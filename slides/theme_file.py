@@ -95,6 +95,14 @@ class FallbackSpec(FontSpec):
     """A font for the characters the theme font lacks."""
 
     slot: Annotated[Literal["ea", "cs"] | None, Meta(description="Where the PPTX names it.")] = None
+    languages: Annotated[
+        dict[str, str],
+        Meta(
+            description="The family to name instead in a lecture of these languages (BCP 47 "
+            "tags, such as ja or zh-Hant), from the same files: one font collection holds the "
+            "Chinese, Japanese and Korean forms of the same characters."
+        ),
+    ] = {}
 
 
 class ThemeFonts(_Strict):

@@ -494,7 +494,8 @@ def test_typst_inline_compiles_to_the_same_text(tmp_path: Path) -> None:
     body = "\n#pagebreak()\n".join(str(typst_inline(t)) for t in texts)
     source = tmp_path / "t.typ"
     # The theme's fallbacks draw what DejaVu Sans lacks (the emoji), as in the handout.
-    fonts = ", ".join(f'"{f}"' for f in ["DejaVu Sans", *load_theme("default").sans_stack[1:]])
+    fallbacks = load_theme("default").sans_stack("en")[1:]
+    fonts = ", ".join(f'"{f}"' for f in ["DejaVu Sans", *fallbacks])
     source.write_text(
         f"#set page(width: 30cm, height: auto)\n#set text(font: ({fonts}), ligatures: false)\n"
         + body

@@ -67,7 +67,8 @@ def render(build: Build) -> Path:
     source = typst_source(build, root)
     theme = _typeset_theme(build.theme, source, build.lecture.language)
     # The source names the fallbacks kept; it is the same otherwise (see font_stack).
-    source = source.replace(font_stack(build.theme), font_stack(theme), 1)
+    language = build.lecture.language
+    source = source.replace(font_stack(build.theme, language), font_stack(theme, language), 1)
     main = work / "main.typ"
     main.write_text(source, encoding="utf-8")
     build.assets.ready()  # Typst reads the pictures
@@ -109,10 +110,12 @@ def _library_chars() -> frozenset[str]:
     return frozenset(LIBRARY.read_text("utf-8"))
 
 
-def font_stack(theme: Theme) -> str:
-    """The source's font stack: the theme font and its fallbacks. It comes before any lecture
-    text, whose quotes are escaped in string literals, so it is the source's first match."""
-    return "sans: (" + "".join(f"{typst_string(family)}, " for family in theme.sans_stack) + ")"
+def font_stack(theme: Theme, language: str) -> str:
+    """The source's font stack: the theme font and its fallbacks (as named in the lecture's
+    language). It comes before any lecture text, whose quotes are escaped in string literals,
+    so it is the source's first match."""
+    families = theme.sans_stack(language)
+    return "sans: (" + "".join(f"{typst_string(family)}, " for family in families) + ")"
 
 
 def _font_options(theme: Theme) -> dict:
@@ -238,7 +241,7 @@ def typst_source(build: Build, root: Path) -> str:
             logo=logo,
             slide_logo=slide_logo,
             mono=theme.mono.family,
-            font_stack=Markup(font_stack(theme)),
+            font_stack=Markup(font_stack(theme, build.lecture.language)),
             geometry={
                 "width": geometry.SLIDE_W,
                 "height": geometry.SLIDE_H,

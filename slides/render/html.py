@@ -290,7 +290,7 @@ def write_theme_css(build: Build) -> Path:
         .render(
             colors=build.theme.colors,
             fonts=publish_fonts(build),
-            sans=build.theme.sans_stack,
+            sans=build.theme.sans_stack(build.lecture.language),
             mono=build.theme.mono.family,
             px=px,
             fit=fit,

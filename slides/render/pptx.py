@@ -385,8 +385,10 @@ class _DeckWriter:
 
     def _slots(self, text: str) -> dict[str, str]:
         """The fonts a run names for East Asian (a:ea) and complex scripts (a:cs) in its text."""
-        slot_font = self._widths.slot_font
-        return {slot: family for slot in ("ea", "cs") if (family := slot_font(text, slot))}
+        slot_font, language = self._widths.slot_font, self.lecture.language
+        return {
+            slot: family for slot in ("ea", "cs") if (family := slot_font(text, slot, language))
+        }
 
     def _theme_fonts_and_colours(self, prs) -> None:
         """Name our font (with substitution hints) and our colours in the master's theme."""
@@ -402,7 +404,8 @@ class _DeckWriter:
         colours |= {slot: _hex(colour(role)) for slot, role in roles.items()}
         for i, value in enumerate(self.theme.palette[:6], start=1):
             colours[f"accent{i}"] = _hex(value)
-        scripts = {slot: self._widths.slot_font("", slot) for slot in ("ea", "cs")}
+        language = self.lecture.language
+        scripts = {slot: self._widths.slot_font("", slot, language) for slot in ("ea", "cs")}
         pkg.set_theme(prs, latin, colours, {k: v for k, v in scripts.items() if v})
 
     def _sections(self) -> None:

@@ -82,7 +82,8 @@ class Diagrams:
     def xml(self, node: model.DiagramBase, box: Box, alt: str, new_id: Callable[[], int]) -> str:
         """The diagram as a `p:grpSp` filling `box` (points), laid out as for its picture."""
         geometry = self.build.assets.layout(node)
-        painter = _Painter(geometry, box, self.fonts(self.style, geometry.zoom), new_id)
+        fonts = self.fonts(self.style, geometry.zoom)
+        painter = _Painter(geometry, box, fonts, new_id, self.build.lecture.language)
         group_id = new_id()
         pieces = painter.pieces()
         return str(self.template.group(group_id, f"Diagram {group_id - 1}", alt, box, pieces))
@@ -91,8 +92,16 @@ class Diagrams:
 class _Painter:
     """Places one layout's pieces on the slide, in the painter's order: shapes, arrows, text."""
 
-    def __init__(self, geometry: Layout, box: Box, fonts: Fonts, new_id: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        geometry: Layout,
+        box: Box,
+        fonts: Fonts,
+        new_id: Callable[[], int],
+        language: str,
+    ) -> None:
         self.geometry, self.box, self.fonts = geometry, box, fonts
+        self.language = language  # the fallback fonts' names depend on it (CJK forms)
         self.new_id = new_id
         # Points per layout unit: the group fills the box the picture would have filled.
         self.sx, self.sy = box.w / geometry.width, box.h / geometry.height
@@ -112,7 +121,9 @@ class _Painter:
         widest = self.fonts.widest
         if widest is None:
             return {}
-        return {slot: family for slot in ("ea", "cs") if (family := widest.slot_font(text, slot))}
+        slots = ("ea", "cs")
+        found = {slot: widest.slot_font(text, slot, self.language) for slot in slots}
+        return {slot: family for slot, family in found.items() if family}
 
     def _piece(self, kind: str, name: str, box: Box, **more) -> Piece:
         shape_id = self.new_id()

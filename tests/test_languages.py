@@ -1,0 +1,105 @@
+"""A lecture's language picks the forms of its Han characters in every output.
+
+One font collection (Noto Sans CJK) holds the Chinese, Japanese and Korean forms of the same
+characters; which one a viewer sees depends on the family an output names. The default theme's
+East Asian fallback names Noto Sans CJK SC, and for a lecture in Japanese Noto Sans CJK JP (its
+`languages`). Checked where the outputs are opened: the PPTX's runs and LibreOffice's PDF of it,
+the HTML deck drawn by Chromium, and the fonts the handout embeds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import chromium_browser, libreoffice_convert, require, run_cli
+from screenshots import open_deck, serve_folder
+
+from slides.theme import load_theme
+
+LECTURE = """\
+title: 生成AI入門
+language: ja
+topics:
+  - title: 直接の説明
+    slides:
+      - title: 骨と今の漢字
+        bullets:
+          - 直線と骨格の違い
+          - 今日の誤りを直す
+        notes: 日本語の字形で表示する。
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("japanese") / "japanese"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
+    out = folder.parent / "out"
+    result = run_cli("build", folder, "--format", "pptx,html,handout", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    return out / "japanese"
+
+
+def test_the_fallback_is_named_by_the_lectures_language() -> None:
+    """A tag's longest listed prefix (RFC 4647 lookup), else the font's own family."""
+    (cjk,) = [f for f in load_theme("default").fallbacks if f.slot == "ea"]
+    assert cjk.family("ja") == cjk.family("ja-JP") == "Noto Sans CJK JP"
+    assert cjk.family("zh-Hant-TW") == cjk.family("zh-TW") == "Noto Sans CJK TC"
+    assert cjk.family("ko") == "Noto Sans CJK KR"
+    assert cjk.family("zh") == cjk.family("en") == "Noto Sans CJK SC"
+
+
+def test_the_pptx_names_the_japanese_forms_and_libreoffice_shows_them(
+    built: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(built / "japanese.pptx") as package:
+        slides = [n for n in package.namelist() if n.startswith("ppt/slides/slide")]
+        xml = "".join(package.read(n).decode("utf-8") for n in slides)
+    assert 'ea typeface="Noto Sans CJK JP"' in xml and "CJK SC" not in xml
+    pdf = libreoffice_convert(built / "japanese.pptx", tmp_path, "pdf")
+    fonts = subprocess.run(
+        [require("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "NotoSansCJKjp" in fonts and "NotoSansCJKsc" not in fonts, fonts
+
+
+def test_the_handout_embeds_the_japanese_forms(built: Path) -> None:
+    fonts = subprocess.run(
+        [require("pdffonts"), str(built / "japanese-handout.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "NotoSansCJKjp" in fonts and "NotoSansCJKsc" not in fonts, fonts
+
+
+# The deck's own font stack draws 直 (whose Japanese and Chinese forms differ) as the Japanese
+# face draws it, not as the Chinese one does.
+SAME_AS = """
+() => {
+  const family = getComputedStyle(document.querySelector('.reveal li')).fontFamily;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext('2d');
+  const draw = (font) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.font = `48px ${font}`;
+    ctx.fillText('直', 4, 52);
+    return ctx.getImageData(0, 0, 64, 64).data.join();
+  };
+  const deck = draw(family);
+  return [deck === draw('"Noto Sans CJK JP"'), deck === draw('"Noto Sans CJK SC"')];
+}
+"""
+
+
+def test_chromium_draws_the_japanese_forms(built: Path) -> None:
+    with serve_folder(built) as url, chromium_browser("languages test") as browser:
+        page = open_deck(browser, f"{url}/japanese.html")
+        page.evaluate("document.fonts.load('48px \"Noto Sans CJK JP\"', '直')")
+        page.evaluate("document.fonts.load('48px \"Noto Sans CJK SC\"', '直')")
+        assert page.evaluate(SAME_AS) == [True, False]
