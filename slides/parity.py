@@ -284,18 +284,34 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
     widths = measurer(deck.lecture.theme_folder)
     drawn: dict[str, bool] = {}  # a character no font has leaves no text (a warning says so)
 
-    def comparable(value: str) -> str:
+    def letters(value: str) -> str:
         kept = squash(value)
         for ch in set(kept).difference(drawn):  # each character looked up once
             drawn[ch] = widths.font_for(ch) is not None
         lost = {ord(ch): None for ch, found in drawn.items() if not found}
-        kept = kept.translate(lost) if lost else kept
-        # pdftotext gives right-to-left runs in visual order, ligatures (lam-alef) reversed:
-        # a run of Arabic or Hebrew letters is compared as the letters it holds.
-        return _RTL_RUN.sub(lambda run: "".join(sorted(run[0])), kept)
+        return kept.translate(lost) if lost else kept
 
-    text = comparable("".join(pdf_pages(path)))
-    problems, position = [], 0
+    # pdftotext gives right-to-left runs in visual order, ligatures (lam-alef) reversed: a run
+    # of Arabic or Hebrew letters is compared as the letters it holds, across words (a phrase
+    # in a line of another script).
+    def comparable(value: str) -> str:
+        return _RTL_RUN.sub(_sorted_run, letters(value))
+
+    # In a lecture all in Arabic or Hebrew the whole text would be one run: there each word's
+    # letters (and digits) are compared, a right-to-left line's words read from its right.
+    def word_by_word(value: str, visual: bool = False) -> str:
+        out = []
+        for line in value.splitlines():
+            words = [_RTL_RUN.sub(_sorted_run, letters(word)) for word in line.split()]
+            words = ["".join(ch for ch in word if ch.isalnum()) for word in words]
+            if visual and any(map(_RTL_RUN.match, words)) and not any(map(_LTR.search, words)):
+                words.reverse()
+            out += words
+        return "".join(out)
+
+    pages = "".join(pdf_pages(path))
+    text, words = comparable(pages), word_by_word(pages, visual=True)
+    problems, position, word_position = [], 0, 0
     for frame in deck.frames:
         if frame.kind != "content":
             continue
@@ -305,22 +321,34 @@ def compare_handout(path: Path, deck: Deck) -> list[str]:
         found = text.find(title, position)
         if found < 0 and pieces and all(p in text[position:] for p in pieces):
             found = min(text.find(p, position) for p in pieces)
-        if found < 0:
-            problems.append(f"handout: slide {frame.number} ({_where(frame)}) is missing")
-            continue
-        position = found + (len(title) if text.startswith(title, found) else 0)
+        if found >= 0:
+            position = found + (len(title) if text.startswith(title, found) else 0)
+        else:
+            title = word_by_word(inline.plain(frame.title))
+            found = words.find(title, word_position)
+            if found < 0:
+                problems.append(f"handout: slide {frame.number} ({_where(frame)}) is missing")
+                continue
+            word_position = found + len(title)
         # Each stretch of text between formulas (their glyphs are the handout's own).
-        spans = inline.notes_spans(frame.notes)
-        pieces = [comparable(s.text)[:60] for s in spans if not s.math]
+        spans = [s.text for s in inline.notes_spans(frame.notes) if not s.math]
         if any(
-            piece and piece not in text and not all(p in text for p in _RTL_RUN.split(piece))
-            for piece in pieces
+            piece
+            and piece not in text
+            and not all(p in text for p in _RTL_RUN.split(piece))
+            and word_by_word(span)[:60] not in words
+            for span, piece in ((span, comparable(span)[:60]) for span in spans)
         ):
             problems.append(f"handout: slide {frame.number} ({_where(frame)}): notes missing")
     return problems
 
 
+def _sorted_run(run: re.Match) -> str:
+    return "".join(sorted(run[0]))
+
+
 _RTL_RUN = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]+")  # Hebrew, Arabic
+_LTR = re.compile("[^\\W\\d_\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # a letter of another script
 
 
 def _pieces(text: str) -> list[str]:
