@@ -73,6 +73,18 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+def page_image(pdf: Path, number: int, png: Path):
+    """Page `number` of a PDF as an RGB picture at 144 dpi (two pixels a point), via png."""
+    from PIL import Image
+
+    subprocess.run(
+        [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
+        + ["-l", str(number), str(pdf), str(png)],
+        check=True,
+    )
+    return Image.open(png.with_suffix(".png")).convert("RGB")
+
+
 @pytest.mark.parametrize(("title", "body"), BODIES)
 def test_the_body_sits_as_high_in_every_output(pdfs, title, body) -> None:
     """The middle of the body (its first line's top to its last line's bottom) is as far down
@@ -94,7 +106,6 @@ def test_the_body_sits_as_high_in_every_output(pdfs, title, body) -> None:
 def test_the_title_rule_is_as_long_in_every_output(pdfs, tmp_path) -> None:
     """The accent rule under a title is as long, against the title's own width, in the handout
     as on the slides (the handout once ruled the whole width of the title box)."""
-    from PIL import Image
 
     from slides.theme import load_theme
 
@@ -108,12 +119,7 @@ def test_the_title_rule_is_as_long_in_every_output(pdfs, tmp_path) -> None:
         )
         title = [w for w in page if w[0] in ("Rotation", "matrix")]
         png = tmp_path / output.replace(" ", "-")
-        subprocess.run(
-            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
-            + ["-l", str(number), str(pdf), str(png)],
-            check=True,
-        )
-        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        image = page_image(pdf, number, png)
         below = int(title[0][4] * 2), int((title[0][4] + (title[0][4] - title[0][2])) * 2)
         left, right = int(title[0][1] * 2) - 10, image.width
         longest = 0
@@ -140,7 +146,6 @@ PICTURES = [("Picture", "slide", 0.5, "picture"), ("Picture", "column", 0.76, No
 def test_a_picture_sits_as_high_in_every_output(pdfs, tmp_path, title, second, across, caption):
     """The picture's middle (its drawn rows down a line through it, above its caption) is as
     far down from the title to the slide number in every output."""
-    from PIL import Image
 
     where = {}
     for output, pdf in pdfs.items():
@@ -154,12 +159,7 @@ def test_a_picture_sits_as_high_in_every_output(pdfs, tmp_path, title, second, a
         slide_number = next(w for w in page[at + 1 :] if w[0].isdigit())
         end = next((w[2] for w in page[at + 1 :] if w[0] == caption), slide_number[2])
         png = tmp_path / f"{output.replace(' ', '-')}-{second}"
-        subprocess.run(
-            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
-            + ["-l", str(number), str(pdf), str(png)],
-            check=True,
-        )
-        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        image = page_image(pdf, number, png)
         x = int(2 * (head[1] + across * (slide_number[3] - head[1])))
         drawn = [
             y
@@ -194,7 +194,6 @@ def test_a_long_caption_sits_under_its_picture_in_every_output(pdfs, tmp_path) -
     """A caption of two lines takes its room from the picture (slides.place): in every output
     the picture ends above the caption's first line. The handout once kept a fixed room for
     one line, and a longer caption ran over the picture."""
-    from PIL import Image
 
     for output, pdf in pdfs.items():
         number, page = next(
@@ -206,12 +205,7 @@ def test_a_long_caption_sits_under_its_picture_in_every_output(pdfs, tmp_path) -
         caption = next(w for w in page if w[0] == "Underneath")
         slide_number = next(w for w in page if w[0].isdigit() and w[2] > caption[4])
         png = tmp_path / f"{output.replace(' ', '-')}-caption"
-        subprocess.run(
-            [require("pdftoppm"), "-r", "144", "-png", "-singlefile", "-f", str(number)]
-            + ["-l", str(number), str(pdf), str(png)],
-            check=True,
-        )
-        image = Image.open(png.with_suffix(".png")).convert("RGB")
+        image = page_image(pdf, number, png)
         x = int(2 * (head[1] + slide_number[3]) / 2)  # the picture is centred on the slide
         red = [
             y
