@@ -208,7 +208,7 @@ def typst_source(build: Build, root: Path) -> str:
     slide_logo = None  # logo_on: every: in each slide's footer, where the PPTX puts it
     if theme.logo is not None and theme.shows_logo("content"):
         box = geometry.FOOTER_LOGO_BOX
-        slide_logo = {"path": inside(theme.logo), "box": (box.x, box.y, box.w, box.h)}
+        slide_logo = {"path": inside(theme.logo), "box": _box(box)}
 
     def code_of(frame: Frame) -> Markup:
         from slides.render import code
@@ -248,7 +248,7 @@ def typst_source(build: Build, root: Path) -> str:
                 "column_gap": geometry.COLUMN_GAP,
                 "title": geometry.TITLE_BOX,
                 "body": geometry.BODY_BOX,
-                "title_rule": (TITLE_RULE.x, TITLE_RULE.y, TITLE_RULE.w, TITLE_RULE.h),
+                "title_rule": _box(TITLE_RULE),
             },
             labels=LABELS.get(lang, LABELS["en"]),
         )
