@@ -407,6 +407,18 @@ class Lecture(Node, kw_only=True, dict=True):
         """The lecture's name: its folder's name, used for output file names."""
         return self.folder.name
 
+    @property
+    def right_to_left(self) -> bool:
+        """Whether the lecture's language is written from right to left (Arabic, Hebrew, …):
+        every output then lays its slides out from the right."""
+        return self.language.split("-")[0].lower() in RIGHT_TO_LEFT
+
+
+# Languages written from right to left (their primary subtag).
+RIGHT_TO_LEFT = frozenset(
+    ("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi")
+)
+
 
 def _exactly_one(node: Node, keys: tuple[str, ...], what: str) -> None:
     present = [k for k in keys if getattr(node, k) is not None]

@@ -9,6 +9,7 @@ the HTML deck drawn by Chromium, and the fonts the handout embeds.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -159,3 +160,82 @@ def test_a_lecture_all_in_a_right_to_left_script_builds_and_reads_back(
     ]
     missing = compare_handout(handout, msgspec.structs.replace(deck, frames=frames))
     assert missing and all("is missing" in problem for problem in missing), missing
+
+
+RIGHT_TO_LEFT = """\
+title: مقدمة في الذكاء الاصطناعي التوليدي
+language: ar
+footer: الذكاء الاصطناعي التوليدي
+topics:
+  - title: ما هو الذكاء الاصطناعي التوليدي؟
+    slides:
+      - title: تعريف
+        bullets:
+          - نوع من الذكاء الاصطناعي
+          - ينشئ محتوى جديدا مثل النصوص والصور
+        notes: ملاحظات المتحدث.
+      - title: مقارنة
+        columns:
+          - bullets: [نقطة واحدة]
+          - bullets: [نقطة ثالثة]
+        notes: ملاحظات.
+"""
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
+    """Each word of a PDF page: its text, left and right edge, middle height (points)."""
+    bbox = subprocess.run(
+        [require("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>',
+        bbox,
+    )
+    return [
+        (word, float(x0), float(x1), (float(y0) + float(y1)) / 2) for x0, y0, x1, y1, word in found
+    ]
+
+
+@pytest.fixture(scope="module")
+def mirrored(tmp_path_factory) -> dict[str, tuple[Path, int]]:
+    """A lecture in Arabic in the PPTX (as LibreOffice draws it), the slides PDF and the handout:
+    each PDF with the page of its first content slide."""
+    require("chromium")
+    folder = tmp_path_factory.mktemp("rtl") / "rtl"
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(RIGHT_TO_LEFT, "utf-8")
+    out = folder.parent / "out"
+    result = run_cli("build", folder, "--format", "pptx,pdf,handout", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    pdf = libreoffice_convert(out / "rtl" / "rtl.pptx", folder.parent, "pdf")
+    return {"pptx": (pdf, 4), "slides PDF": (out / "rtl" / "rtl-slides.pdf", 4),
+            "handout": (out / "rtl" / "rtl-handout.pdf", 3)}  # fmt: skip
+
+
+def test_a_right_to_left_lecture_is_laid_out_from_the_right_in_every_output(mirrored) -> None:
+    """Its bullets stand right of their lines, its first column right of its second, its footer
+    right of the slide number: the placement mirrors the slide (slides.place), and each output
+    sets its paragraphs from the right (the PPTX's rtl="1", the deck's dir="rtl", Typst's
+    Arabic)."""
+    for output, (pdf, page) in mirrored.items():
+        words = _words(pdf, page)
+        bullets = [w for w in words if w[0] == "•"]
+        assert len(bullets) == 2, (output, words)
+        for bullet in bullets:
+            line = [w for w in words if abs(w[3] - bullet[3]) < 6 and w[0] != "•"]
+            assert line and bullet[1] > max(w[2] for w in line), (output, bullet, line)
+        # The slide number (4) and the footer's words on its row (not the handout page's "3 / 4").
+        rows = [
+            (number, [w for w in words if abs(w[3] - number[3]) < 15 and not w[0].isascii()])
+            for number in words
+            if number[0] == "4"
+        ]
+        number, footer = next((n, row) for n, row in rows if row)
+        assert min(w[1] for w in footer) > number[2], (output, footer, number)
+        columns = _words(pdf, page + 1)  # letters may come in visual order: compared as sets
+        first = next(w for w in columns if sorted(w[0]) == sorted("واحدة"))
+        second = next(w for w in columns if sorted(w[0]) == sorted("ثالثة"))
+        assert first[1] > second[2], (output, first, second)

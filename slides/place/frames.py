@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import msgspec
 from msgspec.structs import replace
@@ -120,6 +120,7 @@ class Decoration(msgspec.Struct, frozen=True):
 
 
 Element = Text | Picture | Table | Decoration
+E = TypeVar("E", Text, Picture, Table, Decoration)
 
 
 class PlacedFrame(msgspec.Struct, frozen=True):
@@ -146,6 +147,34 @@ def place_title_slide(lecture: model.Lecture, theme: Theme) -> PlacedFrame:
     """The lecture's title slide, placed without the rest of its deck (the course index shows
     it), as a build without a PowerPoint template places it."""
     return _Placer(lecture, theme).frame(Frame("title", lecture.title, 1))
+
+
+def mirrored(box: Box) -> Box:
+    """A box mirrored across the slide's middle: where a right-to-left lecture has it."""
+    return Box(geometry.SLIDE_W - box.x - box.w, box.y, box.w, box.h)
+
+
+def _right_to_left(element: E) -> E:
+    """An element as a right-to-left lecture shows it: mirrored across the slide (columns,
+    footer, slide number, the title's rule), its paragraphs starting at the right. Code stays
+    left to right; a diagram is drawn as it is, in its mirrored box."""
+    box = mirrored(element.box)
+    if isinstance(element, Text):
+        if element.name == "Code":
+            return replace(element, box=box)
+        return replace(element, box=box, paras=tuple(map(_rtl_para, element.paras)))
+    if isinstance(element, Picture):
+        caption = mirrored(element.caption_box) if element.caption_box else None
+        return replace(element, box=box, caption_box=caption)
+    if isinstance(element, Table):
+        rows = tuple(tuple(map(_rtl_para, reversed(row))) for row in element.rows)
+        return replace(element, box=box, widths=element.widths[::-1], rows=rows)
+    return replace(element, box=box)
+
+
+def _rtl_para(para: Para) -> Para:
+    flipped = {"left": "right", "right": "left"}.get(para.align, para.align)
+    return replace(para, align=flipped, rtl=True)
 
 
 def layout_kind(frame: Frame) -> LayoutKind:
@@ -201,6 +230,8 @@ class _Placer:
         title, elements, background = place(frame)
         if frame.kind != "title" and self.theme.shows_logo(frame.kind):
             elements = [*elements, self._logo(geometry.FOOTER_LOGO_BOX, decorative=True)]
+        if self.lecture.right_to_left:
+            title, elements = _right_to_left(title), [_right_to_left(e) for e in elements]
         return PlacedFrame(frame, layout_kind(frame), title, tuple(elements), background)
 
     # -- frame kinds ------------------------------------------------------------------------

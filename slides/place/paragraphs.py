@@ -42,6 +42,7 @@ class Para(msgspec.Struct, frozen=True):
     level: int = 0  # outline level (bullets)
     lead: float = 0.0  # the first line starts this far left of `left`, its spans filling it (code)
     mark: str | None = None  # colour role behind the text (highlighted code lines)
+    rtl: bool = False  # runs right to left: starts at the box's right edge, `left` from there
 
     @property
     def line(self) -> float:

@@ -26,7 +26,7 @@ from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
 from slides.place.fit import Fitter
-from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text
+from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text, mirrored
 from slides.place.measure import TextMeasure
 from slides.place.paragraphs import CAPTION_PT
 from slides.render import Build, atomic_path
@@ -167,6 +167,8 @@ def typst_source(build: Build, root: Path) -> str:
     theme = build.theme
 
     placed = {placed.frame.number: placed for placed in build.placed}
+    # Boxes drawn on every slide, on the side the placement puts them (mirrored right to left).
+    side = mirrored if build.lecture.right_to_left else (lambda box: box)
 
     def pictures_of(frame: Frame) -> list[dict[str, object]]:
         """The slide's pictures as placed (not the logo): file or drawing, alt text, box, and
@@ -207,7 +209,7 @@ def typst_source(build: Build, root: Path) -> str:
 
     slide_logo = None  # logo_on: every: in each slide's footer, where the PPTX puts it
     if theme.logo is not None and theme.shows_logo("content"):
-        box = geometry.FOOTER_LOGO_BOX
+        box = side(geometry.FOOTER_LOGO_BOX)
         slide_logo = {"path": inside(theme.logo), "box": _box(box)}
 
     def code_of(frame: Frame) -> Markup:
@@ -248,7 +250,7 @@ def typst_source(build: Build, root: Path) -> str:
                 "column_gap": geometry.COLUMN_GAP,
                 "title": geometry.TITLE_BOX,
                 "body": geometry.BODY_BOX,
-                "title_rule": _box(TITLE_RULE),
+                "title_rule": _box(side(TITLE_RULE)),
             },
             labels=LABELS.get(lang, LABELS["en"]),
         )
