@@ -35,15 +35,19 @@ topics:
 """
 
 
+def build(where: Path, name: str, lecture: str, formats: str) -> Path:
+    """The lecture built from its text through the command line; its output folder."""
+    folder = where / name
+    folder.mkdir()
+    (folder / "lecture.yaml").write_text(lecture, "utf-8")
+    result = run_cli("build", folder, "--format", formats, "--out", where / "out", "-q")
+    assert result.returncode == 0, result.stderr
+    return where / "out" / name
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("japanese") / "japanese"
-    folder.mkdir()
-    (folder / "lecture.yaml").write_text(LECTURE, "utf-8")
-    out = folder.parent / "out"
-    result = run_cli("build", folder, "--format", "pptx,html,handout", "--out", out, "-q")
-    assert result.returncode == 0, result.stderr
-    return out / "japanese"
+    return build(tmp_path_factory.mktemp("japanese"), "japanese", LECTURE, "pptx,html,handout")
 
 
 def test_the_fallback_is_named_by_the_lectures_language() -> None:
@@ -145,14 +149,10 @@ def test_a_lecture_all_in_a_right_to_left_script_builds_and_reads_back(
     from slides.build import plan_lecture
     from slides.parity import compare_handout
 
-    folder = tmp_path / name
-    folder.mkdir()
-    (folder / "lecture.yaml").write_text(HEBREW if name == "hebrew" else ARABIC, "utf-8")
     require("chromium")
-    result = run_cli("build", folder, "--out", tmp_path / "out", "-q")
-    assert result.returncode == 0, result.stderr
-    handout = tmp_path / "out" / name / f"{name}-handout.pdf"
-    deck, _, _ = plan_lecture(folder)
+    lecture = HEBREW if name == "hebrew" else ARABIC
+    handout = build(tmp_path, name, lecture, "pptx,qmd,html,handout,pdf") / f"{name}-handout.pdf"
+    deck, _, _ = plan_lecture(tmp_path / name)
     assert compare_handout(handout, deck) == []
     frames = [
         msgspec.structs.replace(f, title="שקופית שאינה שם") if f.kind == "content" else f
@@ -204,15 +204,11 @@ def mirrored(tmp_path_factory) -> dict[str, tuple[Path, int]]:
     """A lecture in Arabic in the PPTX (as LibreOffice draws it), the slides PDF and the handout:
     each PDF with the page of its first content slide."""
     require("chromium")
-    folder = tmp_path_factory.mktemp("rtl") / "rtl"
-    folder.mkdir()
-    (folder / "lecture.yaml").write_text(RIGHT_TO_LEFT, "utf-8")
-    out = folder.parent / "out"
-    result = run_cli("build", folder, "--format", "pptx,pdf,handout", "--out", out, "-q")
-    assert result.returncode == 0, result.stderr
-    pdf = libreoffice_convert(out / "rtl" / "rtl.pptx", folder.parent, "pdf")
-    return {"pptx": (pdf, 4), "slides PDF": (out / "rtl" / "rtl-slides.pdf", 4),
-            "handout": (out / "rtl" / "rtl-handout.pdf", 3)}  # fmt: skip
+    where = tmp_path_factory.mktemp("rtl")
+    out = build(where, "rtl", RIGHT_TO_LEFT, "pptx,pdf,handout")
+    pdf = libreoffice_convert(out / "rtl.pptx", where, "pdf")
+    return {"pptx": (pdf, 4), "slides PDF": (out / "rtl-slides.pdf", 4),
+            "handout": (out / "rtl-handout.pdf", 3)}  # fmt: skip
 
 
 def test_a_right_to_left_lecture_is_laid_out_from_the_right_in_every_output(mirrored) -> None:
