@@ -58,7 +58,8 @@ def main() -> None:
     path = pptx.render(build)  # imports, templates and fonts warm
     writer = pptx._DeckWriter(build)
     writer._prepare()
-    read = partial(parity_pptx._read_slides, zipfile.ZipFile(io.BytesIO(path.read_bytes())), None)
+    package = parity_pptx._Zipped(zipfile.ZipFile(io.BytesIO(path.read_bytes())))
+    read = partial(parity_pptx._read_slides, package, None)
     gc.collect()
     print(f"{args.lecture.name}: {len(build.placed)} slides")
     for n in range(args.rounds):

@@ -35,8 +35,8 @@ SPANS = {
     ],
     "slides.assets": ["prepare"],
     "slides.parity": ["check_outputs", "pdf_pages"],
-    "slides.parity_pptx": ["_read_slides"],
-    "slides.render.pptx_package": ["add_slides", "save"],
+    "slides.parity_pptx": ["_read_slides", "read_package"],
+    "slides.render.pptx_package": ["add_slides", "package_files", "zipped"],
     "slides.render.pptx": [
         "render",
         "_DeckWriter._slides",

@@ -313,7 +313,9 @@ def _render_group(group: list[str], build: Build, early: bool = True) -> _Render
                         raise BuildError(f"format '{fmt}' is not available yet") from None
                     raise
                 path = render(build, browser) if fmt == "pdf" else render(build)
-                drift = check_outputs(build.deck, {fmt: path}, build.theme, build.spare_core)
+                drift = check_outputs(
+                    build.deck, {fmt: path}, build.theme, build.spare_core, build.read_back
+                )
                 rendered.done.append((fmt, path, drift))
     except SlidesError as error:
         rendered.error = error

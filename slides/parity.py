@@ -361,18 +361,27 @@ def _where(frame: Frame) -> str:
 
 
 def check_outputs(
-    deck: Deck, outputs: dict[str, Path], theme: Theme | None = None, spare: bool = False
+    deck: Deck,
+    outputs: dict[str, Path],
+    theme: Theme | None = None,
+    spare: bool = False,
+    read_back: dict[str, list[SlideFacts]] | None = None,
 ) -> list[str]:
     """Compare the outputs that exist with the deck plan and the theme's logo; the drift found.
 
-    With a `spare` core (slides.workers.spare_core), a long PPTX is read back in two halves."""
+    A PPTX's slides come from `read_back` when its writer read them there (slides.render.pptx),
+    else from the file; with a `spare` core (slides.workers.spare_core), a long one is read in
+    two halves."""
     want = expected(deck, theme)
     logo = theme.logo if theme is not None else None
     problems = []
     if "pptx" in outputs:
         from slides.parity_pptx import read_pptx
 
-        problems += compare("pptx", want, read_pptx(outputs["pptx"], logo, spare), deck)
+        got = (read_back or {}).get("pptx")
+        if got is None:
+            got = read_pptx(outputs["pptx"], logo, spare)
+        problems += compare("pptx", want, got, deck)
     if "html" in outputs:
         problems += compare("html", want, read_html(outputs["html"], logo), deck)
     if "handout" in outputs:

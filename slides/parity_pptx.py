@@ -1,7 +1,8 @@
 """Reading a PPTX back for parity (slides.parity): each slide's title, notes, pictures, logos
-and the text of its native diagrams, from the file as any other program would read it.
+and the text of its native diagrams, from the package's parts as any other program reads them:
+from the file, or from the files the writer zips (read while they are zipped).
 
-A long deck is read in two halves at once when a core is spare (slides.workers.halves).
+A long deck's file is read in two halves at once when a core is spare (slides.workers.halves).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -26,9 +28,11 @@ NS = {
 }
 
 
-# CPU seconds to read one slide back (unzip, parse the slide, its .rels and notes): 0.25 s for
-# genai-x10's 293 slides, on this project's 2-core machines (docs/performance.md).
+# CPU seconds to read one slide back (parse the slide, its .rels and notes), on this project's
+# 2-core machines: from the file 0.25 s for genai-x10's 293 slides (unzipping too); from the
+# package's files before they are zipped 0.08-0.14 s for its 298 (docs/performance.md).
 READ_PER_SLIDE = 0.0009
+READ_FILES_PER_SLIDE = 0.0004
 
 
 def read_pptx(path: Path, logo: Path | None = None, spare: bool = False) -> list[SlideFacts]:
@@ -40,26 +44,52 @@ def read_pptx(path: Path, logo: Path | None = None, spare: bool = False) -> list
     logo_bytes = logo.read_bytes() if logo is not None else None
     # Read whole and opened once: a forked helper gets its own copy of the bytes and position.
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as package:
-        read = partial(_read_slides, package, logo_bytes)
+        files = _Zipped(package)
+        read = partial(_read_slides, files, logo_bytes)
         if not spare:
             return read(0, 1)
-        count = len(_SLIDE_RIDS(etree.fromstring(package.read("ppt/presentation.xml"))))
+        count = len(_SLIDE_RIDS(etree.fromstring(files["ppt/presentation.xml"])))
         return workers.halves(read, spare, count * READ_PER_SLIDE)
 
 
+def read_package(files: Mapping[str, bytes], logo: Path | None = None) -> list[SlideFacts]:
+    """`read_pptx` of the package's files (zip member name: bytes), as they are zipped: the
+    writer reads them back while it zips them (slides.render.pptx)."""
+    return _read_slides(files, logo.read_bytes() if logo is not None else None, 0, 1)
+
+
+class _Zipped(Mapping[str, bytes]):
+    """A zip's members as files by name."""
+
+    def __init__(self, package: zipfile.ZipFile) -> None:
+        self.package = package
+        self.names = set(package.namelist())  # namelist() builds a new list on every call
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.package.read(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def _read_slides(
-    package: zipfile.ZipFile, logo_bytes: bytes | None, half: int, of: int
+    files: Mapping[str, bytes], logo_bytes: bytes | None, half: int, of: int
 ) -> list[SlideFacts]:
     """The facts of the half-th of `of` equal parts of the slides."""
-    names = set(package.namelist())  # namelist() builds a new list on every call
 
     def xml(name: str) -> etree._Element:
-        return etree.fromstring(package.read(name))
+        return etree.fromstring(files[name])
 
     def rels(part: str) -> dict[str, str]:
         folder, name = posixpath.split(part)
         rel_name = f"{folder}/_rels/{name}.rels"
-        if rel_name not in names:
+        if rel_name not in files:
             return {}
         found = {}
         for rel in _RELATIONSHIPS(xml(rel_name)):
@@ -86,7 +116,7 @@ def _read_slides(
         logos = 0
         for embed in shapes.embeds if logo_bytes else ():
             media = related.get(f"image:{embed}")
-            logos += media is not None and package.read(_normalise(media)) == logo_bytes
+            logos += media is not None and files[_normalise(media)] == logo_bytes
         # A diagram drawn as native shapes is one group that carries the alt text.
         groups = shapes.diagrams
         drawn = squash("".join(t for g in groups for t in _TEXTS(g))) if groups else None

@@ -7,9 +7,10 @@ The policy, in one place:
 - results come back in the order the tasks were given, so both ways report the same things in
   the same order and write the same files;
 - one level only: inside a worker, tasks run one after another (no pool within a pool), with
-  one exception, `halves`: an output group that is alone on its cores (the parent only waits
-  for it) may split one long serial step in two, its second half in one forked helper. A pool
-  would take every core the other groups need; one helper takes only the core that idles.
+  one exception, a helper: an output group that is alone on its cores (the parent only waits
+  for it) may split one long serial step in two, its second half in one forked helper
+  (`halves`), or run one step in a helper while it does the next (`meanwhile`). A pool would
+  take every core the other groups need; one helper takes only the core that idles.
 
 One exception to "forked with everything in memory": a worker started early (`start`), while
 this process still loads and plans, does the part of its work that needs no input (imports,
@@ -66,12 +67,29 @@ def halves(task: Callable[[int, int], list[T]], spare: bool, cost: float) -> lis
     what the other part did. An error in the first half is raised before one in the second,
     as one process would meet them; the helper always finishes (it writes nothing).
     """
-    if not spare or cost < HALVES_FROM or not _can_fork() or not _idle_core():
+    if not _helper_pays(spare, cost):
         return task(0, 1)
     with Early(_nothing, partial(_second_half, task)) as helper:
         helper.give(None).send()
         first = task(0, 2)
         return first + helper()
+
+
+@contextmanager
+def meanwhile(task: Callable[[], T], spare: bool, cost: float) -> Iterator[Callable[[], T]]:
+    """A call that gives task()'s result: worked out in a forked helper while the block goes on
+    when a core is spare and the task's CPU `cost` pays for the helper (as for `halves`), else
+    by the call itself. An error in the task is raised by the call."""
+    if not _helper_pays(spare, cost):
+        yield task
+        return
+    with Early(_nothing, partial(_whole, task)) as helper:
+        helper.give(None).send()
+        yield helper
+
+
+def _helper_pays(spare: bool, cost: float) -> bool:
+    return spare and cost >= HALVES_FROM and _can_fork() and _idle_core()
 
 
 LOADAVG = "/proc/loadavg"  # its fourth field: processes running now / all
@@ -94,6 +112,10 @@ def _idle_core() -> bool:
 
 def _nothing() -> None:
     pass
+
+
+def _whole(task: Callable[[], T], _: object) -> T:
+    return task()
 
 
 def _second_half(task: Callable[[int, int], list[T]], _: object) -> list[T]:

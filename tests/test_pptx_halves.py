@@ -1,6 +1,7 @@
-"""The PPTX writer alone on its cores makes the slides' XML in two halves at once and reads the
-written file back in two halves at once (slides.workers.halves): the same bytes, the same
-warnings in the same order, the same errors as one process gives.
+"""The PPTX writer alone on its cores makes the slides' XML in two halves at once
+(slides.workers.halves) and reads its files back while it zips them (slides.workers.meanwhile);
+the written file is read back in two halves at once: the same bytes, the same warnings in the
+same order, the same errors as one process gives.
 """
 
 from __future__ import annotations
@@ -66,14 +67,17 @@ def noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each helper notes its process id in the file returned (forked helpers inherit the
     patch)."""
     noted = tmp_path / "helpers.txt"
-    second_half = workers._second_half
 
-    def noting(task, argument):
-        with noted.open("a") as file:
-            file.write(f"{os.getpid()}\n")
-        return second_half(task, argument)
+    def noting(step):
+        def noted_step(task, argument):
+            with noted.open("a") as file:
+                file.write(f"{os.getpid()}\n")
+            return step(task, argument)
 
-    monkeypatch.setattr(workers, "_second_half", noting)
+        return noted_step
+
+    monkeypatch.setattr(workers, "_second_half", noting(workers._second_half))
+    monkeypatch.setattr(workers, "_whole", noting(workers._whole))
     monkeypatch.setattr(workers, "_idle_core", lambda: True)  # however busy the machine
     return noted
 
@@ -99,9 +103,11 @@ def test_the_halves_make_the_same_bytes_and_warnings(look: str, tmp_path: Path, 
         path = render(build)
         facts = read_pptx(path, build.theme.logo, spare)
         made[spare] = (path.read_bytes(), [p.message for p in build.problems], facts)
+        assert build.read_back["pptx"] == facts  # read from the files the zip stores
         assert check_outputs(build.deck, {"pptx": path}, build.theme, spare) == []
     assert made[True] == made[False]
-    assert len(set(helpers.read_text().split())) == 3  # one made slides, two read them back
+    # One made slides, one read the files back as they were zipped, two read the file back.
+    assert len(set(helpers.read_text().split())) == 4
     _, warnings, facts = made[True]
     # What the deck holds in each half: notes, native diagrams, links, the shared photo.
     prs = Presentation(str(tmp_path / "spare-True" / folder.name / f"{folder.name}.pptx"))

@@ -64,6 +64,8 @@ class Build:
     problems: list[Problem] = field(default_factory=list)  # what the renderers found
     template: TemplateLook | None = None  # the PowerPoint template that restyled the theme
     spare_core: bool = False  # its outputs leave a core idle (slides.workers.spare_core)
+    # What a renderer read back of its output while writing it, by format (slides.parity).
+    read_back: dict[str, list] = field(default_factory=dict)
 
     @cached_property
     def placed(self) -> list[PlacedFrame]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import msgspec
@@ -132,13 +133,23 @@ class _Slide(msgspec.Struct):
 
 def render(build: Build) -> Path:
     """Write build.output("pptx"); returns its path."""
+    from slides import workers
+    from slides.parity_pptx import READ_FILES_PER_SLIDE, read_package
+
     writer = _DeckWriter(build)
-    data = writer.write()
+    files = writer.write()
     for message in writer.warnings:
         build.warn("pptx", message)
     target = build.output("pptx")
-    with atomic_path(target) as temp:
-        temp.write_bytes(data)
+    # The read-back for parity reads the files the zip stores, in a helper while they are
+    # zipped when a core is spare.
+    read = partial(read_package, files, build.theme.logo)
+    cost = len(build.placed) * READ_FILES_PER_SLIDE
+    with workers.meanwhile(read, build.spare_core, cost) as read_back:
+        data = pkg.zipped(files)
+        with atomic_path(target) as temp:
+            temp.write_bytes(data)
+        build.read_back["pptx"] = read_back()
     return target
 
 
@@ -187,8 +198,8 @@ class _DeckWriter:
 
     # -- the whole deck ---------------------------------------------------------------------
 
-    def write(self) -> bytes:
-        """Build every frame and return the finished file's bytes."""
+    def write(self) -> dict[str, bytes]:
+        """Build every frame; the package's files, by zip member name."""
         from slides import workers
 
         self._prepare()
@@ -199,7 +210,7 @@ class _DeckWriter:
         pkg.add_slides(self.prs, slides, media, self.names)
         self._sections()
         write_metadata(self.prs, self.lecture, len(slides), sum(1 for s in slides if s.notes))
-        return pkg.save(self.prs)
+        return pkg.package_files(self.prs)
 
     def _prepare(self) -> None:
         """Each frame's layout (a warning where a kind first lacks its own, in frame order),

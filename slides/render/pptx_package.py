@@ -347,13 +347,17 @@ def set_sections(prs: Presentation, sections: Sequence[tuple[str, str, Sequence[
             etree.SubElement(id_list, f"{{{P14}}}sldId", id=str(slide_id))
 
 
-def save(prs: Presentation) -> bytes:
-    """The package as a zip, entries in python-pptx's order with fixed times and attributes."""
+def package_files(prs: Presentation) -> dict[str, bytes]:
+    """The package's files by zip member name, in python-pptx's order: what `zipped` stores."""
     package = prs.part.package
-    parts = list(package.iter_parts())
+    return dict(_entries(package, list(package.iter_parts())))
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """The files as a zip, in order, with fixed times and attributes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _entries(package, parts):
+        for name, data in files.items():
             entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
