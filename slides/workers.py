@@ -51,10 +51,11 @@ def spare_core(groups: int, jobs: int) -> bool:
     return jobs > groups and not _in_worker
 
 
-# What a step must cost (CPU seconds, one core) before `halves` splits it. The helper costs
-# each side 0.015-0.05 s, growing with the deck (the pages either process writes after the
-# fork are copied), so the split pays from about 0.1 s: the PPTX writer's slides from about
-# 67 slides, its read-back from about 110 (docs/performance.md).
+# What a step must cost (CPU seconds, one core) before a helper takes it (`halves`,
+# `meanwhile`). The helper costs each side 0.015-0.05 s, growing with the deck (the pages
+# either process writes after the fork are copied), so it pays from about 0.1 s: the PPTX
+# writer's slides from about 67 slides, its read-back of its package from about 250, a PPTX
+# file's read-back from about 110 (docs/performance.md).
 HALVES_FROM = 0.1
 
 
