@@ -13,6 +13,7 @@ import msgspec
 
 from slides import model
 from slides.errors import Problem
+from slides.words import words
 
 FrameKind = Literal["title", "agenda", "section", "content", "closing"]
 
@@ -26,6 +27,7 @@ class Frame(msgspec.Struct, frozen=True):
     topic: int | None = None  # index into lecture.topics (section and content frames)
     slide: model.Slide | None = None  # content frames: the slide, or the part of it shown here
     part: tuple[int, int] | None = None  # (2, 3) for the second of three continued frames
+    label: str = ""  # section frames: "Part 2 of 7", in the lecture's language
     listed: tuple[int, int] | None = None  # agenda frames: the topics shown, a slice (start, stop)
     body_pt: float = 28.0  # body text size chosen by the fitter, in points
     where: str = ""  # key path of the source slide, for messages
@@ -72,13 +74,15 @@ def plan(lecture: model.Lecture, fitter=None) -> Deck:
         frames.append(frame)
         return frame
 
+    said = words(lecture.language)  # the words the deck adds itself
     add("title", lecture.title)
     if lecture.agenda:
         size, parts = fitter.agenda([topic.title for topic in lecture.topics])
         for i, listed in enumerate(parts):
-            add("agenda", "Agenda", part=(i + 1, len(parts)), listed=listed, body_pt=size)
+            add("agenda", said.agenda, part=(i + 1, len(parts)), listed=listed, body_pt=size)
     for t, topic in enumerate(lecture.topics):
-        topic_frames = [add("section", topic.title, topic=t)]
+        label = said.part_of(t + 1, len(lecture.topics))
+        topic_frames = [add("section", topic.title, topic=t, label=label)]
         for s, slide in enumerate(topic.slides):
             where = f"topics[{t}].slides[{s}]"
             parts, found = fitter.fit(slide, where)
@@ -96,8 +100,8 @@ def plan(lecture: model.Lecture, fitter=None) -> Deck:
                     )
                 )
         sections.append(Section(topic.title, tuple(topic_frames)))
-    if lecture.closing:
-        add("closing", lecture.closing)
+    if lecture.closing_title:
+        add("closing", lecture.closing_title)
     from slides.fonts import glyph_warnings
 
     warnings.extend(glyph_warnings(lecture))

@@ -315,7 +315,7 @@ def glyph_warnings(lecture: model.Lecture) -> list[Problem]:
     fallbacks = ", ".join(f.font.family for f in widths.theme.fallbacks) or "none"
     found = []
     title_texts = [lecture.title, lecture.subtitle, lecture.author, lecture.institution]
-    places = [("title", "the title slide", [*title_texts, lecture.footer, lecture.closing])]
+    places = [("title", "the title slide", [*title_texts, lecture.footer, lecture.closing_title])]
     for t, topic in enumerate(lecture.topics):
         places.append((f"topics[{t}].title", f"section '{topic.title}'", [topic.title]))
         for s, slide in enumerate(topic.slides):

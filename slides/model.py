@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
 
 from slides.errors import Problem
+from slides.words import words
 
 Text = Annotated[str, Meta(min_length=1, max_length=20_000)]
 
@@ -376,8 +377,13 @@ class Lecture(Node, kw_only=True, dict=True):
     ] = None
     agenda: Annotated[bool, Meta(description="Add an agenda slide listing the topics.")] = True
     closing: Annotated[
-        Text | None, Meta(description="Title of the closing slide; null for none.")
-    ] = "Questions?"
+        Text | UnsetType | None,
+        Meta(
+            description="Title of the closing slide, kept as written. Without it, the slide "
+            "asks for questions in the lecture's language (Questions?, Fragen?, Vragen? ...; "
+            "English in a language the tool has no words for); null for no closing slide."
+        ),
+    ] = UNSET
     topics: Annotated[list[Topic], Meta(min_length=1)]
 
     def problem(self, path: str, message: str, severity: str = "error") -> Problem:
@@ -406,6 +412,14 @@ class Lecture(Node, kw_only=True, dict=True):
     def name(self) -> str:
         """The lecture's name: its folder's name, used for output file names."""
         return self.folder.name
+
+    @property
+    def closing_title(self) -> str | None:
+        """The closing slide's title: `closing:` as written, the words of the lecture's language
+        when it is absent (slides.words), None for no closing slide."""
+        if self.closing is UNSET:
+            return words(self.language).closing
+        return self.closing
 
     @property
     def right_to_left(self) -> bool:

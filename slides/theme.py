@@ -18,6 +18,7 @@ import yaml
 
 from slides.errors import BuildError, ContentError, Problem
 from slides.inline import plain
+from slides.words import lookup
 
 if TYPE_CHECKING:
     from slides.theme_file import FontSpec
@@ -77,13 +78,7 @@ class Fallback(msgspec.Struct, frozen=True):
     def family(self, language: str) -> str:
         """The family for a lecture in `language`: its tag's longest prefix listed (RFC 4647
         lookup: zh-Hant-TW, then zh-Hant, then zh), else the font's own."""
-        parts = language.lower().split("-")
-        listed = {tag.lower(): family for tag, family in self.languages.items()}
-        for end in range(len(parts), 0, -1):
-            found = listed.get("-".join(parts[:end]))
-            if found:
-                return found
-        return self.font.family
+        return lookup(self.languages, language) or self.font.family
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ def test_slides_are_the_deck_plan(loaded) -> None:
     )
     expected = [1] + ([1] if deck.lecture.agenda else [])
     expected += [len(section.frames) for section in deck.sections]
-    expected += [1] if deck.lecture.closing else []
+    expected += [1] if deck.lecture.closing_title else []
     assert stacks == expected
     headings = page.evaluate(
         "Reveal.getSlides().map(s => s.querySelector('h1, h2').textContent.replace(/\\s+/g, ' '))"

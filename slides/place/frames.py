@@ -271,8 +271,7 @@ class _Placer:
 
     def _section(self, frame: Frame):
         assert frame.topic is not None
-        total = len(self.lecture.topics)
-        label = Para((Span(f"Part {frame.topic + 1} of {total}"),), 20.0, role="accent_text")
+        label = Para((Span(frame.label),), 20.0, role="accent_text")
         box = geometry.SECTION_TITLE_BOX
         size, _ = self.fitter.title_pt(frame.title, box, DISPLAY_TITLE_PT, 3)
         para = replace(paragraphs.title_para(frame.title, size), role="accent_text")

@@ -31,6 +31,7 @@ from slides.place.measure import TextMeasure
 from slides.place.paragraphs import CAPTION_PT
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
+from slides.words import words
 
 TEMPLATE = "handout.typ.j2"
 # PDF/UA-1 (accessible: tagged, with title, language, alt text and heading order) and PDF/A-2a
@@ -40,15 +41,9 @@ PDF_STANDARDS = ("ua-1", "a-2a")
 LIBRARY = TEMPLATES / "handout.typ"
 PAPER = {"a4": "a4", "letter": "us-letter"}
 
-# The few words the handout adds itself, by language; Typst translates "Contents" on its own.
-LABELS = {
-    "en": {"notes": "Speaker notes", "own": "Your notes", "handout": "Handout"},
-    "de": {"notes": "Notizen des Vortragenden", "own": "Eigene Notizen", "handout": "Handout"},
-    "fr": {"notes": "Notes de l'orateur", "own": "Vos notes", "handout": "Support de cours"},
-    "es": {"notes": "Notas del orador", "own": "Sus notas", "handout": "Material de apoyo"},
-    "nl": {"notes": "Sprekersnotities", "own": "Eigen notities", "handout": "Hand-out"},
-    "it": {"notes": "Note del relatore", "own": "I tuoi appunti", "handout": "Dispensa"},
-}
+# Languages whose words Typst adds itself ("Contents") are in letters the theme's own fonts
+# have: a handout in one of them needs only the fallbacks its source's characters need.
+LATIN_TYPST_WORDS = frozenset(("en", "de", "fr", "es", "nl", "it"))
 
 
 def render(build: Build) -> Path:
@@ -92,11 +87,11 @@ def _typeset_theme(theme: Theme, source: str, language: str) -> Theme:
     files are 0.045 s of a compile, for a lecture that may need none of them. A fallback
     without any of those characters is never chosen, so the PDF is the same without it.
     Lecture text is in the source as string literals; a formula's symbols are not (texmath
-    writes them by name), nor the words Typst adds in a language outside LABELS: with either,
-    every fallback is kept.
+    writes them by name), nor the words Typst adds in a language outside LATIN_TYPST_WORDS:
+    with either, every fallback is kept.
     """
-    words_typst_adds = typst_language(language)[0] in LABELS
-    if not theme.fallbacks or "math.equation(" in source or not words_typst_adds:
+    latin_words = typst_language(language)[0] in LATIN_TYPST_WORDS
+    if not theme.fallbacks or "math.equation(" in source or not latin_words:
         return theme
     own = (theme.sans, theme.mono)  # code is set in the mono font, the rest in the sans
     chars = set(source) | _library_chars()
@@ -164,6 +159,7 @@ _BROKEN_STANDARD = re.compile(r"(PDF/[AU]+-\w+, )*PDF/[AU]+-\w+ error: ")
 def typst_source(build: Build, root: Path) -> str:
     """The handout's Typst source; picture paths are written relative to `root`."""
     lang, region = typst_language(build.lecture.language)
+    said = words(build.lecture.language)  # the handout's own labels
     theme = build.theme
 
     placed = {placed.frame.number: placed for placed in build.placed}
@@ -252,7 +248,7 @@ def typst_source(build: Build, root: Path) -> str:
                 "body": geometry.BODY_BOX,
                 "title_rule": _box(side(TITLE_RULE)),
             },
-            labels=LABELS.get(lang, LABELS["en"]),
+            labels={"notes": said.notes, "own": said.own, "handout": said.handout},
         )
     )
 
