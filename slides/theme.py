@@ -18,7 +18,7 @@ import yaml
 
 from slides.errors import BuildError, ContentError, Problem
 from slides.inline import plain
-from slides.words import lookup
+from slides.words import lookup, words
 
 if TYPE_CHECKING:
     from slides.theme_file import FontSpec
@@ -114,11 +114,13 @@ class Theme:
         """Whether a frame of this kind (title, content, …) shows the logo."""
         return self.logo is not None and (kind == "title" or self.logo_on == "every")
 
-    def logo_alt(self, institution: str | None) -> str:
-        """The logo's alternative text: the theme's own, or the lecture's institution's logo."""
+    def logo_alt(self, institution: str | None, language: str) -> str:
+        """The logo's alternative text: the theme's own, or the lecture's institution's logo
+        in the lecture's language."""
         if self.logo_text:
             return self.logo_text
-        return f"{plain(institution)} logo" if institution else "Logo"
+        said = words(language)
+        return said.logo_of.format(name=plain(institution)) if institution else said.logo
 
     def sans_stack(self, language: str) -> list[str]:
         """The sans family and, in order, the fallbacks found on this machine (Typst, CSS), as

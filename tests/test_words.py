@@ -11,8 +11,10 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import lxml.html
 import pytest
 from conftest import chromium_browser, require, run_cli
+from PIL import Image
 from pptx import Presentation
 from screenshots import open_deck, serve_folder
 
@@ -240,3 +242,48 @@ def test_the_docs_show_the_words_the_table_holds() -> None:
     for tag, cells in shown.items():
         said = WORDS[tag]
         assert cells == [said.agenda, said.part_of(2, 7), said.closing], tag
+
+
+def test_the_alt_text_the_tool_writes_is_in_the_lectures_language(tmp_path: Path) -> None:
+    """The logo's alt text names the institution, and a picture without alt text or caption is
+    described by its slide's title, in German words, in the PPTX and the HTML deck."""
+    from test_theme_folders import make_theme
+
+    theme = make_theme(tmp_path / "crest")
+    own = (theme / "theme.yaml").read_text("utf-8")
+    (theme / "theme.yaml").write_text(re.sub(r"(?m)^logo_alt:.*\n", "", own), "utf-8")
+    text = lecture_text("de").replace("topics:", "institution: Universität Beispiel\ntopics:", 1)
+    text = text.replace("bullets: [Modelle]", "image: {src: images/bild.png}")
+    folder = write(tmp_path, "bild", text)
+    (folder / "images").mkdir()
+    Image.new("RGB", (320, 180), "#2266AA").save(folder / "images" / "bild.png")
+    result = run_cli(
+        "build", folder, "--theme", theme, "--format", "pptx,html", "--out", tmp_path / "out"
+    )
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "bild"
+    described = [
+        shape._element.nvPicPr.cNvPr.get("descr")
+        for slide in Presentation(str(out / "bild.pptx")).slides
+        for shape in slide.shapes
+        if shape.shape_type == 13  # a picture
+    ]
+    assert described == ["Logo: Universität Beispiel", "Bild: Modelle"]
+    page = lxml.html.parse(str(out / "bild.html"))
+    assert page.xpath("//img[contains(@class, 'title-logo')]/@alt") == [described[0]]
+    assert page.xpath("//img[starts-with(@data-src, 'images/')]/@alt") == [described[1]]
+
+
+def test_a_traditional_chinese_handout_is_titled_in_traditional_characters(
+    tmp_path: Path,
+) -> None:
+    """Its labels are the table's, and Typst's contents title is 目錄, not the Simplified 目录."""
+    text = LECTURE.format(
+        title="生成式人工智慧", language="zh-Hant", closing="", topics=["基礎", "模型", "應用"]
+    )
+    folder = write(tmp_path, "hant", text)
+    result = run_cli("build", folder, "--format", "handout", "--out", tmp_path / "out", "-q")
+    assert result.returncode == 0, result.stderr
+    handout = pdf_text(tmp_path / "out" / "hant" / "hant-handout.pdf")
+    assert "目錄" in handout and "目录" not in handout
+    assert "演講者備忘稿" in handout and "講義" in handout

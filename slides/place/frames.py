@@ -27,6 +27,7 @@ from slides.place import geometry, paragraphs
 from slides.place.fit import DISPLAY_TITLE_PT, Fitter
 from slides.place.geometry import Box, PictureLayout
 from slides.place.paragraphs import Para, text_spans
+from slides.words import words
 
 if TYPE_CHECKING:
     from slides.assets import Assets
@@ -188,13 +189,15 @@ def layout_kind(frame: Frame) -> LayoutKind:
     return "columns" if body == "columns" else "plain"
 
 
-def alt_text(alt: str, node: model.Image | model.DiagramBase, frame: Frame) -> str:
-    """Alt text from the content (alt, caption or slide title), never a file name."""
+def alt_text(alt: str, node: model.Image | model.DiagramBase, frame: Frame, language: str) -> str:
+    """Alt text from the content (alt, caption or slide title, in the lecture's language),
+    never a file name."""
     for candidate in (alt, node.alt, node.caption):
         if candidate and candidate.strip() and not _PATHLIKE.fullmatch(candidate.strip()):
             return inline.plain(" ".join(candidate.split()))
-    kind = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
-    return f"{kind}: {inline.plain(frame.title)}"
+    said = words(language)
+    kind = said.diagram if isinstance(node, model.DiagramBase) else said.picture
+    return kind.format(title=inline.plain(frame.title))
 
 
 _PATHLIKE = re.compile(r"[^\s]*[/\\][^\s]*|[^\s]+\.(png|jpe?g|gif|svg|webp|bmp|tiff?)", re.I)
@@ -368,7 +371,7 @@ class _Placer:
             out.append(Text(layout.heading, (para,)))
         picture = self.assets.picture(node)
         name = "Diagram" if isinstance(node, model.DiagramBase) else "Picture"
-        alt = alt_text(picture.alt, node, frame)
+        alt = alt_text(picture.alt, node, frame, self.lecture.language)
         caption = node.caption if layout.caption is not None and node.caption else None
         caption_box = layout.caption if caption else None
         out.append(Picture(layout.picture, picture.path, alt, name, node, caption, caption_box))
@@ -465,5 +468,6 @@ class _Placer:
             with Image.open(logo) as img:
                 w, h = img.size
             box = geometry.place_picture(area, w / h)
-        alt = "" if decorative else self.theme.logo_alt(self.lecture.institution)
+        lecture = self.lecture
+        alt = "" if decorative else self.theme.logo_alt(lecture.institution, lecture.language)
         return Picture(box, logo, alt, "Logo", decorative=decorative)

@@ -158,9 +158,9 @@ _BROKEN_STANDARD = re.compile(r"(PDF/[AU]+-\w+, )*PDF/[AU]+-\w+ error: ")
 
 def typst_source(build: Build, root: Path) -> str:
     """The handout's Typst source; picture paths are written relative to `root`."""
-    lang, region = typst_language(build.lecture.language)
-    said = words(build.lecture.language)  # the handout's own labels
-    theme = build.theme
+    lecture, theme = build.lecture, build.theme
+    lang, region = typst_language(lecture.language)
+    said = words(lecture.language)  # the handout's own labels
 
     placed = {placed.frame.number: placed for placed in build.placed}
     # Boxes drawn on every slide, on the side the placement puts them (mirrored right to left).
@@ -201,7 +201,10 @@ def typst_source(build: Build, root: Path) -> str:
 
     logo = None
     if theme.logo is not None:
-        logo = {"path": inside(theme.logo), "alt": theme.logo_alt(build.lecture.institution)}
+        logo = {
+            "path": inside(theme.logo),
+            "alt": theme.logo_alt(lecture.institution, lecture.language),
+        }
 
     slide_logo = None  # logo_on: every: in each slide's footer, where the PPTX puts it
     if theme.logo is not None and theme.shows_logo("content"):
@@ -394,7 +397,14 @@ def paragraphs(notes: str) -> list[str]:
 
 
 def typst_language(tag: str) -> tuple[str, str | None]:
-    """Typst's language and region from a BCP 47 tag: 'en-GB' -> ('en', 'GB')."""
+    """Typst's language and region from a BCP 47 tag: 'en-GB' -> ('en', 'GB').
+
+    Chinese in Traditional characters without a region is zh-Hant-TW (CLDR's likely subtags):
+    Typst knows the script only by the region, and titled a zh-Hant handout's contents 目录,
+    in Simplified characters.
+    """
     parts = tag.split("-")
     region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    if region is None and parts[0].lower() == "zh" and "hant" in map(str.lower, parts[1:]):
+        region = "TW"
     return parts[0].lower(), region

@@ -96,7 +96,7 @@ def render(build: Build) -> Path:
             date=quarto_date(build.lecture.date) if build.lecture.date else None,
             ids=frame_ids(build),
             logo=publish_logo(build),
-            logo_alt=build.theme.logo_alt(build.lecture.institution),
+            logo_alt=build.theme.logo_alt(build.lecture.institution, build.lecture.language),
             layout=layout,
             attrs=attrs,
             as_bullet=model.as_bullet,
