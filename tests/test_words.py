@@ -1,5 +1,6 @@
 """The words the tool adds itself (the agenda's title, "Part 2 of 3", the default closing slide,
-the handout's labels) are in the lecture's language in every output: the PPTX (python-pptx),
+the handout's labels, alt text and the HTML deck's buttons) are in the lecture's language in
+every output: the PPTX (python-pptx),
 the .qmd, the HTML deck in Chromium, the slides PDF it prints and the handout (pdftotext).
 An English lecture keeps its words, a language without words of its own gets English, and a
 lecture's own `closing:` wins."""
@@ -56,6 +57,7 @@ EXPECTED = {
         "closing": "Fragen?",
         "notes": "NOTIZEN DES VORTRAGENDEN",
         "handout": "Handout",
+        "buttons": ["vorherige Folie", "nächste Folie", "Folie darüber", "Folie darunter"],
     },
     "ja": {
         "title": "生成AI入門",
@@ -65,6 +67,7 @@ EXPECTED = {
         "closing": "ご質問はありますか？",
         "notes": "発表者ノート",
         "handout": "配布資料",
+        "buttons": ["前のスライド", "次のスライド", "上のスライド", "下のスライド"],
     },
     "ar": {
         "title": "مقدمة",
@@ -74,6 +77,7 @@ EXPECTED = {
         "closing": "أسئلة؟",
         "notes": "ملاحظات المتحدث",
         "handout": "نشرة",
+        "buttons": ["الشريحة السابقة", "الشريحة التالية", "الشريحة أعلاه", "الشريحة أدناه"],
     },
 }
 
@@ -158,10 +162,14 @@ def test_the_qmd_and_the_html_deck_say_the_words(built: tuple[str, Path]) -> Non
               agenda: document.querySelector('section.agenda h2').textContent.trim(),
               parts: [...document.querySelectorAll('.part-label')].map(e => e.textContent),
               closing: document.querySelector('section.closing h1').textContent.trim(),
+              buttons: [...document.querySelectorAll('.controls button')].map(
+                b => b.getAttribute('aria-label')),
             })"""
         )
     assert shown["agenda"] == want["agenda"] and shown["closing"] == want["closing"]
     assert shown["parts"][1] == want["part"], shown
+    # reveal.js's buttons (previous, next, above, below), as a screen reader names them
+    assert sorted(shown["buttons"]) == sorted(want["buttons"]), shown
 
 
 def test_the_slides_pdf_and_the_handout_say_the_words(built: tuple[str, Path]) -> None:

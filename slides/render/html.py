@@ -23,10 +23,11 @@ from pathlib import Path
 from slides import inline
 from slides.errors import BuildError
 from slides.jinja import environment, html_inline
+from slides.model import Lecture
 from slides.place import fit, geometry, paragraphs
 from slides.place.frames import TABLE_STYLE, TITLE_RULE
 from slides.render import Build, atomic_path, umask
-from slides.render.qmd import CSS_NAME, HEAD, REVEAL, copy_if_changed, px, write_text
+from slides.render.qmd import CSS_NAME, REVEAL, copy_if_changed, head, px, write_text
 from slides.theme import TEMPLATES
 
 REVEAL_PACKAGE = TEMPLATES.parent / "node_modules" / "reveal.js"
@@ -87,7 +88,8 @@ def render(build: Build) -> Path:
             if build.options.self_contained:
                 install_katex(build.out_dir)  # pandoc embeds it from there
             rules = quarto_rules(source.read_text("utf-8"), bool(build.lecture.footer))
-            page = _pandoc(source, temp, build.options.self_contained, build.lecture.date, rules)
+            lecture = build.lecture
+            page = _pandoc(source, temp, build.options.self_contained, lecture, rules)
             # pandoc loads KaTeX only in a deck with math: 70 files not copied for the others.
             if f'="{KATEX_DIR}/' in page:
                 install_katex(build.out_dir)
@@ -135,7 +137,7 @@ def quarto_rules(qmd: str, footer: bool) -> list[Path]:
 
 
 def _pandoc(
-    source: Path, target: Path, self_contained: bool, date: str | None, rules: list[Path]
+    source: Path, target: Path, self_contained: bool, lecture: Lecture, rules: list[Path]
 ) -> str:
     """pandoc's reveal.js writer: `#` headings become vertical stacks, `##` their slides.
     Returns the page written.
@@ -158,8 +160,9 @@ def _pandoc(
         *(f"--lua-filter={rule}" for rule in rules),
         f"--katex={KATEX_DIR}/",  # as the .qmd's html-math-method asks Quarto
         "--variable",
-        f"header-includes={HEAD}",
+        f"header-includes={head(lecture.language)}",
     ]
+    date = lecture.date
     if date:
         command += ["--variable", f"date={html_inline(date)}"]
         command += ["--variable", f"date-meta={inline.plain(date)}"]

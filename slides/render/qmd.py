@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 import shutil
 import stat
@@ -26,6 +27,7 @@ from slides.place import geometry
 from slides.place.frames import Picture
 from slides.render import Build, atomic_path, umask
 from slides.render.svg import diagram_svg
+from slides.words import words
 
 PX = 1280 / geometry.SLIDE_W  # CSS pixels per point: the 960-pt slide is a 1280-px reveal.js slide
 CSS_NAME = "theme.css"
@@ -57,6 +59,30 @@ HEAD = (
     '<link rel="icon" href="data:,">\n'
     f"<script>document.querySelector('meta[name=\"viewport\"]').content = '{VIEWPORT}';</script>"
 )
+# reveal.js names its buttons for screen readers in English (dist/reveal.js, Controls.render;
+# left and right swap in its rtl mode): in a lecture of another language the page renames
+# them, by their English names (`said`, written before it), once reveal.js has made them.
+RENAME_CONTROLS = (
+    "addEventListener('DOMContentLoaded', () => {"
+    " const rename = () => document.querySelectorAll('.controls button').forEach(b => {"
+    " const name = said[b.getAttribute('aria-label')];"
+    " if (name) b.setAttribute('aria-label', name); });"
+    " Reveal.isReady() ? rename() : Reveal.on('ready', rename); });"
+)
+CONTROLS = ("previous_slide", "next_slide", "slide_above", "slide_below")  # slides.words' keys
+
+
+def head(language: str) -> str:
+    """Raw content of the page's <head>: HEAD, and the script renaming reveal.js's buttons
+    in the lecture's language when its words are not English."""
+    said, english = words(language), words("en")
+    names = {getattr(english, key): getattr(said, key) for key in CONTROLS}
+    if all(name == own for name, own in names.items()):
+        return HEAD
+    found = json.dumps(names, ensure_ascii=False).replace("</", "<\\/")
+    return f"{HEAD}\n<script>{{ const said = {found}; {RENAME_CONTROLS} }}</script>"
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -92,7 +118,7 @@ def render(build: Build) -> Path:
             css=CSS_NAME,
             self_contained=build.options.self_contained,
             reveal=REVEAL,
-            head=HEAD,
+            head=head(build.lecture.language),
             date=quarto_date(build.lecture.date) if build.lecture.date else None,
             ids=frame_ids(build),
             logo=publish_logo(build),
