@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
-import PIL
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+import PIL  # its version only: the image modules load with a lecture's first picture
 
 from slides import model
 from slides.cache import file_digest
@@ -34,6 +32,8 @@ from slides.signals import checkpoint
 from slides.theme import Theme
 
 if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
     from slides.diagrams import Layout, Style
 
 MAX_SIZE = (1920, 1080)  # slide resolution: larger pictures are downscaled to fit inside it
@@ -406,6 +406,8 @@ class BadImage(Exception):
 
 def _image(source: Path, cache_dir: Path) -> tuple[Path, int, int]:
     """The prepared copy of an image file (checked, converted, downscaled) and its size."""
+    from PIL import Image as PILImage
+
     data = _bytes(source)
     digest = hashlib.sha256(data + IMAGE_VERSION.encode()).hexdigest()[:20]
     for ext in (".png", ".jpg"):
@@ -437,6 +439,9 @@ def _read(source: Path) -> tuple[bytes, PILImage.Image, str]:
 
 def _open(data: bytes) -> tuple[PILImage.Image, str]:
     """Decode the whole picture, turning every way it can fail into a BadImage."""
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a warning is a refusal too.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -458,6 +463,9 @@ def _open(data: bytes) -> tuple[PILImage.Image, str]:
 
 def _store(image: PILImage.Image, fmt: str, data: bytes, stem: Path) -> tuple[Path, int, int]:
     """Keep PNG/JPEG as they are when they need no change; else convert and downscale."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
     turned = image.getexif().get(0x0112, 1) != 1  # a phone photo's orientation tag
     rotated = ImageOps.exif_transpose(image) if turned else image
     too_big = rotated.width > MAX_SIZE[0] or rotated.height > MAX_SIZE[1]

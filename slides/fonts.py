@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
-from PIL import ImageFont
 
 from slides import model, stored
 from slides.errors import Problem
@@ -29,6 +28,7 @@ from slides.theme import Font, Theme, load_theme, theme_path
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
+    from PIL import ImageFont
 
 REFERENCE_PT = 100.0  # widths are measured at this size and scaled
 BITMAP_PX = 109  # colour emoji fonts (CBDT) have this one strike only
@@ -279,6 +279,8 @@ _ASCII_PLAIN = frozenset(ch for ch in map(chr, range(128)) if not _shapes(ch))
 @cache
 def _pillow(path: Path | None) -> tuple[ImageFont.FreeTypeFont, float]:
     """A Pillow font for a file and the factor from its size to REFERENCE_PT points."""
+    from PIL import ImageFont  # only for shaped text and bitmap fonts: loaded when met
+
     if path is None:  # no file at all: Pillow's own scalable font still measures
         return ImageFont.load_default(size=REFERENCE_PT * 10), 0.1  # type: ignore[return-value]
     try:

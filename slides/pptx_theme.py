@@ -22,13 +22,16 @@ import subprocess
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
-from lxml import etree
 
 from slides.errors import BuildError, ContentError, Problem, UsageError, display_path
 from slides.place.geometry import Box, SlideBoxes
 from slides.theme import Font, Theme
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 EMU_PER_PT = 12700
 # Theme colour role <- colour scheme slot. PowerPoint writes text in dk1 on lt1; dk2 and lt2
@@ -121,6 +124,7 @@ def read_template(path: Path) -> TemplateLook:
     """
     import zipfile
 
+    from lxml import etree  # loaded with a template only, as python-pptx is
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     from slides.render.pptx_package import find_layout, layouts, open_template

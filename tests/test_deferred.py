@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 
 
 def run_python(code: str) -> str:
@@ -80,3 +82,38 @@ def test_a_module_imported_already_or_missing_is_as_without_it() -> None:
         "print(sys.modules['urllib.request'] is real and urllib.request is real)\n"
     )
     assert printed.split() == ["missing", "True"]
+
+
+def test_planning_loads_pillow_and_lxml_only_for_what_needs_them(tmp_path: Path) -> None:
+    """The parent's path to the hand-over (load, plan, lay out, place: prepare_build) of a
+    lecture with native diagrams but no photo or PowerPoint template needs neither Pillow's
+    image modules nor lxml: 20-25 ms before the writer can start. A photo still loads Pillow."""
+    lecture = tmp_path / "lecture"
+    (lecture / "images").mkdir(parents=True)
+    (lecture / "lecture.yaml").write_text(
+        "title: Imports\ntopics:\n  - title: One\n    slides:\n"
+        "      - title: A hub\n        diagram: {kind: hub, centre: LLM, spokes: [Chat, Code]}\n"
+        "      - title: A flow\n        diagram: {kind: flow, steps: [One, Two, Three]}\n",
+        "utf-8",
+    )
+    heavy = ("PIL.Image", "PIL.ImageFont", "PIL.ImageDraw", "lxml.etree")
+
+    def loaded() -> list[str]:
+        printed = run_python(
+            "import sys\n"
+            "from pathlib import Path\n"
+            "from slides.build import prepare_build\n"
+            "from slides.render import Options\n"
+            f"build, _ = prepare_build(Path({str(lecture)!r}), Path({str(tmp_path / 'out')!r}),"
+            " Options())\n"
+            "assert build.placed\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+        )
+        return ast.literal_eval(printed)
+
+    assert loaded() == []
+    shutil.copyfile(SAMPLE / "images" / "photo.png", lecture / "images" / "photo.png")
+    text = (lecture / "lecture.yaml").read_text("utf-8")
+    photo = "      - title: A photo\n        image: {src: images/photo.png, alt: A photo}\n"
+    (lecture / "lecture.yaml").write_text(text + photo, "utf-8")
+    assert "PIL.Image" in loaded()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from slides import model
 from slides.diagrams.alt import describe
 from slides.diagrams.layout import cut_labels, layout
-from slides.diagrams.paint import paint, to_palette
 from slides.diagrams.shapes import BODY, WIDTH, Layout
 from slides.diagrams.style import Style
 from slides.diagrams.vector import Vector, vector
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Bump when the drawing changes, so cached PNGs of an older painter are redrawn.
 PAINTER_VERSION = "9"
@@ -35,6 +37,8 @@ __all__ = [
 
 def draw(node: model.DiagramBase, style: Style, room: tuple[float, float] = BODY) -> Image.Image:
     """The diagram as an RGB image sized for a room of (width, height) points on the slide."""
+    from slides.diagrams.paint import paint  # Pillow: only where a picture is painted
+
     return paint(layout(node, style, room), style)
 
 
@@ -49,6 +53,8 @@ def draw_png(
 
 def save_png(geometry: Layout, style: Style, path) -> None:
     """Paint a laid-out diagram into a PNG file (256 colours, the theme's colours exact)."""
+    from slides.diagrams.paint import paint, to_palette
+
     # Level 3 writes twice as fast as the default and the file is barely larger.
     to_palette(paint(geometry, style), geometry).save(path, "PNG", compress_level=3)
 

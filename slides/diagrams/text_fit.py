@@ -7,19 +7,23 @@ import itertools
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
-from PIL import ImageFont
 
 from slides import inline, model
 from slides.diagrams.shapes import LINE_HEIGHT, MIN_TEXT, SCALE, Line, Rect, TextBlock
 from slides.diagrams.style import Style
 from slides.fonts import Measurer, line_metrics
 
+if TYPE_CHECKING:
+    from PIL import ImageFont
+
 
 @lru_cache(maxsize=256)
 def _font(path: Path | None, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont  # a painted diagram only (--pptx-diagrams picture)
+
     if path is None:  # no theme font: Pillow's bundled scalable font still measures and draws
         return ImageFont.load_default(size=size)  # type: ignore[return-value]
     return ImageFont.truetype(str(path), size)
