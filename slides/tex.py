@@ -30,7 +30,7 @@ from slides import inline, model
 if TYPE_CHECKING:
     from lxml import etree
 
-TEX_VERSION = "8"  # bump when the conversion changes, so cached formulas are redone
+TEX_VERSION = "9"  # bump when the conversion changes, so cached formulas are redone
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -180,6 +180,8 @@ def _pandoc_omml(keys: list[Key]) -> list[str | None]:
     formula in tests/test_math.py) in half the time: it builds no slides."""
     from lxml import etree
 
+    from slides.omml import delimit_brackets
+
     with tempfile.TemporaryDirectory(prefix="slides-tex.") as folder:
         document = Path(folder) / "formulas.docx"
         _run(keys, "docx", document)
@@ -198,6 +200,7 @@ def _pandoc_omml(keys: list[Key]) -> list[str | None]:
             etree.cleanup_namespaces(formula)
             for props in formula.iter(f"{{{M}}}mcPr"):  # the schema's order: count, mcJc
                 props[:] = sorted(props, key=lambda e: etree.QName(e).localname != "count")
+            delimit_brackets(formula)  # as LibreOffice can read it
             current = etree.tostring(formula, encoding="unicode")
     return found
 

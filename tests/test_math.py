@@ -81,6 +81,36 @@ def test_pptx_has_native_equations_libreoffice_draws(built, tmp_path):
     assert formula[0] > norm[2] and formula[1] < norm[3] and norm[1] < formula[3]  # its row
 
 
+def test_libreoffice_draws_brackets_whose_closing_one_carries_a_script(tmp_path):
+    """texmath puts `(` and `)` of `(a+b)^2` in different elements (the `)` is the base of the
+    power; after a sum the `(` is the sum's body); LibreOffice drew a red ¿ for each such
+    bracket. Each group is one delimiter (m:d) now, and every bracket is drawn."""
+    lecture = tmp_path / "brackets"
+    lecture.mkdir()
+    (lecture / "lecture.yaml").write_text(
+        r"""title: Brackets
+topics:
+  - title: Brackets
+    slides:
+      - title: Squares
+        math:
+          equations:
+            - 'L = \frac{1}{n} \sum_{i=1}^{n} (y_i - \hat{y}_i)^2'
+            - '(a+b)^2 = [c]_i + |x|^2 + \sum_j (b+c) d'
+""",
+        "utf-8",
+    )
+    result = run_cli("build", lecture, "--format", "pptx", "--out", tmp_path / "out", "-q")
+    assert result.returncode == 0, result.stderr
+    deck = tmp_path / "out" / "brackets" / "brackets.pptx"
+    with zipfile.ZipFile(deck) as package:
+        xml = package.read("ppt/slides/slide4.xml").decode()
+    assert xml.count("<m:d>") == 4, xml
+    text = "".join(w[4] for w in words(libreoffice_convert(deck, tmp_path, "pdf"), 4))
+    assert "¿" not in text and text.count("(") == text.count(")") == 3, text
+    assert text.count("[") == text.count("]") == 1 and text.count("|") == 2, text
+
+
 def test_displayed_formulas_stay_readable_in_libreoffice_on_a_dark_theme(tmp_path):
     """LibreOffice draws a formula object black whatever its runs' colour: on the dark theme the
     rotation slide's matrix goes to the fallback's text, in the theme's text colour."""
