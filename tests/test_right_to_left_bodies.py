@@ -1,0 +1,121 @@
+"""What stays left to right in a right-to-left lecture, and what is mirrored, in every output.
+
+A lecture in Arabic is laid out from the right (slides.place mirrors the slide), but a formula
+reads left to right, and a diagram's labels start where its layout measured them. The HTML deck
+inherited `dir: rtl` into KaTeX and the SVG diagram: a formula came out reversed (`2^ mc = E`)
+and a compare diagram's items ran back over their bullets. The handout's quote kept its accent
+bar on the left. Read in LibreOffice's PDF of the PPTX, the slides PDF and the handout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import libreoffice_convert, require
+from test_fonts import words_by_page
+from test_languages import build
+from test_same_place import page_image
+
+from slides.theme import load_theme
+
+LECTURE = r"""title: مقدمة
+language: ar
+topics:
+  - title: الأساسيات
+    slides:
+      - title: صيغة
+        bullets:
+          - 'الصيغة $E = mc^2$ في السطر'
+        notes: ملاحظات.
+      - title: دالة
+        math:
+          equations:
+            - 'L = \frac{1}{n} \sum_{i=1}^{n} (y_i - \hat{y}_i)^2'
+        notes: ملاحظات.
+      - title: حكمة
+        quote:
+          text: الذكاء الاصطناعي هو الكهرباء الجديدة
+          attribution: أندرو نج
+        notes: ملاحظات.
+      - title: مقارنة
+        diagram:
+          kind: compare
+          columns:
+            - {label: المطور, items: [شركات كبيرة, تدريب النماذج]}
+            - {label: المستخدم, items: [المطورون, استخدام النماذج]}
+          alt: مقارنة بين المطور والمستخدم
+        notes: ملاحظات.
+"""
+
+Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 (points)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    require("chromium")
+    where = tmp_path_factory.mktemp("rtl-bodies")
+    out = build(where, "rtl", LECTURE, "pptx,pdf,handout")
+    return {
+        "pptx": libreoffice_convert(out / "rtl.pptx", where, "pdf"),
+        "slides PDF": out / "rtl-slides.pdf",
+        "handout": out / "rtl-handout.pdf",
+    }
+
+
+def page_of(pdf: Path, title: str) -> tuple[int, list[Word]]:
+    """The page number and words of the slide whose title is `title` (pdftotext gives an
+    Arabic word's letters in visual order: compared as sets)."""
+    return next(
+        (number, page)
+        for number, page in enumerate(words_by_page(pdf), 1)
+        if any(sorted(w[0]) == sorted(title) for w in page)
+    )
+
+
+def test_a_formula_reads_left_to_right_in_every_output(pdfs) -> None:
+    for output, pdf in pdfs.items():
+        _, page = page_of(pdf, "دالة")
+        first = next(w for w in page if w[0].startswith(("L", "𝐿")))
+        total = next(w for w in page if w[0] == "∑")
+        last = max((w for w in page if w[0].endswith(")")), key=lambda w: w[1])
+        assert first[3] <= total[1] and total[3] <= last[1], (output, first, total, last)
+        if output != "pptx":  # LibreOffice shows a formula in a line as one word: E=mc²
+            _, page = page_of(pdf, "صيغة")
+            forms = (("E", "𝐸"), ("=",), ("mc", "𝑚𝑐"))
+            e, equals, mc = (next(w for w in page if w[0] in form) for form in forms)
+            assert e[1] < equals[1] < mc[1], (output, e, equals, mc)
+
+
+def test_a_diagrams_items_stand_beside_their_bullets_in_every_output(pdfs) -> None:
+    """As the PPTX draws them: each item right of its bullet, none running over it."""
+    for output, pdf in pdfs.items():
+        _, page = page_of(pdf, "مقارنة")
+        bullets = [w for w in page if w[0] == "•"]
+        assert len(bullets) == 4, (output, page)
+        for bullet in bullets:
+            middle = (bullet[2] + bullet[4]) / 2  # lines are 36 pt apart
+            line = [w for w in page if w[0] != "•" and abs((w[2] + w[4]) / 2 - middle) < 15]
+            beside = [w for w in line if w[1] >= bullet[3] and w[1] - bullet[3] < 40]
+            over = [w for w in line if w[1] < bullet[3] and w[3] > bullet[1]]
+            assert beside and not over, (output, bullet, line)
+
+
+def test_a_quotes_bar_stands_at_the_start_of_its_lines_in_every_output(pdfs, tmp_path) -> None:
+    """The accent bar right of the quote, the attribution at its lines' end (the left)."""
+    accent = tuple(bytes.fromhex(load_theme("default").colors["accent"][1:]))
+    for output, pdf in pdfs.items():
+        number, page = page_of(pdf, "حكمة")
+        head = next(w for w in page if sorted(w[0]) == sorted("حكمة"))
+        quote = [w for w in page if w[2] > head[4] and not w[0].isdigit()]
+        attribution = [w for w in quote if sorted(w[0]) == sorted("نج")]
+        text = [w for w in quote if w[4] < attribution[0][2]]
+        image = page_image(pdf, number, tmp_path / output.replace(" ", "-"))
+        y = int(text[0][2] + text[0][4])  # the first line's middle, two pixels a point
+        bar = [
+            x / 2
+            for x in range(image.width)
+            if all(abs(a - b) < 40 for a, b in zip(image.getpixel((x, y)), accent, strict=True))
+        ]
+        assert bar and min(bar) > max(w[3] for w in text), (output, bar[:1], text)
+        assert attribution[0][1] < min(w[1] for w in text) + 5, (output, attribution, text)
