@@ -359,7 +359,7 @@ def typst_spans(spans: Sequence[inline.Span]) -> str:
         if span.math:  # Typst math from texmath (slides.tex): made of Typst's own syntax
             parts.append(typst_math(" ".join(span.text.split()), span.math == "display"))
             continue
-        value = typst_string(span.text)
+        value = typst_string(span.text) if span.code or span.href else typst_words(span.text)
         if span.code:
             value = f"raw({value})"
         elif span.href:
@@ -386,7 +386,31 @@ def typst_notes(paragraph: str) -> str:
         if span.math:
             parts.append(typst_math(span.text, span.math == "display"))
         else:
-            parts.append("#" + typst_string(span.text))
+            parts.append("#" + typst_words(span.text))
+    return "[" + "".join(parts) + "]"
+
+
+# Hangul jamo, compatibility jamo and syllables.
+_HANGUL_WORD = re.compile(r"[^ ]*[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af][^ ]*")
+
+
+def typst_words(text: str) -> str:
+    """Text as a Typst string literal, or content where each word holding Hangul is a box.
+
+    Korean breaks lines between words (as slides.place measures them, and as PowerPoint,
+    LibreOffice and the deck's `word-break: keep-all` break them); Typst would break between
+    any two syllables and has no setting for it. A box keeps the word whole and its text
+    searchable, where a word joiner between syllables would land in the PDF's text."""
+    if not _HANGUL_WORD.search(text):
+        return typst_string(text)
+    parts, at = [], 0
+    for word in _HANGUL_WORD.finditer(text):
+        if word.start() > at:
+            parts.append("#" + typst_string(text[at : word.start()]))
+        parts.append(f"#box({typst_string(word[0])})")
+        at = word.end()
+    if at < len(text):
+        parts.append("#" + typst_string(text[at:]))
     return "[" + "".join(parts) + "]"
 
 
