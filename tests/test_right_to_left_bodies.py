@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import libreoffice_convert, require
+from conftest import chromium_browser, libreoffice_convert, require
+from screenshots import SHOW_SLIDE, open_deck, serve_folder
 from test_fonts import words_by_page
 from test_languages import build
 from test_same_place import page_image
@@ -119,3 +120,27 @@ def test_a_quotes_bar_stands_at_the_start_of_its_lines_in_every_output(pdfs, tmp
         ]
         assert bar and min(bar) > max(w[3] for w in text), (output, bar[:1], text)
         assert attribution[0][1] < min(w[1] for w in text) + 5, (output, attribution, text)
+
+
+# Where the deck on screen (not printed) shows the slide number and the footer's text.
+NUMBER_AND_FOOTER = """
+() => ['.reveal .slide-number', '.reveal section.present > .footer'].map(selector => {
+  const range = document.createRange();
+  range.selectNodeContents(document.querySelector(selector));
+  const box = range.getBoundingClientRect();
+  return [box.left, box.right];
+})
+"""
+
+
+def test_the_deck_on_screen_shows_the_slide_number_left_of_its_footer(tmp_path) -> None:
+    """As the PPTX and the printed deck do: the number at the end of the footer row (the left).
+    The theme's logical inset met reveal.js's own `right: 8px`: the number stretched between
+    them and stood at the right, beside the footer."""
+    lecture = LECTURE.replace("language: ar\n", "language: ar\nfooter: الذكاء الاصطناعي\n")
+    out = build(tmp_path, "rtl", lecture, "html")
+    with serve_folder(out) as url, chromium_browser("right-to-left deck") as browser:
+        page = open_deck(browser, f"{url}/rtl.html")
+        page.evaluate(SHOW_SLIDE, 3)
+        number, footer = page.evaluate(NUMBER_AND_FOOTER)
+        assert number[1] < footer[0] and number[1] < 1280 / 4, (number, footer)
