@@ -26,7 +26,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, optimizeconst
 from markupsafe import Markup, escape
 
-from slides import contrast, inline, tex
+from slides import contrast, inline, model, tex
 from slides.theme import TEMPLATES
 
 TARGETS = ("html", "qmd", "typst", "css", "xml")
@@ -472,6 +472,7 @@ def environment(target: str) -> jinja2.Environment:
         env.filters["omml"] = omml
         env.filters["math_requires"] = math_requires
         env.filters["math_text"] = lambda span: tex.formula(span.text, span.math == "display").text
+        env.tests["right_to_left"] = model.writes_right_to_left
     if target == "typst":
         env.filters["string"] = lambda value: Markup(typst_string(str(value)))
     return env

@@ -425,13 +425,18 @@ class Lecture(Node, kw_only=True, dict=True):
     def right_to_left(self) -> bool:
         """Whether the lecture's language is written from right to left (Arabic, Hebrew, …):
         every output then lays its slides out from the right."""
-        return self.language.split("-")[0].lower() in RIGHT_TO_LEFT
+        return writes_right_to_left(self.language)
 
 
 # Languages written from right to left (their primary subtag).
 RIGHT_TO_LEFT = frozenset(
     ("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi")
 )
+
+
+def writes_right_to_left(language: str) -> bool:
+    """Whether a language (a BCP 47 tag: ar, he-IL) is written from right to left."""
+    return language.split("-")[0].lower() in RIGHT_TO_LEFT
 
 
 def _exactly_one(node: Node, keys: tuple[str, ...], what: str) -> None:

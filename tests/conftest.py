@@ -70,7 +70,7 @@ def libreoffice_convert(
         timeout=180,
         env=env,
     )
-    converted = out_dir / f"{path.stem}.{fmt}"
+    converted = out_dir / f"{path.stem}.{fmt.split(':')[0]}"  # pdf:impress_pdf_Export:{…}
     assert converted.is_file()
     return converted
 

@@ -28,7 +28,7 @@ topics:
       - title: صيغة
         bullets:
           - 'الصيغة $E = mc^2$ في السطر'
-        notes: ملاحظات.
+        notes: ملاحظات المتحدث ورقم 42.
       - title: دالة
         math:
           equations:
@@ -53,10 +53,14 @@ Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 (points)
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
+def built(tmp_path_factory) -> Path:
     require("chromium")
-    where = tmp_path_factory.mktemp("rtl-bodies")
-    out = build(where, "rtl", LECTURE, "pptx,pdf,handout")
+    return build(tmp_path_factory.mktemp("rtl-bodies"), "rtl", LECTURE, "pptx,pdf,handout")
+
+
+@pytest.fixture(scope="module")
+def pdfs(built) -> dict[str, Path]:
+    out, where = built, built.parent.parent
     return {
         "pptx": libreoffice_convert(out / "rtl.pptx", where, "pdf"),
         "slides PDF": out / "rtl-slides.pdf",
@@ -144,3 +148,24 @@ def test_the_deck_on_screen_shows_the_slide_number_left_of_its_footer(tmp_path) 
         page.evaluate(SHOW_SLIDE, 3)
         number, footer = page.evaluate(NUMBER_AND_FOOTER)
         assert number[1] < footer[0] and number[1] < 1280 / 4, (number, footer)
+
+
+# LibreOffice's PDF of the notes pages only (its impress_pdf_Export options, as JSON).
+NOTES_PAGES = (
+    'pdf:impress_pdf_Export:{"ExportNotesPages":{"type":"boolean","value":"true"},'
+    '"ExportOnlyNotesPages":{"type":"boolean","value":"true"}}'
+)
+
+
+def test_the_speaker_notes_are_set_from_the_right(built, tmp_path) -> None:
+    """The notes' paragraphs are right to left (rtl="1", as the slides' are): the sentence's
+    full stop ends it at the left, after the number, and its lines stand at the right. They
+    were left to right: the stop stood right of the Arabic word before it."""
+    pdf = libreoffice_convert(built / "rtl.pptx", tmp_path, NOTES_PAGES)
+    page = next(p for p in words_by_page(pdf) if any(w[0] == "42" for w in p))
+    number = next(w for w in page if w[0] == "42")
+    line = [w for w in page if abs(w[4] - number[4]) < 3]
+    stop = next(w for w in line if w[0] == ".")
+    assert stop[3] <= number[1] + 0.5 and min(w[1] for w in line) == stop[1], line
+    width = max(w[3] for w in page)  # the slide number at the page's right
+    assert max(w[3] for w in line) > width / 2, (line, width)
