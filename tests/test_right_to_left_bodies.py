@@ -169,3 +169,12 @@ def test_the_speaker_notes_are_set_from_the_right(built, tmp_path) -> None:
     assert stop[3] <= number[1] + 0.5 and min(w[1] for w in line) == stop[1], line
     width = max(w[3] for w in page)  # the slide number at the page's right
     assert max(w[3] for w in line) > width / 2, (line, width)
+
+
+def test_the_handouts_running_header_has_the_topic_at_its_end(pdfs) -> None:
+    """The lecture's title at the page's right, the page's topic at its left edge (it stood
+    right-aligned in the header's left half, in the middle of the page)."""
+    page = words_by_page(pdfs["handout"])[2]
+    topic = next(w for w in page if sorted(w[0]) == sorted("الأساسيات"))
+    title = next(w for w in page if sorted(w[0]) == sorted("مقدمة"))
+    assert topic[2] < 40 and topic[1] < 595 / 8 < 595 / 2 < title[1], (topic, title)
