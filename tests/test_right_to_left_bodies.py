@@ -171,6 +171,21 @@ def test_the_speaker_notes_are_set_from_the_right(built, tmp_path) -> None:
     assert max(w[3] for w in line) > width / 2, (line, width)
 
 
+def test_the_handouts_cover_has_its_accent_bar_right_of_the_title(pdfs, tmp_path) -> None:
+    """As the title slide has its side bar at the right (it stood at the title's left)."""
+    accent = tuple(bytes.fromhex(load_theme("default").colors["accent"][1:]))
+    title = next(w for w in words_by_page(pdfs["handout"])[0] if sorted(w[0]) == sorted("مقدمة"))
+    image = page_image(pdfs["handout"], 1, tmp_path / "cover")
+    y = int(title[2] + title[4])  # the title's middle, two pixels a point
+    bar = [
+        x / 2
+        for x in range(image.width)
+        if all(abs(a - b) < 40 for a, b in zip(image.getpixel((x, y)), accent, strict=True))
+    ]
+    thick = [x for x in bar if x + 2 in bar]  # the 5-pt bar, not a letter's anti-aliased edge
+    assert thick and min(thick) > title[3], (thick, title)
+
+
 def test_the_handouts_running_header_has_the_topic_at_its_end(pdfs) -> None:
     """The lecture's title at the page's right, the page's topic at its left edge (it stood
     right-aligned in the header's left half, in the middle of the page)."""
