@@ -24,7 +24,7 @@ import msgspec
 
 from slides import model, stored
 from slides.errors import Problem
-from slides.theme import Font, Theme, load_theme, theme_path
+from slides.theme import Fallback, Font, Theme, load_theme, theme_path
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -138,6 +138,54 @@ class Measurer:
             if found is not None and any(code in found for code in beyond_latin):
                 return fallback.family(language)
         return fonts[0].family(language) if fonts else None
+
+    def slot_runs(self, text: str, language: str, latin: str) -> list[tuple[str, dict[str, str]]]:
+        """The text in the runs the PPTX writes it in, each with the families it names for East
+        Asian and complex-script characters (a:ea, a:cs): one run, unless its a:cs font lacks
+        characters it would draw.
+
+        The a:cs font draws a run's right-to-left letters and the digits and punctuation among
+        them. Noto Sans Hebrew has neither digits nor punctuation, and LibreOffice then takes
+        them from its colour emoji font, whose digits its PDFs leave out; Hebrew letters in a
+        run that names Noto Sans Arabic have no glyphs at all. Such characters go in runs of
+        their own, naming the complex-script fallback that has them, else `latin` (the run's
+        Latin font) when the theme font has them.
+        """
+        slots = {slot: f for slot in ("ea", "cs") if (f := self.slot_font(text, slot, language))}
+        if "cs" not in slots or max(text, default="") <= "\u02ff":
+            return [(text, slots)]
+        fallbacks = [(f, _charset(f.font.regular) or frozenset()) for f in self._slots["cs"]]
+        own = _characters(self.theme.sans.regular) or frozenset()
+
+        def script_font(ch: str) -> tuple[Fallback, frozenset[int]] | None:
+            """The complex-script fallback of a strong letter that needs one; None for Latin."""
+            if ch > "\u02ff" or unicodedata.bidirectional(ch) in ("R", "AL"):
+                return next((f for f in fallbacks if ord(ch) in f[1]), None)
+            return None
+
+        strong = [ch for ch in text if unicodedata.bidirectional(ch) in ("L", "R", "AL")]
+        context = script_font(strong[0]) if strong else None  # weak text first: as what follows
+        pieces: list[list] = []  # [text, a:cs family or None (whatever the run names)]
+        for ch in text:
+            family = None
+            if unicodedata.bidirectional(ch) in ("L", "R", "AL"):
+                context = script_font(ch)
+                family = context[0].family(language) if context else None
+            elif not _invisible(ch) and context is not None:
+                if ord(ch) in context[1]:
+                    family = context[0].family(language)
+                elif ch in own:  # else (an emoji) the viewer's own fallback, as before
+                    family = latin
+            if pieces and family in (None, pieces[-1][1]):
+                pieces[-1][0] += ch
+            elif pieces and pieces[-1][1] is None:
+                pieces[-1][0] += ch
+                pieces[-1][1] = family
+            else:
+                pieces.append([ch, family])
+        if len(pieces) == 1 and pieces[0][1] in (None, slots["cs"]):
+            return [(text, slots)]
+        return [(piece, {**slots, "cs": family or slots["cs"]}) for piece, family in pieces]
 
 
 def measurer(theme: str | Path) -> Measurer:

@@ -235,3 +235,44 @@ def test_a_right_to_left_lecture_is_laid_out_from_the_right_in_every_output(mirr
         first = next(w for w in columns if sorted(w[0]) == sorted("واحدة"))
         second = next(w for w in columns if sorted(w[0]) == sorted("ثالثة"))
         assert first[1] > second[2], (output, first, second)
+
+
+NUMBERS = """\
+title: מודלי שפה
+language: he
+agenda: false
+closing: null
+topics:
+  - title: נושא מספר 7
+    slides:
+      - title: גודל
+        bullets:
+          - 175 מיליארד פרמטרים
+          - למה זה חשוב?
+          - ערבית العربية ועברית
+        notes: הערות.
+"""
+
+
+def test_digits_and_punctuation_among_hebrew_letters_show_in_libreoffice(tmp_path: Path) -> None:
+    """The a:cs font draws a run's right-to-left letters and the digits and punctuation among
+    them; Noto Sans Hebrew has none of those, and LibreOffice took them from its colour emoji
+    font, which drew them as nothing ("175 מיליארד" showed as "מיליארד"). They are runs of
+    their own naming the theme font; and Arabic beside Hebrew names its own font."""
+    pptx = build(tmp_path, "numbers", NUMBERS, "pptx") / "numbers.pptx"
+    with zipfile.ZipFile(pptx) as package:
+        xml = package.read("ppt/slides/slide3.xml").decode("utf-8")
+    runs = dict(
+        (text, cs)
+        for cs, text in re.findall(r'<a:cs typeface="([^"]+)"/>.*?<a:t>([^<]*)</a:t>', xml)
+    )
+    assert runs["175 "] == "Lato" and runs["מיליארד פרמטרים"] == "Noto Sans Hebrew", runs
+    assert runs["?"] == "Lato", runs
+    arabic = next(text for text in runs if "العربية" in text)
+    assert runs[arabic] == "Noto Sans Arabic" and "עברית" not in arabic, runs
+    # The text layer has the digits either way; the emoji font drew them as nothing.
+    pdf = libreoffice_convert(pptx, tmp_path, "pdf")
+    fonts = subprocess.run(
+        [require("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "NotoColorEmoji" not in fonts and "Lato-Regular" in fonts, fonts

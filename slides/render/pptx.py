@@ -189,7 +189,7 @@ class _DeckWriter:
             "field_ids": FIELD_IDS,
             "empty": Para((), 12.0),
             "cell_pad": (CELL_PAD_X, CELL_PAD_Y),
-            "slots": self._slots,
+            "runs": self._runs,
         }
         # The slide and notes templates as modules made once: their macros then render each.
         xml = environment("xml")
@@ -394,12 +394,10 @@ class _DeckWriter:
     def _template_name(self) -> str:
         return self.template.name if self.template else "(default)"
 
-    def _slots(self, text: str) -> dict[str, str]:
-        """The fonts a run names for East Asian (a:ea) and complex scripts (a:cs) in its text."""
-        slot_font, language = self._widths.slot_font, self.lecture.language
-        return {
-            slot: family for slot in ("ea", "cs") if (family := slot_font(text, slot, language))
-        }
+    def _runs(self, text: str, latin: str) -> list[tuple[str, dict[str, str]]]:
+        """A run's text in pieces, with the fonts each names for East Asian (a:ea) and complex
+        scripts (a:cs) (fonts.Measurer.slot_runs); `latin` is the run's Latin font."""
+        return self._widths.slot_runs(text, self.lecture.language, latin)
 
     def _theme_fonts_and_colours(self, prs) -> None:
         """Name our font (with substitution hints) and our colours in the master's theme."""

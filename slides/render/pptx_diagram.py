@@ -116,14 +116,13 @@ class _Painter:
         out += [label for block in self.geometry.texts if (label := self._label(block))]
         return out
 
-    def _slots(self, text: str) -> dict[str, str]:
-        """The East Asian and complex-script fonts a run of this text names (a:ea, a:cs)."""
+    def _runs(self, text: str) -> list[tuple[str, dict[str, str]]]:
+        """A line's runs with the East Asian and complex-script fonts each names (a:ea, a:cs;
+        fonts.Measurer.slot_runs)."""
         widest = self.fonts.widest
         if widest is None:
-            return {}
-        slots = ("ea", "cs")
-        found = {slot: widest.slot_font(text, slot, self.language) for slot in slots}
-        return {slot: family for slot, family in found.items() if family}
+            return [(text, {})]
+        return widest.slot_runs(text, self.language, widest.theme.sans.family)
 
     def _piece(self, kind: str, name: str, box: Box, **more) -> Piece:
         shape_id = self.new_id()
@@ -191,7 +190,7 @@ class _Painter:
             # breaking there keeps every viewer's lines (and words) as the picture has them.
             lines = [line.text for line in words if line.para == n] or [para.text]
             paras.append({
-                "lines": [(text, self._slots(text)) for text in lines],
+                "lines": [self._runs(text) for text in lines],
                 "size": pt, "bold": para.bold, "bullet": para.bullet,
                 "align": "l" if para.align == "left" else "ctr", "indent": indent,
                 "spacing": pt * LINE_HEIGHT, "gap": gap, "colour": colour,
