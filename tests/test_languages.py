@@ -276,3 +276,43 @@ def test_digits_and_punctuation_among_hebrew_letters_show_in_libreoffice(tmp_pat
         [require("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
     ).stdout
     assert "NotoColorEmoji" not in fonts and "Lato-Regular" in fonts, fonts
+
+
+ANSWERS = """\
+title: مقدمة
+language: ar
+agenda: false
+closing: null
+topics:
+  - title: أسئلة
+    slides:
+      - title: تحقق من فهمك
+        questions:
+          - question: هل يحتاج النموذج إلى خادم؟
+            answer: لا، يعمل على الحاسوب 100%.
+        notes: ملاحظات.
+"""
+
+
+def test_a_right_to_left_decks_sub_levels_are_right_to_left_in_libreoffice(tmp_path: Path) -> None:
+    """An answer is a second-level paragraph. Its own a:pPr says rtl="1", but LibreOffice took
+    the direction from the master's second-level style (python-pptx's template says rtl="0"),
+    so the sentence's full stop stood at its right end, after the first word. The masters'
+    and the presentation's text styles are right to left in such a lecture (text a speaker
+    adds is too); a left-to-right lecture's stay as they were."""
+    from pptx import Presentation
+
+    pptx = build(tmp_path, "answers", ANSWERS, "pptx") / "answers.pptx"
+    styles = (
+        Presentation(pptx)
+        .slide_masters[0]
+        ._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}txStyles")
+    )
+    levels = [e for e in styles.iter() if re.fullmatch(r"\{.*\}lvl\dpPr", e.tag)]
+    assert levels and {e.get("rtl") for e in levels} == {"1"}
+    assert "l" not in {e.get("algn") for e in levels}
+    pdf = libreoffice_convert(pptx, tmp_path, "pdf")
+    words = _words(pdf, 3)
+    (line,) = {y for word, _, _, y in words if "100" in word}
+    answer = sorted((x0, word) for word, x0, _, y in words if abs(y - line) < 2)
+    assert answer[0][1].startswith("."), answer  # the end of the sentence, at its left

@@ -389,6 +389,8 @@ class _DeckWriter:
         pkg.set_slide_size(prs, SLIDE_WIDTH, SLIDE_HEIGHT)
         if self.template is None:
             self._theme_fonts_and_colours(prs)
+        if self.lecture.right_to_left:
+            pkg.set_right_to_left(prs)
         return prs
 
     def _template_name(self) -> str:

@@ -272,6 +272,24 @@ def set_theme(
         theme._blob = data
 
 
+def set_right_to_left(prs: Presentation) -> None:
+    """Paragraphs right to left by default, aligned to the right: the presentation's default
+    text style and every master's title, body and other styles (a:lvlNpPr rtl, algn). Text a
+    speaker adds is then set as the lecture's is; and LibreOffice takes a sub-level paragraph's
+    direction from there, whatever its own a:pPr says."""
+    roots = [prs.part._element.find(qn("p:defaultTextStyle"))]
+    roots += [master._element.find(qn("p:txStyles")) for master in prs.slide_masters]
+    flipped = {"l": "r", "r": "l"}
+    for root in roots:
+        for style in root.iter(*_LEVELS) if root is not None else ():
+            style.set("rtl", "1")
+            if style.get("algn") in flipped:
+                style.set("algn", flipped[style.get("algn")])
+
+
+_LEVELS = [qn(f"a:lvl{n}pPr") for n in range(1, 10)]
+
+
 def notes_master(prs: Presentation) -> Part:
     """The notes master (python-pptx's default one if none), listed in p:notesMasterIdLst.
 
