@@ -283,7 +283,7 @@ def check_pictures(lecture: model.Lecture, theme: Theme, jobs: int = 1) -> list[
             drawn.append((where, drawing))
             continue
         try:
-            _read(source)[1].close()
+            _open(_bytes(source))[0].close()
         except BadImage as error:
             problems.append(_problem(lecture, key, source, error))
     if problems:
@@ -432,15 +432,9 @@ def _bytes(source: Path) -> bytes:
     return source.read_bytes()
 
 
-def _read(source: Path) -> tuple[bytes, PILImage.Image, str]:
-    data = _bytes(source)
-    return (data, *_open(data))
-
-
 def _open(data: bytes) -> tuple[PILImage.Image, str]:
     """Decode the whole picture, turning every way it can fail into a BadImage."""
     from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
 
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; a warning is a refusal too.
@@ -454,7 +448,7 @@ def _open(data: bytes) -> tuple[PILImage.Image, str]:
             image.load()
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
             raise BadImage(f"the picture is too large to open safely: {error}") from None
-        except UnidentifiedImageError:
+        except PILImage.UnidentifiedImageError:
             raise BadImage("not a picture Pillow can read (use PNG, JPEG, GIF or WebP)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise BadImage(f"the picture is damaged or cut short ({error})") from None

@@ -82,10 +82,10 @@ class Vault:
 
 def picture_problem(path: Path) -> str | None:
     """Why a found picture file cannot be used, or None."""
-    from slides.assets import BadImage, _read
+    from slides.assets import BadImage, _bytes, _open
 
     try:
-        _read(path)[1].close()
+        _open(_bytes(path))[0].close()
     except BadImage as error:
         return str(error)
     except OSError as error:
