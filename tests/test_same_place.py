@@ -47,6 +47,12 @@ topics:
           alt: A red block
           caption: Underneath is a caption long enough to need two lines on the slide, so the
             picture above it makes room for both of them
+      - title: Spaced bullets
+        bullets:
+          - Alpha
+          - Bravo
+          - Charlie
+          - Delta
 """
 # The slide (by its title's first word) and a word of the last line of its body.
 BODIES = [("Einstein", "Albert"), ("Rotation", "entries")]
@@ -214,3 +220,17 @@ def test_a_long_caption_sits_under_its_picture_in_every_output(pdfs, tmp_path) -
         ]
         assert red, output
         assert red[-1] / 2 <= caption[2], (output, red[-1] / 2, caption[2])
+
+
+def test_bullets_are_as_far_apart_in_every_output(pdfs) -> None:
+    """The first bullet's line to the fourth's, as a share of the title to the slide number:
+    the handout set its lists with Typst's own tighter spacing (0.7 of the slide's)."""
+    apart = {}
+    for output, pdf in pdfs.items():
+        page = next(p for p in words_by_page(pdf) if any(w[0] == "Spaced" for w in p))
+        head = next(w for w in page if w[0] == "Spaced")
+        alpha, delta = (next(w for w in page if w[0] == word) for word in ("Alpha", "Delta"))
+        number = next(w for w in page if w[0].isdigit() and w[2] > delta[4])
+        middle = [(a[2] + a[4]) / 2 for a in (head, alpha, delta, number)]
+        apart[output] = (middle[2] - middle[1]) / (middle[3] - middle[0])
+    assert max(apart.values()) - min(apart.values()) < 0.02, apart

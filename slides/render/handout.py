@@ -28,7 +28,7 @@ from slides.place import geometry
 from slides.place.fit import Fitter
 from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text, mirrored
 from slides.place.measure import TextMeasure
-from slides.place.paragraphs import CAPTION_PT
+from slides.place.paragraphs import CAPTION_PT, LINE_SPACING, PARAGRAPH_GAP
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
 from slides.words import words
@@ -229,6 +229,8 @@ def typst_source(build: Build, root: Path) -> str:
             frames=build.deck.frames,
             pictures_of=pictures_of,
             caption_pt=CAPTION_PT,
+            line_spacing=LINE_SPACING,
+            bullet_gap=PARAGRAPH_GAP * LINE_SPACING,
             code_of=code_of,
             table_of=table_of,
             title_pt=title_pt,
@@ -257,10 +259,10 @@ def typst_source(build: Build, root: Path) -> str:
 
 
 # A body the placement measured at most this share of the body box tall is set at its size
-# without Typst measuring it first. Typst sets text more tightly than the slide (handout.typ's
-# line and paragraph gaps): the text bodies of the GenAI lecture, the test lectures and
-# bench's scale-50 are 0.54–0.92 as tall in Typst as the placement measured them, so one would
-# have to be 25 % taller than that to overflow.
+# without Typst measuring it first. Typst sets bullets with the slide's line and paragraph
+# spacing, and breaks their lines in the theme font where the placement measured the widest a
+# viewer may have, so they are never taller than measured; questions and modules it sets more
+# tightly. One would have to be 25 % taller than measured to overflow.
 ROOM = 0.8
 
 
