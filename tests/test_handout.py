@@ -512,7 +512,7 @@ def test_typst_measures_only_bodies_that_might_not_fit_and_sets_the_same_pdf(
     some, fits = handout_of(tmp_path / "some")
     values = set(fits.values())
     assert {"diagram false", "bullets false", "quote true"} <= values
-    monkeypatch.setattr(handout, "has_room", lambda placed, measure: False)
+    monkeypatch.setattr(handout, "has_room", lambda placed: False)
     every, fits_all = handout_of(tmp_path / "every")
     assert set(fits_all.values()) == {f"{v.split()[0]} true" for v in values}
 
@@ -527,26 +527,26 @@ def test_typst_measures_only_bodies_that_might_not_fit_and_sets_the_same_pdf(
     assert len(placed_words) > 100 and placed_words == words(every)
 
 
-def test_a_dense_body_is_measured_and_a_short_one_is_not(tmp_path: Path) -> None:
-    """The placement's own measure decides: bullets filling most of the body box are measured
-    by Typst, a few short ones are not; a picture never is."""
+def test_a_tall_code_box_is_measured_and_placed_text_is_not(tmp_path: Path) -> None:
+    """Body text and pictures are drawn in their placed boxes at their placed sizes, however
+    full; a code box filling most of the body is measured by Typst, a short one is not."""
     import yaml
     from conftest import copy_lecture
 
     from slides.build import prepare_build
-    from slides.place.fit import Fitter
     from slides.render import Options
 
     folder = copy_lecture(SAMPLE, tmp_path)
     data = yaml.safe_load((folder / "lecture.yaml").read_text("utf-8"))
     dense = ["A bullet long enough to fill most of one line on the slide"] * 8
-    data["topics"][0]["slides"].append({"title": "Dense", "bullets": dense})
-    data["topics"][0]["slides"].append({"title": "Short", "bullets": ["One", "Two"]})
+    slides = data["topics"][0]["slides"]
+    slides.append({"title": "Dense", "bullets": dense})
+    slides.append({"title": "Long code", "code": {"source": "x = 1\n" * 14}})
+    slides.append({"title": "Short code", "code": {"source": "x = 1\n"}})
     (folder / "lecture.yaml").write_text(yaml.safe_dump(data), "utf-8")
     build, _ = prepare_build(folder, tmp_path / "out", Options())
-    fitter = Fitter.of(build.theme)
     placed = {p.frame.title: p for p in build.placed if p.frame.kind == "content"}
-    assert not handout.has_room(placed["Dense"], fitter)
-    assert handout.has_room(placed["Short"], fitter)
-    assert handout.has_room(placed["A diagram"], fitter)
-    assert not handout.has_room(placed["A quote"], fitter)
+    assert handout.has_room(placed["Dense"]) and handout.has_room(placed["A diagram"])
+    assert not handout.has_room(placed["Long code"])
+    assert handout.has_room(placed["Short code"])
+    assert not handout.has_room(placed["A quote"])

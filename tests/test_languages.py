@@ -212,10 +212,10 @@ def mirrored(tmp_path_factory) -> dict[str, tuple[Path, int]]:
 
 
 def test_a_right_to_left_lecture_is_laid_out_from_the_right_in_every_output(mirrored) -> None:
-    """Its bullets stand right of their lines, its first column right of its second, its footer
-    right of the slide number: the placement mirrors the slide (slides.place), and each output
-    sets its paragraphs from the right (the PPTX's rtl="1", the deck's dir="rtl", Typst's
-    Arabic)."""
+    """Its bullets stand right of their lines at the body's right edge, its first column right
+    of its second, its footer right of the slide number: the placement mirrors the slide
+    (slides.place), and each output sets its paragraphs from the right (the PPTX's rtl="1",
+    the deck's dir="rtl", Typst's Arabic)."""
     for output, (pdf, page) in mirrored.items():
         words = _words(pdf, page)
         bullets = [w for w in words if w[0] == "•"]
@@ -231,6 +231,9 @@ def test_a_right_to_left_lecture_is_laid_out_from_the_right_in_every_output(mirr
         ]
         number, footer = next((n, row) for n, row in rows if row)
         assert min(w[1] for w in footer) > number[2], (output, footer, number)
+        # The lines start at the right edge of the body, where the footer ends.
+        right, span = max(w[2] for w in footer), max(w[2] for w in footer) - number[1]
+        assert all(right - b[2] < 0.05 * span for b in bullets), (output, right, bullets)
         columns = _words(pdf, page + 1)  # letters may come in visual order: compared as sets
         first = next(w for w in columns if sorted(w[0]) == sorted("واحدة"))
         second = next(w for w in columns if sorted(w[0]) == sorted("ثالثة"))

@@ -301,7 +301,7 @@ def tree(element: etree._Element) -> tuple:
 def test_handout_lines_make_room_for_their_formulas(built):
     """A bullet's sum limits end above the next bullet's fraction (Typst's lines grow)."""
     found = words(built / "math-lecture-handout.pdf", 3)
-    limits = next(w for w in found if w[4] == "𝑖=1")
+    limits = next(w for w in found if w[4].endswith("𝑖=1"))  # with the n above, or apart
     numerator = [w for w in found if w[4] in ("𝑄𝐾", "⊤")]
     assert numerator and all(limits[3] < w[1] for w in numerator), (limits, numerator)
 

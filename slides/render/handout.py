@@ -19,16 +19,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from slides import fonts, inline, model, stored, tex
+from slides import fonts, inline, stored, tex
 from slides.contrast import on_paper
 from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
-from slides.place.fit import Fitter
 from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text, mirrored
-from slides.place.measure import TextMeasure
-from slides.place.paragraphs import CAPTION_PT, LINE_SPACING, PARAGRAPH_GAP
+from slides.place.paragraphs import CAPTION_PT
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
 from slides.words import words
@@ -186,15 +184,23 @@ def typst_source(build: Build, root: Path) -> str:
                 shown.append({"path": inside(found.path), "drawing": None, **picture})
         return shown
 
+    def texts_of(frame: Frame) -> list[dict[str, object]]:
+        """The body text the slide builds (bullets, questions, modules, a bullets column):
+        its box and its paragraphs, drawn where the placement put them."""
+        found = placed[frame.number].elements
+        return [
+            {"box": _box(e.box), "paras": e.paras}
+            for e in found
+            if isinstance(e, Text) and e.builds
+        ]
+
     def title_pt(frame: Frame) -> float:
         """The title's size, as placed."""
         return placed[frame.number].title.paras[0].size
 
-    fitter = Fitter.of(theme) if build.template is None else None
-
     def fit(frame: Frame) -> bool:
         """Whether Typst measures the body, to shrink it if it is too tall (see has_room)."""
-        return fitter is None or not has_room(placed[frame.number], fitter)
+        return build.template is not None or not has_room(placed[frame.number])
 
     def inside(path: Path) -> str:
         return "/" + path.resolve().relative_to(root).as_posix()
@@ -228,9 +234,8 @@ def typst_source(build: Build, root: Path) -> str:
             lecture=build.lecture,
             frames=build.deck.frames,
             pictures_of=pictures_of,
+            texts_of=texts_of,
             caption_pt=CAPTION_PT,
-            line_spacing=LINE_SPACING,
-            bullet_gap=PARAGRAPH_GAP * LINE_SPACING,
             code_of=code_of,
             table_of=table_of,
             title_pt=title_pt,
@@ -258,36 +263,29 @@ def typst_source(build: Build, root: Path) -> str:
     )
 
 
-# A body the placement measured at most this share of the body box tall is set at its size
-# without Typst measuring it first. Typst sets bullets with the slide's line and paragraph
-# spacing, and breaks their lines in the theme font where the placement measured the widest a
-# viewer may have, so they are never taller than measured; questions and modules it sets more
-# tightly. One would have to be 25 % taller than measured to overflow.
+# A table or code box at most this share of the body box tall is set at its size without
+# Typst measuring it first: Typst sets the cells and lines a little more tightly than the
+# placement measured them, so one would have to be 25 % taller than that to overflow.
 ROOM = 0.8
 
 
-def has_room(placed: PlacedFrame, measure: TextMeasure) -> bool:
+def has_room(placed: PlacedFrame) -> bool:
     """Whether the slide's body surely fits the handout's body box at its placed size, so
     that Typst need not measure it (`fitted` in handout.typ: a quarter of the compile's work).
 
-    A picture, with its heading and caption, is exactly as tall as its box. Text is judged by
-    the placement's own measure, with ROOM to spare; a quotation and equations are set
-    larger in the handout than on the slide, so Typst always measures them.
+    Body text and pictures are drawn in their placed boxes (placed-text, placed-picture). A
+    table or code is judged by its placed box, with ROOM to spare; a quotation and equations
+    are set larger in the handout than on the slide, so Typst always measures them.
     """
     slide = placed.frame.slide
     if slide is None or slide.quote is not None or slide.math is not None:
         return False
     limit = ROOM * geometry.BODY_BOX[3]
-    for element in placed.elements:
-        if isinstance(element, Text) and element.builds:  # bullets, questions, modules
-            height = measure.height(element.paras, element.box.w)
-        elif isinstance(element, Table) or (isinstance(element, Text) and element.name == "Code"):
-            height = element.box.h
-        else:
-            continue
-        if height > limit:
-            return False
-    return True
+    return all(
+        element.box.h <= limit
+        for element in placed.elements
+        if isinstance(element, Table) or (isinstance(element, Text) and element.name == "Code")
+    )
 
 
 def _box(box: geometry.Box) -> tuple[float, float, float, float]:
@@ -315,7 +313,7 @@ def environment() -> jinja2.Environment:
         "num": lambda value: Markup(f"{float(value):g}"),
         "pt": lambda value: Markup(f"{float(value):g}pt"),
         "paragraphs": paragraphs,
-        "as_bullets": lambda items: [model.as_bullet(item) for item in items or []],
+        "spans": lambda spans: Markup(typst_spans(spans)),
     }
     return env
 
