@@ -25,7 +25,7 @@ from slides.deck import Frame
 from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
-from slides.place.frames import TITLE_RULE, Picture, PlacedFrame, Table, Text, mirrored
+from slides.place.frames import Decoration, Picture, PlacedFrame, Table, Text, mirrored
 from slides.place.paragraphs import CAPTION_PT
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
@@ -185,14 +185,23 @@ def typst_source(build: Build, root: Path) -> str:
         return shown
 
     def texts_of(frame: Frame) -> list[dict[str, object]]:
-        """The body text the slide builds (bullets, questions, modules, a bullets column):
-        its box and its paragraphs, drawn where the placement put them."""
-        found = placed[frame.number].elements
+        """The slide's text where the placement put it (body text, a quote, equations, a
+        column's heading), paragraph by paragraph; not its title, footer and number (drawn
+        with the handout's own), code (code_of) or a picture's caption (pictures_of)."""
+        elements = placed[frame.number].elements
+        captions = {e.caption_box for e in elements if isinstance(e, Picture) and e.caption_box}
         return [
-            {"box": _box(e.box), "paras": e.paras}
-            for e in found
-            if isinstance(e, Text) and e.builds
+            {"box": _box(e.box), "anchor": e.anchor, "paras": e.paras}
+            for e in elements
+            if isinstance(e, Text)
+            and e.slot != "title"
+            and e.name not in ("Footer", "Slide Number", "Code")
+            and e.box not in captions
         ]
+
+    def bars_of(frame: Frame) -> list[tuple[float, float, float, float]]:
+        """The accent bars as placed: the rule under the title, a quote's bar."""
+        return [_box(e.box) for e in placed[frame.number].elements if isinstance(e, Decoration)]
 
     def title_pt(frame: Frame) -> float:
         """The title's size, as placed."""
@@ -235,6 +244,7 @@ def typst_source(build: Build, root: Path) -> str:
             frames=build.deck.frames,
             pictures_of=pictures_of,
             texts_of=texts_of,
+            bars_of=bars_of,
             caption_pt=CAPTION_PT,
             code_of=code_of,
             table_of=table_of,
@@ -256,7 +266,6 @@ def typst_source(build: Build, root: Path) -> str:
                 "column_gap": geometry.COLUMN_GAP,
                 "title": geometry.TITLE_BOX,
                 "body": geometry.BODY_BOX,
-                "title_rule": _box(side(TITLE_RULE)),
             },
             labels={"notes": said.notes, "own": said.own, "handout": said.handout},
         )
@@ -273,13 +282,9 @@ def has_room(placed: PlacedFrame) -> bool:
     """Whether the slide's body surely fits the handout's body box at its placed size, so
     that Typst need not measure it (`fitted` in handout.typ: a quarter of the compile's work).
 
-    Body text and pictures are drawn in their placed boxes (placed-text, placed-picture). A
-    table or code is judged by its placed box, with ROOM to spare; a quotation and equations
-    are set larger in the handout than on the slide, so Typst always measures them.
+    Text, pictures and bars are drawn in their placed boxes (placed-text, placed-picture); a
+    table or code is judged by its placed box, with ROOM to spare.
     """
-    slide = placed.frame.slide
-    if slide is None or slide.quote is not None or slide.math is not None:
-        return False
     limit = ROOM * geometry.BODY_BOX[3]
     return all(
         element.box.h <= limit
