@@ -263,7 +263,6 @@ def typst_source(build: Build, root: Path) -> str:
             geometry={
                 "width": geometry.SLIDE_W,
                 "height": geometry.SLIDE_H,
-                "column_gap": geometry.COLUMN_GAP,
                 "title": geometry.TITLE_BOX,
                 "body": geometry.BODY_BOX,
             },
