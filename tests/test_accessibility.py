@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import SAMPLE, require, run_cli
+from conftest import SAMPLE, pdf_structure, require, run_cli
 from lxml import html
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -83,6 +83,29 @@ def test_handout_is_tagged_with_title_and_language(sample_built: Path) -> None:
 
     catalog = PdfReader(sample_built / "sample-handout.pdf").trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]
+
+
+def test_handout_bullets_are_tagged_as_lists(sample_built: Path) -> None:
+    """Bullets drawn where the slide has them (placed-text) are still lists to a screen
+    reader: one list item (LI, with its label and body) per bullet on the handout's slides,
+    sub-bullets as lists inside their item."""
+    from slides.build import prepare_build
+    from slides.place.frames import Text
+    from slides.render import Options
+
+    build, _ = prepare_build(SAMPLE, sample_built.parent / "plan", Options())
+    bullets = sum(
+        1
+        for placed in build.placed
+        if placed.frame.kind == "content"
+        for element in placed.elements
+        if isinstance(element, Text) and element.builds
+        for para in element.paras
+        if para.bullet
+    )
+    tags = [str(tag["/S"]) for tag in pdf_structure(sample_built / "sample-handout.pdf")]
+    assert bullets > 5 and tags.count("/LI") == tags.count("/LBody") == bullets
+    assert tags.count("/L") < bullets  # items in lists, not a list each
 
 
 def test_a_picture_without_alt_text_warns_and_fails_in_strict_mode(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from slides.diagrams import vector_of
 from slides.errors import BuildError
 from slides.place import geometry
 from slides.place.frames import Decoration, Picture, PlacedFrame, Table, Text, mirrored
-from slides.place.paragraphs import CAPTION_PT
+from slides.place.paragraphs import CAPTION_PT, Para
 from slides.render import Build, atomic_path
 from slides.theme import TEMPLATES, Theme
 from slides.words import words
@@ -191,7 +191,7 @@ def typst_source(build: Build, root: Path) -> str:
         elements = placed[frame.number].elements
         captions = {e.caption_box for e in elements if isinstance(e, Picture) and e.caption_box}
         return [
-            {"box": _box(e.box), "anchor": e.anchor, "paras": e.paras}
+            {"box": _box(e.box), "anchor": e.anchor, "blocks": _blocks(e.paras)}
             for e in elements
             if isinstance(e, Text)
             and e.slot != "title"
@@ -275,6 +275,29 @@ def typst_source(build: Build, root: Path) -> str:
 # Typst measuring it first: Typst sets the cells and lines a little more tightly than the
 # placement measured them, so one would have to be 25 % taller than that to overflow.
 ROOM = 0.8
+
+
+def _blocks(paras: Sequence[Para]) -> list[dict[str, object]]:
+    """Paragraphs as the handout draws them: a run of bulleted ones as one list, a level below
+    a bullet as a list in its item (the PDF tags them as lists, as screen readers expect), the
+    others one by one; each block with its gap before it (none first) and its start indent."""
+    blocks: list[dict[str, object]] = []
+    levels: list[list[dict]] = []  # the open lists' items, outermost first
+    for para in paras:
+        if para.bullet is None:
+            levels = []
+            blocks.append({"para": para, "bullets": None, "inset": para.left - para.hang})
+        else:
+            item = {"para": para, "children": []}
+            del levels[para.level + 1 :]
+            if not levels:
+                levels = [[]]
+                blocks.append({"para": None, "bullets": levels[0], "inset": para.left - para.hang})
+            while len(levels) <= para.level and levels[-1]:  # a level deeper: in the last item
+                levels.append(levels[-1][-1]["children"])
+            levels[-1].append(item)
+        blocks[-1].setdefault("gap", para.gap if len(blocks) > 1 else 0.0)
+    return blocks
 
 
 def has_room(placed: PlacedFrame) -> bool:
